@@ -1,0 +1,82 @@
+import { v4 as uuidv4 } from "uuid";
+import type { AppDeps } from "../http/deps";
+import { defaultAdapterRegistry } from "../platforms/registry";
+import { ApiKeyStore } from "../store/api-key-store";
+import { ApiRequestStore } from "../store/api-request-store";
+import { getDb } from "../store/firestore";
+import { RunStore } from "../store/run-store";
+import { SubmissionStore } from "../store/submission-store";
+import { SweepQueries } from "../store/sweep-queries";
+import { UserStore } from "../store/user-store";
+import { CloudTasksEnqueuer } from "../tasks/cloud-tasks-enqueuer";
+import type { OrchestratorDeps } from "../tasks/orchestrator";
+import type { PublisherDeps } from "../tasks/publisher";
+import type { SweeperDeps } from "../tasks/sweeper";
+import type { TaskEnqueuer } from "../tasks/task-enqueuer";
+import { REGION, tasksServiceAccount } from "./params";
+
+/**
+ * Dependencies are built on first use, never at import: a cold start pays only for what the
+ * invoked function touches, and params are read when the runtime has them.
+ */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
+function projectId(): string {
+  const id = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+  if (!id) throw new Error("GCLOUD_PROJECT is not set");
+  return id;
+}
+
+export const enqueuer = lazy<TaskEnqueuer>(
+  () =>
+    new CloudTasksEnqueuer({
+      projectId: projectId(),
+      location: REGION,
+      emulatorHost: process.env.CLOUD_TASKS_EMULATOR_HOST,
+      serviceAccountEmail: tasksServiceAccount.value() || undefined,
+    }),
+);
+
+const clock = () => new Date();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const appDeps = lazy<AppDeps>(() => {
+  const db = getDb();
+  return {
+    apiKeys: new ApiKeyStore(db),
+    users: new UserStore(db),
+    submissions: new SubmissionStore(db),
+    apiRequests: new ApiRequestStore(db),
+    enqueuer: enqueuer(),
+    clock,
+    newId: () => uuidv4(),
+  };
+});
+
+export const orchestratorDeps = lazy<OrchestratorDeps>(() => ({
+  submissions: new SubmissionStore(getDb()),
+  enqueuer: enqueuer(),
+  clock,
+  sleep,
+}));
+
+export const publisherDeps = lazy<PublisherDeps>(() => ({
+  runs: new RunStore(getDb()),
+  adapters: defaultAdapterRegistry(),
+  enqueuer: enqueuer(),
+  clock,
+}));
+
+export const sweeperDeps = lazy<SweeperDeps>(() => {
+  const db = getDb();
+  return {
+    submissions: new SubmissionStore(db),
+    runs: new RunStore(db),
+    queries: new SweepQueries(db),
+    enqueuer: enqueuer(),
+    clock,
+  };
+});

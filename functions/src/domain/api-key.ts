@@ -1,0 +1,22 @@
+import { randomBytes } from "node:crypto";
+import { sha256Hex } from "./canonical-json";
+
+export type KeyMode = "live" | "test";
+
+// sk_live_/sk_test_ + at least 32 random bytes in base64url (43 characters).
+const KEY_FORMAT = /^sk_(live|test)_[A-Za-z0-9_-]{43,200}$/;
+
+/** The mode a key claims by its prefix, or null when it cannot be a Postcast key. */
+export function keyModeOf(rawKey: string): KeyMode | null {
+  const match = KEY_FORMAT.exec(rawKey);
+  return match ? (match[1] as KeyMode) : null;
+}
+
+/** Only this hash is stored; it is also the key's document id. */
+export function hashApiKey(rawKey: string): string {
+  return sha256Hex(rawKey);
+}
+
+export function generateApiKey(mode: KeyMode): string {
+  return `sk_${mode}_${randomBytes(32).toString("base64url")}`;
+}

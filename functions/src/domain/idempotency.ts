@@ -1,0 +1,33 @@
+import { canonicalJson, sha256Hex } from "./canonical-json";
+import type { KeyMode } from "./api-key";
+import { validationError } from "./errors";
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+const HEADER_KEY = /^[\x20-\x7e]{1,255}$/;
+
+export interface IdempotencyIdentity {
+  /** Document id of the key record, scoped to the user. */
+  recordId: string;
+  /** Fingerprint of what was asked; a different fingerprint under the same key is a conflict. */
+  fingerprint: string;
+  source: "header" | "derived";
+}
+
+/**
+ * Contract §5: a caller's Idempotency-Key, or one derived from the user and the canonical body so
+ * identical requests deduplicate. The mode is part of the fingerprint: a sandbox submission must
+ * never be replayed to a live key.
+ */
+export function idempotencyIdentity(userId: string, mode: KeyMode, header: string | undefined, body: unknown): IdempotencyIdentity {
+  const fingerprint = sha256Hex(canonicalJson({ mode, body }));
+  if (header === undefined) {
+    return { recordId: `d_${sha256Hex(`${userId}\n${fingerprint}`)}`, fingerprint, source: "derived" };
+  }
+  if (!HEADER_KEY.test(header)) {
+    throw validationError([
+      { field: "Idempotency-Key", reason: "invalid_format", message: "Idempotency-Key must be 1–255 printable ASCII characters." },
+    ]);
+  }
+  return { recordId: `h_${sha256Hex(`${userId}\n${header}`)}`, fingerprint, source: "header" };
+}

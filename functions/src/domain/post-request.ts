@@ -1,0 +1,291 @@
+import { z } from "zod";
+import { validationError, type FieldIssue } from "./errors";
+import { normalizePlatform, type Platform } from "./platforms";
+import { SANDBOX_OUTCOMES, type SandboxOutcome } from "./sandbox-outcome";
+import { checkScheduledTime } from "./scheduled-time";
+
+/** Limits that hold whatever the platform; per-platform rules are checked by the adapters. */
+export const POST_LIMITS = {
+  textMaxChars: 65_536,
+  urlMaxChars: 2_048,
+  mediaUrlsMax: 35,
+  accountIdMaxChars: 200,
+  targetsMax: 50,
+} as const;
+
+export type MediaType = "text" | "image" | "video";
+
+/** A target as the caller wrote it, platform normalized; accountId null for a string target. */
+export interface RequestedTarget {
+  platform: Platform;
+  accountId: string | null;
+}
+
+/** The request after validation: the shape stored as `postSubmissions/{id}.request`. */
+export interface NormalizedPostRequest {
+  post: {
+    content: {
+      text: string | null;
+      mediaType: MediaType;
+      imageUrls: string[];
+      videoUrl: string | null;
+      platform: RequestedTarget[];
+    };
+  };
+  scheduledTime: string | null;
+  trial_reel: boolean;
+  sandbox: { outcomes: Record<string, SandboxOutcome> } | null;
+}
+
+const VIDEO_EXTENSIONS = [".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mpeg", ".mpg"];
+
+function isHttpUrl(value: string): boolean {
+  if (value.length > POST_LIMITS.urlMaxChars) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = z.string().refine(isHttpUrl, {
+  message: "must be an absolute http or https URL",
+  params: { reason: "invalid_url" },
+});
+
+const accountId = z
+  .string()
+  .min(1)
+  .max(POST_LIMITS.accountIdMaxChars)
+  // Account ids become Firestore document ids and parts of run ids.
+  .refine((id) => !id.includes("/") && id !== "." && id !== ".." && !/^__.*__$/.test(id), {
+    message: "is not a valid account id",
+    params: { reason: "invalid_value" },
+  });
+
+const platformName = z.string().refine((name) => normalizePlatform(name) !== null, {
+  message: "is not a supported platform (instagram, tiktok, youtube, facebook, x, threads, linkedin, snapchat)",
+  params: { reason: "unsupported_platform" },
+});
+
+const targetObject = z.strictObject({ platform: platformName, accountId: accountId.optional() });
+const target = z.union([platformName, targetObject]);
+
+const contentSchema = z.strictObject({
+  text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
+  mediaType: z.enum(["text", "image", "video"]).optional().nullable(),
+  mediaUrls: z.array(httpUrl).max(POST_LIMITS.mediaUrlsMax).optional().nullable(),
+  imageUrls: z.array(httpUrl).max(POST_LIMITS.mediaUrlsMax).optional().nullable(),
+  videoUrl: httpUrl.optional().nullable(),
+  platform: z.union([target, z.array(target).min(1).max(POST_LIMITS.targetsMax)]),
+});
+
+const bodySchema = z.strictObject({
+  post: z.strictObject({ content: contentSchema }),
+  scheduledTime: z.string().optional().nullable(),
+  trial_reel: z.boolean().optional(),
+  enableRepurposing: z.boolean().optional(),
+  sandbox: z
+    .strictObject({ outcomes: z.record(z.string().min(1).max(300), z.enum(SANDBOX_OUTCOMES)) })
+    .optional(),
+});
+
+type ParsedBody = z.infer<typeof bodySchema>;
+
+export interface ParseContext {
+  now: Date;
+  mode: "live" | "test";
+}
+
+/**
+ * Validates a POST /v1/posts body and normalizes it. Throws a `validation_error` AppError listing
+ * every problem found. Target resolution against connected accounts happens later.
+ */
+export function parsePostRequest(body: unknown, ctx: ParseContext): NormalizedPostRequest {
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) throw validationError(zodIssues(parsed.error, body));
+  const issues: FieldIssue[] = [];
+  const normalized = normalize(parsed.data, ctx, issues);
+  if (issues.length > 0 || normalized === null) throw validationError(issues);
+  return normalized;
+}
+
+function normalize(body: ParsedBody, ctx: ParseContext, issues: FieldIssue[]): NormalizedPostRequest | null {
+  const content = body.post.content;
+  const media = inferMedia(content, issues);
+  const text = content.text ?? null;
+  if (media && media.mediaType === "text" && (text === null || text.trim() === "")) {
+    issues.push({ field: "post.content.text", reason: "required", message: "The 'text' field is required when mediaType is 'text'." });
+  }
+
+  const scheduled = checkScheduledTime(body.scheduledTime ?? null, ctx.now);
+  if (scheduled.issue) issues.push(scheduled.issue);
+
+  if (body.enableRepurposing === true) {
+    issues.push({
+      field: "enableRepurposing",
+      reason: "unsupported",
+      message: "enableRepurposing is not supported yet: automations are not available.",
+    });
+  }
+  if (body.sandbox !== undefined && ctx.mode === "live") {
+    issues.push({
+      field: "sandbox",
+      reason: "unsupported",
+      message: "sandbox outcomes can only be requested with a sk_test_ key.",
+    });
+  }
+
+  const rawTargets = Array.isArray(content.platform) ? content.platform : [content.platform];
+  const platform: RequestedTarget[] = rawTargets.map((t) =>
+    typeof t === "string"
+      ? { platform: normalizePlatform(t) as Platform, accountId: null }
+      : { platform: normalizePlatform(t.platform) as Platform, accountId: t.accountId ?? null },
+  );
+  platform.forEach((t, i) => {
+    if (t.accountId === null) return;
+    const first = platform.findIndex((o) => o.platform === t.platform && o.accountId === t.accountId);
+    if (first !== i) {
+      issues.push({
+        field: `post.content.platform[${i}]`,
+        reason: "duplicate",
+        message: `The ${t.platform} account '${t.accountId}' is targeted twice.`,
+      });
+    }
+  });
+
+  if (!media || issues.length > 0) return null;
+  return {
+    post: { content: { text, ...media, platform } },
+    scheduledTime: scheduled.iso,
+    trial_reel: body.trial_reel ?? false,
+    sandbox: body.sandbox ? { outcomes: body.sandbox.outcomes } : null,
+  };
+}
+
+function looksLikeVideo(url: string): boolean {
+  const path = new URL(url).pathname.toLowerCase();
+  return VIDEO_EXTENSIONS.some((ext) => path.endsWith(ext));
+}
+
+interface Media {
+  mediaType: MediaType;
+  imageUrls: string[];
+  videoUrl: string | null;
+}
+
+/**
+ * Works out the media type from the fields given (videoUrl, imageUrls, then mediaUrls by file
+ * extension) and checks it against an explicit mediaType, so contradictions are caught here and
+ * not at the platform.
+ */
+function inferMedia(content: ParsedBody["post"]["content"], issues: FieldIssue[]): Media | null {
+  const images = [...(content.imageUrls ?? [])];
+  let video = content.videoUrl ?? null;
+  const generic = content.mediaUrls ?? [];
+  const genericVideos = generic.filter(looksLikeVideo);
+  const genericImages = generic.filter((u) => !looksLikeVideo(u));
+  const count = issues.length;
+  const inconsistent = (field: string, message: string): void => {
+    issues.push({ field, reason: "inconsistent", message });
+  };
+
+  if (genericVideos.length > 0 && genericImages.length > 0) {
+    inconsistent("post.content.mediaUrls", "mediaUrls mixes videos and images; send one video or only images.");
+  }
+  if (generic.length > 0 && content.mediaType === "video") {
+    if (generic.length > 1) inconsistent("post.content.mediaUrls", "A video post takes exactly one video URL.");
+    else if (video === null) video = generic[0] ?? null;
+  } else if (genericVideos.length === 1 && genericImages.length === 0 && content.mediaType !== "image") {
+    if (video !== null) inconsistent("post.content.mediaUrls", "Send the video either in videoUrl or in mediaUrls, not both.");
+    video = genericVideos[0] ?? null;
+  } else if (genericVideos.length > 1) {
+    inconsistent("post.content.mediaUrls", "A video post takes exactly one video URL.");
+  } else {
+    images.push(...generic);
+  }
+
+  if (video !== null && images.length > 0) {
+    inconsistent("post.content.videoUrl", "A post carries either one video or images, not both.");
+  }
+  const inferred: MediaType = video !== null ? "video" : images.length > 0 ? "image" : "text";
+  const declared = content.mediaType ?? null;
+  if (declared === "image" && images.length === 0) {
+    issues.push({ field: "post.content.imageUrls", reason: "required", message: "An image post needs at least one image URL (imageUrls or mediaUrls)." });
+  } else if (declared === "video" && video === null) {
+    issues.push({ field: "post.content.videoUrl", reason: "required", message: "A video post needs a video URL (videoUrl or mediaUrls)." });
+  } else if (declared !== null && declared !== inferred) {
+    inconsistent("post.content.mediaType", `mediaType is '${declared}' but the media given make it a '${inferred}' post.`);
+  }
+  if (issues.length > count) return null;
+  return { mediaType: declared ?? inferred, imageUrls: images, videoUrl: video };
+}
+
+/** Dotted field path with array indices in brackets: post.content.platform[1].accountId */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === "number") return `${acc}[${key}]`;
+    return acc === "" ? String(key) : `${acc}.${String(key)}`;
+  }, "");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Converts zod issues into the contract's `{field, reason, message}` list. */
+function zodIssues(error: z.ZodError, body: unknown): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        const field = fieldPath([...issue.path, key]);
+        out.push({ field, reason: "unknown_field", message: `Unknown field '${field}'.` });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_union") {
+      // A target that is neither a platform string nor a {platform, accountId} object: report the
+      // most specific inner problem instead of zod's generic union message.
+      const inner = issue.errors.flat().filter((i) => i.code !== "invalid_type");
+      const nested = inner.length > 0 ? inner : issue.errors.flat();
+      const deeper = zodIssues(new z.ZodError(nested.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))), body);
+      out.push(...(deeper.length > 0 ? deeper : [{ field: fieldPath(issue.path), reason: "invalid_type", message: "has the wrong type" }]));
+      continue;
+    }
+    const field = fieldPath(issue.path);
+    const missing = issue.code === "invalid_type" && valueAt(body, issue.path) === undefined;
+    const reason = missing ? "required" : reasonOf(issue);
+    const message = missing ? `The '${field}' field is required.` : `'${field}' ${issue.message}`;
+    out.push({ field, reason, message });
+  }
+  // A union reports each branch; keep one entry per field and reason.
+  return out.filter((a, i) => out.findIndex((b) => b.field === a.field && b.reason === a.reason) === i);
+}
+
+function reasonOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === "custom") {
+    const params = (issue as { params?: { reason?: unknown } }).params;
+    return typeof params?.reason === "string" ? params.reason : "invalid_value";
+  }
+  switch (issue.code) {
+    case "invalid_type":
+      return "invalid_type";
+    case "too_small":
+      return "too_small";
+    case "too_big":
+      return "too_big";
+    case "invalid_value":
+      return "invalid_value";
+    case "invalid_format":
+      return "invalid_format";
+    default:
+      return "invalid_value";
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The submission and run state machines (contract §2). Every status write goes through these
+ * functions inside a transaction, so a reader never sees an impossible combination.
+ */
+export const SUBMISSION_STATUSES = [
+  "scheduled",
+  "queued",
+  "orchestrating",
+  "dispatched",
+  "completed",
+  "partially_failed",
+  "failed",
+  "canceled",
+  "dispatch_failed",
+] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/**
+ * Run statuses. `unknown`: the platform's answer was lost after it may have published; such a
+ * run is never retried automatically (a retry could post twice) and counts as failed.
+ */
+export const RUN_STATUSES = ["queued", "processing", "succeeded", "failed", "unknown"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface Summary {
+  total: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+}
+
+const FINAL_SUBMISSION: readonly SubmissionStatus[] = ["completed", "partially_failed", "failed", "canceled", "dispatch_failed"];
+const FINAL_RUN: readonly RunStatus[] = ["succeeded", "failed", "unknown"];
+
+export function isFinalSubmission(status: SubmissionStatus): boolean {
+  return FINAL_SUBMISSION.includes(status);
+}
+
+export function isFinalRun(status: RunStatus): boolean {
+  return FINAL_RUN.includes(status);
+}
+
+/** Statuses from which the orchestrator may (re)start its work. */
+export function canOrchestrate(status: SubmissionStatus): boolean {
+  return status === "scheduled" || status === "queued" || status === "orchestrating";
+}
+
+export function initialSummary(total: number): Summary {
+  return { total, succeeded: 0, failed: 0, pending: total };
+}
+
+/** The summary after one pending run reached a final status. */
+export function summaryAfterRun(summary: Summary, outcome: Exclude<RunStatus, "queued" | "processing">): Summary {
+  if (summary.pending <= 0) throw new Error("summary has no pending run to finish");
+  return {
+    ...summary,
+    pending: summary.pending - 1,
+    succeeded: summary.succeeded + (outcome === "succeeded" ? 1 : 0),
+    failed: summary.failed + (outcome === "succeeded" ? 0 : 1),
+  };
+}
+
+/** The submission's status once its summary changed: final when nothing is pending. */
+export function statusForSummary(current: SubmissionStatus, summary: Summary): SubmissionStatus {
+  if (summary.pending > 0 || (current !== "orchestrating" && current !== "dispatched")) return current;
+  if (summary.failed === 0) return "completed";
+  return summary.succeeded === 0 ? "failed" : "partially_failed";
+}

@@ -1,0 +1,49 @@
+import type { Request, Response } from "express";
+import { errorType, type AppError } from "../domain/errors";
+import type { DepsProvider } from "./deps";
+import { ctx } from "./context";
+
+/**
+ * Writes the request's apiRequests document (authenticated requests only) before the response
+ * leaves: on Cloud Functions, work after the response may never run.
+ */
+export async function logRequest(req: Request, res: Response, deps: DepsProvider, status: number, errorCode: string | null): Promise<void> {
+  const c = ctx(res);
+  if (!c.auth || c.logged) return;
+  c.logged = true;
+  const d = deps();
+  await d.apiRequests.record(c.auth.userId, c.requestId, requestEntry(req, res, status, errorCode), d.clock());
+}
+
+export function requestEntry(req: Request, res: Response, status: number, errorCode: string | null) {
+  const c = ctx(res);
+  return {
+    method: req.method,
+    path: req.originalUrl.split("?")[0] ?? req.originalUrl,
+    status,
+    durationMs: Date.now() - c.startedAt,
+    errorCode,
+    postSubmissionId: c.postSubmissionId ?? null,
+    ip: req.ip ?? null,
+    userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
+  };
+}
+
+export async function sendJson(req: Request, res: Response, deps: DepsProvider, status: number, body: unknown): Promise<void> {
+  await logRequest(req, res, deps, status, null);
+  res.status(status).json(body);
+}
+
+/** The contract §4 envelope. */
+export function errorBody(error: AppError, requestId: string, now: Date) {
+  return {
+    error: {
+      type: errorType(error.status),
+      code: error.code,
+      message: error.message,
+      timestamp: now.toISOString(),
+      requestId,
+      details: error.details,
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Request, Response } from "express";
+import { AppError, validationError } from "../../domain/errors";
+import { idempotencyIdentity } from "../../domain/idempotency";
+import { parsePostRequest, type NormalizedPostRequest } from "../../domain/post-request";
+import { resolveTargets, type ResolvedTarget } from "../../domain/targets";
+import { logs } from "../../logs";
+import type { IdempotencyRecord } from "../../store/records";
+import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
+import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
+import { taskIds } from "../../tasks/task-ids";
+import { ctx } from "../context";
+import type { AppDeps } from "../deps";
+import { requestEntry } from "../respond";
+
+export interface CreatePostResult {
+  postSubmissionId: string;
+  replayed: boolean;
+}
+
+/**
+ * POST /v1/posts (contract §5): validate, replay or refuse a reused idempotency key, resolve the
+ * targets, store everything in one commit, then hand the post to Cloud Tasks. If that hand-over
+ * fails the post is still accepted: the sweeper finds it and enqueues it.
+ */
+export async function createPost(req: Request, res: Response, deps: AppDeps): Promise<CreatePostResult> {
+  const c = ctx(res);
+  const auth = c.auth;
+  if (!auth) throw new AppError("unauthorized", "Missing or invalid soku-api-key");
+  const now = deps.clock();
+  const body: unknown = req.body;
+  const idem = idempotencyIdentity(auth.userId, auth.mode, req.get("idempotency-key"), body);
+
+  // Replays are answered before validation: a retry of an accepted post must get the original
+  // answer even when, say, its scheduledTime is no longer 60 s ahead.
+  const earlier = await deps.submissions.idempotencyRef(auth.userId, idem.recordId).get();
+  const earlierRecord = earlier.data();
+  if (earlierRecord && earlier.updateTime) {
+    if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint, res);
+    await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);
+  }
+
+  const request = parsePostRequest(body ?? {}, { now, mode: auth.mode });
+  const requested = request.post.content.platform;
+  const accounts = await deps.users.accountsByPlatform(auth.userId, requested.map((t) => t.platform));
+  const targets = resolveTargets(requested, accounts);
+  checkSandboxKeys(request, targets);
+
+  const id = deps.newId();
+  const scheduledTime = request.scheduledTime ? new Date(request.scheduledTime) : null;
+  const deferred = scheduledTime !== null && scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
+  c.postSubmissionId = id;
+  c.logged = true;
+  const log = {
+    ref: deps.apiRequests.ref(auth.userId, c.requestId),
+    data: deps.apiRequests.data(requestEntry(req, res, 202, null), now),
+  };
+  const created = await deps.submissions.createAccepted(
+    { id, userId: auth.userId, keyHash: auth.keyHash, mode: auth.mode, request, targets, scheduledTime, requestId: c.requestId, deferred },
+    idem,
+    log,
+    now,
+  );
+  if (!created.created) {
+    c.logged = false;
+    c.postSubmissionId = undefined;
+    return replay(created.existing, idem.fingerprint, res);
+  }
+
+  if (!deferred) {
+    try {
+      await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
+        taskId: taskIds.orchestrate(id, scheduledTime),
+        ...(scheduledTime ? { scheduleTime: scheduledTime } : {}),
+      });
+    } catch (error) {
+      logs.enqueueFailed(TASK_FUNCTIONS.orchestratePost, id, error);
+    }
+  }
+  return { postSubmissionId: id, replayed: false };
+}
+
+function replay(record: IdempotencyRecord, fingerprint: string, res: Response): CreatePostResult {
+  if (record.fingerprint !== fingerprint) {
+    throw new AppError(
+      "idempotency_conflict",
+      "This Idempotency-Key was already used with a different request body. Use a new key for a different request.",
+    );
+  }
+  ctx(res).postSubmissionId = record.postSubmissionId;
+  return { postSubmissionId: record.postSubmissionId, replayed: true };
+}
+
+/** Sandbox outcomes must name a targeted platform or run, so a typo is not silently ignored. */
+function checkSandboxKeys(request: NormalizedPostRequest, targets: ResolvedTarget[]): void {
+  const known = new Set(targets.flatMap((t) => [t.platform, t.runId]));
+  const unknown = Object.keys(request.sandbox?.outcomes ?? {}).filter((k) => !known.has(k.toLowerCase()));
+  if (unknown.length === 0) return;
+  throw validationError(
+    unknown.map((k) => ({
+      field: `sandbox.outcomes.${k}`,
+      reason: "unknown_target",
+      message: `sandbox.outcomes names '${k}', which is neither a targeted platform nor a run id (${[...known].join(", ")}).`,
+    })),
+  );
+}

@@ -1,0 +1,22 @@
+import * as logger from "firebase-functions/logger";
+
+/**
+ * The log-event catalogue: one function per event so messages stay consistent and greppable.
+ * Never pass credentials or raw API keys here.
+ */
+export const logs = {
+  requestFailed: (requestId: string, error: unknown) =>
+    logger.error("request failed", { requestId, error: error instanceof Error ? error.stack : String(error) }),
+  enqueueFailed: (what: string, postSubmissionId: string, error: unknown) =>
+    logger.warn("enqueue failed; the sweeper will recover it", { what, postSubmissionId, error: String(error) }),
+  taskDropped: (task: string, reason: string, data: unknown) => logger.warn("task dropped", { task, reason, data }),
+  orchestrated: (postSubmissionId: string, runs: number) => logger.info("submission dispatched", { postSubmissionId, runs }),
+  deferred: (postSubmissionId: string, until: Date) => logger.info("orchestration deferred", { postSubmissionId, until: until.toISOString() }),
+  dispatchFailed: (postSubmissionId: string, error: unknown) =>
+    logger.error("dispatch failed", { postSubmissionId, error: String(error) }),
+  runFinished: (postSubmissionId: string, runId: string, status: string, code?: string) =>
+    logger.info("run finished", { postSubmissionId, runId, status, code }),
+  runRetry: (postSubmissionId: string, runId: string, code: string, attempt: number) =>
+    logger.warn("run will be retried", { postSubmissionId, runId, code, attempt }),
+  swept: (counts: Record<string, number>) => logger.info("sweep finished", counts),
+};

@@ -1,0 +1,14 @@
+/** Collection names, in one place so rules, indexes and code agree. */
+export const COLLECTIONS = {
+  apiKeys: "apiKeys",
+  users: "users",
+  subscription: "subscription",
+  integrations: "integrations",
+  accounts: "accounts",
+  postSubmissions: "postSubmissions",
+  runs: "runs",
+  apiRequests: "apiRequests",
+  idempotencyKeys: "idempotencyKeys",
+} as const;
+
+export const SUBSCRIPTION_DOC = "current";

@@ -1,0 +1,226 @@
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import type { KeyMode } from "../domain/api-key";
+import type { IdempotencyIdentity } from "../domain/idempotency";
+import { IDEMPOTENCY_TTL_MS } from "../domain/idempotency";
+import type { NormalizedPostRequest } from "../domain/post-request";
+import {
+  canOrchestrate,
+  initialSummary,
+  isFinalRun,
+  summaryAfterRun,
+  type SubmissionStatus,
+} from "../domain/submission-status";
+import type { ResolvedTarget } from "../domain/targets";
+import { COLLECTIONS } from "./collections";
+import { GRPC, grpcCode } from "./grpc-status";
+import { converters, type IdempotencyRecord, type RunError, type RunRecord, type SubmissionRecord } from "./records";
+
+export interface NewSubmission {
+  id: string;
+  userId: string;
+  keyHash: string;
+  mode: KeyMode;
+  request: NormalizedPostRequest;
+  targets: ResolvedTarget[];
+  scheduledTime: Date | null;
+  requestId: string;
+  /** Beyond Cloud Tasks' horizon: no task now, the sweeper hands it over later. */
+  deferred: boolean;
+}
+
+export type CreateResult =
+  | { created: true }
+  | { created: false; existing: IdempotencyRecord; updateTime: Timestamp };
+
+export type BeginOrchestration =
+  | { kind: "missing" }
+  | { kind: "done"; status: SubmissionStatus }
+  | { kind: "early"; scheduledTime: Date }
+  | { kind: "ready"; submission: SubmissionRecord };
+
+/** Submissions and their idempotency records. All status changes are transactions. */
+export class SubmissionStore {
+  constructor(private readonly db: Firestore) {}
+
+  ref(id: string): DocumentReference<SubmissionRecord> {
+    return this.db.collection(COLLECTIONS.postSubmissions).withConverter(converters.submission).doc(id);
+  }
+
+  runRef(id: string, runId: string): DocumentReference<RunRecord> {
+    return this.db
+      .collection(COLLECTIONS.postSubmissions)
+      .doc(id)
+      .collection(COLLECTIONS.runs)
+      .withConverter(converters.run)
+      .doc(runId);
+  }
+
+  idempotencyRef(uid: string, recordId: string): DocumentReference<IdempotencyRecord> {
+    return this.db
+      .collection(COLLECTIONS.users)
+      .doc(uid)
+      .collection(COLLECTIONS.idempotencyKeys)
+      .withConverter(converters.idempotency)
+      .doc(recordId);
+  }
+
+  /**
+   * Stores an accepted submission, its idempotency record and its request log in one atomic
+   * commit. The idempotency record is a create(): of any number of concurrent identical requests
+   * exactly one commit succeeds, on Firestore's own precondition, with no process-local lock.
+   */
+  async createAccepted(
+    sub: NewSubmission,
+    idem: IdempotencyIdentity,
+    log: { ref: DocumentReference; data: Record<string, unknown> },
+    now: Date,
+  ): Promise<CreateResult> {
+    const batch = this.db.batch();
+    batch.create(this.idempotencyRef(sub.userId, idem.recordId).withConverter(null), {
+      fingerprint: idem.fingerprint,
+      source: idem.source,
+      postSubmissionId: sub.id,
+      status: 202,
+      createdAt: FieldValue.serverTimestamp(),
+      expireAt: Timestamp.fromMillis(now.getTime() + IDEMPOTENCY_TTL_MS),
+    });
+    batch.create(this.ref(sub.id).withConverter(null), {
+      userId: sub.userId,
+      keyHash: sub.keyHash,
+      mode: sub.mode,
+      request: sub.request,
+      targets: sub.targets,
+      status: sub.scheduledTime ? "scheduled" : "queued",
+      scheduledTime: sub.scheduledTime ? Timestamp.fromDate(sub.scheduledTime) : null,
+      requestId: sub.requestId,
+      createdAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+      summary: initialSummary(sub.targets.length),
+      deferred: sub.deferred,
+      error: null,
+    });
+    batch.set(log.ref, log.data);
+    try {
+      await batch.commit();
+      return { created: true };
+    } catch (error) {
+      if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
+    }
+    const snap = await this.idempotencyRef(sub.userId, idem.recordId).get();
+    const existing = snap.data();
+    // Deleted between our commit and this read (expired and replaced): the caller retries.
+    if (!existing || !snap.updateTime) return this.createAccepted(sub, idem, log, now);
+    return { created: false, existing, updateTime: snap.updateTime };
+  }
+
+  /** Removes an expired key record, only if nobody replaced it meanwhile. */
+  async deleteIdempotency(uid: string, recordId: string, updateTime: Timestamp): Promise<void> {
+    try {
+      await this.idempotencyRef(uid, recordId).delete({ lastUpdateTime: updateTime });
+    } catch (error) {
+      if (grpcCode(error) !== GRPC.FAILED_PRECONDITION && grpcCode(error) !== GRPC.NOT_FOUND) throw error;
+    }
+  }
+
+  async get(id: string): Promise<SubmissionRecord | null> {
+    return (await this.ref(id).get()).data() ?? null;
+  }
+
+  async runs(id: string): Promise<{ runId: string; run: RunRecord }[]> {
+    const snap = await this.db
+      .collection(COLLECTIONS.postSubmissions)
+      .doc(id)
+      .collection(COLLECTIONS.runs)
+      .withConverter(converters.run)
+      .get();
+    return snap.docs.map((d) => ({ runId: d.id, run: d.data() }));
+  }
+
+  /**
+   * The orchestrator's first step: `queued`/`scheduled` → `orchestrating`, creating one `queued`
+   * run per target in the same transaction. A redelivered task finds `orchestrating` and resumes;
+   * a task for a finished or canceled submission finds nothing to do; one delivered before the
+   * scheduled time is told so.
+   */
+  async beginOrchestration(id: string, now: Date, earlyToleranceMs: number): Promise<BeginOrchestration> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.ref(id));
+      const sub = snap.data();
+      if (!sub) return { kind: "missing" };
+      if (!canOrchestrate(sub.status)) return { kind: "done", status: sub.status };
+      if (sub.status === "orchestrating") return { kind: "ready", submission: sub };
+      const at = sub.scheduledTime?.toDate();
+      if (at && at.getTime() - now.getTime() > earlyToleranceMs) return { kind: "early", scheduledTime: at };
+
+      tx.update(this.ref(id).withConverter(null), {
+        status: "orchestrating",
+        summary: initialSummary(sub.targets.length),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      for (const t of sub.targets) {
+        tx.create(this.runRef(id, t.runId).withConverter(null), {
+          platform: t.platform,
+          accountId: t.accountId,
+          status: "queued",
+          attempts: 0,
+          platformPostId: null,
+          permalink: null,
+          error: null,
+          createdAt: FieldValue.serverTimestamp(),
+          updatedAt: FieldValue.serverTimestamp(),
+          finishedAt: null,
+          leaseId: null,
+          leaseExpiresAt: null,
+        });
+      }
+      return { kind: "ready", submission: { ...sub, status: "orchestrating" } };
+    });
+  }
+
+  /** `orchestrating` → `dispatched` once every run's task is enqueued (no-op from any other status). */
+  async markDispatched(id: string): Promise<SubmissionStatus | null> {
+    return this.db.runTransaction(async (tx) => {
+      const sub = (await tx.get(this.ref(id))).data();
+      if (!sub) return null;
+      if (sub.status !== "orchestrating") return sub.status;
+      tx.update(this.ref(id).withConverter(null), { status: "dispatched", updatedAt: FieldValue.serverTimestamp() });
+      return "dispatched";
+    });
+  }
+
+  /**
+   * The orchestrator gave up handing runs to their queues: the submission becomes
+   * `dispatch_failed` and every run still waiting fails with the same error, so nothing stays
+   * pending forever.
+   */
+  async markDispatchFailed(id: string, error: RunError): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const sub = (await tx.get(this.ref(id))).data();
+      if (!sub || sub.status !== "orchestrating") return;
+      const runSnaps = await Promise.all(sub.targets.map((t) => tx.get(this.runRef(id, t.runId))));
+      let summary = sub.summary;
+      runSnaps.forEach((runSnap) => {
+        const run = runSnap.data();
+        if (!run || isFinalRun(run.status) || run.status === "processing") return;
+        summary = summaryAfterRun(summary, "failed");
+        tx.update(runSnap.ref.withConverter(null), {
+          status: "failed",
+          error,
+          updatedAt: FieldValue.serverTimestamp(),
+          finishedAt: FieldValue.serverTimestamp(),
+        });
+      });
+      tx.update(this.ref(id).withConverter(null), {
+        status: "dispatch_failed",
+        summary,
+        error,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+    });
+  }
+
+  /** The sweeper hands a deferred post to Cloud Tasks; clears the flag. */
+  async clearDeferred(id: string): Promise<void> {
+    await this.ref(id).withConverter(null).update({ deferred: false, updatedAt: FieldValue.serverTimestamp() });
+  }
+}

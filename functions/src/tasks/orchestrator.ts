@@ -1,0 +1,74 @@
+import type { SubmissionStore } from "../store/submission-store";
+import { logs } from "../logs";
+import { orchestratePayload } from "./payloads";
+import { ORCHESTRATOR_RETRY, PUBLISH_FUNCTION } from "./queue-options";
+import type { TaskEnqueuer } from "./task-enqueuer";
+import { TASK_FUNCTIONS } from "./task-enqueuer";
+import { taskIds } from "./task-ids";
+
+export interface OrchestratorDeps {
+  submissions: SubmissionStore;
+  enqueuer: TaskEnqueuer;
+  clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface TaskMeta {
+  /** Cloud Tasks' retry count for this delivery (0 on the first). */
+  retryCount: number;
+}
+
+/** Within this much of the scheduled time the orchestrator just waits instead of re-deferring. */
+export const INLINE_WAIT_MAX_MS = 30_000;
+const EARLY_TOLERANCE_MS = 500;
+
+/**
+ * The `orchestratePost` task: creates the runs and hands each to its platform's queue. Safe to
+ * deliver any number of times, early or late: every step re-reads state first.
+ */
+export async function orchestratePost(data: unknown, deps: OrchestratorDeps, meta: TaskMeta): Promise<void> {
+  const payload = orchestratePayload.safeParse(data);
+  if (!payload.success) return logs.taskDropped(TASK_FUNCTIONS.orchestratePost, "malformed payload", data);
+  const id = payload.data.postSubmissionId;
+
+  for (;;) {
+    const begin = await deps.submissions.beginOrchestration(id, deps.clock(), EARLY_TOLERANCE_MS);
+    if (begin.kind === "missing") return logs.taskDropped(TASK_FUNCTIONS.orchestratePost, "no such submission", data);
+    if (begin.kind === "done") return;
+    if (begin.kind === "early") {
+      // Cloud Tasks may deliver early (and the emulator used to ignore schedule times): wait a
+      // little, or hand the work to a task scheduled for the right time.
+      const wait = begin.scheduledTime.getTime() - deps.clock().getTime();
+      if (wait <= INLINE_WAIT_MAX_MS) {
+        await deps.sleep(Math.max(wait, 0));
+        continue;
+      }
+      await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
+        taskId: taskIds.orchestrate(id, begin.scheduledTime),
+        scheduleTime: begin.scheduledTime,
+      });
+      return logs.deferred(id, begin.scheduledTime);
+    }
+
+    try {
+      await Promise.all(
+        begin.submission.targets.map((t) =>
+          deps.enqueuer.enqueue(PUBLISH_FUNCTION[t.platform], { postSubmissionId: id, runId: t.runId }, {
+            taskId: taskIds.publish(id, t.runId),
+          }),
+        ),
+      );
+    } catch (error) {
+      if (meta.retryCount + 1 < ORCHESTRATOR_RETRY.maxAttempts) throw error;
+      logs.dispatchFailed(id, error);
+      await deps.submissions.markDispatchFailed(id, {
+        code: "dispatch_failed",
+        message: "The post could not be handed to the publishing queues.",
+        retryable: false,
+      });
+      return;
+    }
+    await deps.submissions.markDispatched(id);
+    return logs.orchestrated(id, begin.submission.targets.length);
+  }
+}

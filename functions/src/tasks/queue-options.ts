@@ -1,0 +1,57 @@
+import type { Platform } from "../domain/platforms";
+import { TASK_FUNCTIONS, type TaskFunctionName } from "./task-enqueuer";
+
+/** Attempts a run gets before it is `failed` (counted by the run's own `attempts`). */
+export const MAX_PUBLISH_ATTEMPTS = 5;
+/** Longer than a publisher's timeout, so a live delivery never loses its lease. */
+export const PUBLISH_LEASE_MS = 10 * 60_000;
+export const PUBLISHER_TIMEOUT_SECONDS = 540;
+
+/**
+ * Cloud Tasks retries with exponential backoff. It allows more attempts than a run does, because
+ * a delivery that finds the lease held by another one is also retried and does not count.
+ */
+export const PUBLISH_RETRY = {
+  maxAttempts: MAX_PUBLISH_ATTEMPTS + 5,
+  minBackoffSeconds: 5,
+  maxBackoffSeconds: 300,
+  maxDoublings: 5,
+} as const;
+
+export const ORCHESTRATOR_RETRY = {
+  maxAttempts: 8,
+  minBackoffSeconds: 2,
+  maxBackoffSeconds: 120,
+  maxDoublings: 5,
+} as const;
+
+export const ORCHESTRATOR_RATE_LIMITS = { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 50 } as const;
+
+/**
+ * Each platform has its own queue so one platform's throttling never delays another. The numbers
+ * keep well under each platform's published per-app limits.
+ */
+export const PUBLISH_RATE_LIMITS: Record<Platform, { maxConcurrentDispatches: number; maxDispatchesPerSecond: number }> = {
+  instagram: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
+  tiktok: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
+  youtube: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
+  facebook: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
+  x: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
+  threads: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
+  linkedin: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
+  snapchat: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
+};
+
+export const PUBLISH_FUNCTION: Record<Platform, TaskFunctionName> = {
+  instagram: TASK_FUNCTIONS.publishInstagram,
+  tiktok: TASK_FUNCTIONS.publishTiktok,
+  youtube: TASK_FUNCTIONS.publishYoutube,
+  facebook: TASK_FUNCTIONS.publishFacebook,
+  x: TASK_FUNCTIONS.publishX,
+  threads: TASK_FUNCTIONS.publishThreads,
+  linkedin: TASK_FUNCTIONS.publishLinkedin,
+  snapchat: TASK_FUNCTIONS.publishSnapchat,
+};
+
+/** Cloud Tasks accepts a schedule time at most 30 days ahead; keep a margin. */
+export const CLOUD_TASKS_HORIZON_MS = 29 * 24 * 3600_000;

@@ -1,0 +1,76 @@
+import { logs } from "../logs";
+import type { RunStore } from "../store/run-store";
+import type { SubmissionStore } from "../store/submission-store";
+import type { SweepQueries } from "../store/sweep-queries";
+import { CLOUD_TASKS_HORIZON_MS, PUBLISH_FUNCTION } from "./queue-options";
+import { TASK_FUNCTIONS, type TaskEnqueuer } from "./task-enqueuer";
+import { taskIds } from "./task-ids";
+
+export interface SweeperDeps {
+  submissions: SubmissionStore;
+  runs: RunStore;
+  queries: SweepQueries;
+  enqueuer: TaskEnqueuer;
+  clock: () => Date;
+}
+
+export const SWEEP = {
+  /** How long an accepted submission may wait for its orchestrator before it is handed over again. */
+  graceMs: 2 * 60_000,
+  /** How long orchestration may take before it is restarted. */
+  orchestratingMs: 10 * 60_000,
+  /** How long a queued run may wait (retry-after included) before its task is replaced. */
+  queuedRunMs: 30 * 60_000,
+  batch: 200,
+} as const;
+
+/**
+ * The scheduled sweeper. Accepted work is never lost: it hands posts scheduled beyond Cloud Tasks'
+ * 30-day horizon to the queue when they come within it, and re-enqueues anything whose task was
+ * lost (enqueue failed after the post was stored, or a publisher died holding its lease). Every
+ * handler it feeds re-checks state, so a recovery that races the original task is harmless.
+ */
+export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> {
+  const now = deps.clock();
+  const window = new Date(Math.floor(now.getTime() / SWEEP.graceMs) * SWEEP.graceMs);
+  const before = (ms: number) => new Date(now.getTime() - ms);
+  const counts: Record<string, number> = {};
+  const orchestrate = async (id: string, at: Date | null, key: string) => {
+    await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
+      taskId: taskIds.recovery(taskIds.orchestrate(id, at), window),
+      ...(at && at > now ? { scheduleTime: at } : {}),
+    });
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+
+  for (const { id, submission } of await deps.queries.deferredDueBefore(new Date(now.getTime() + CLOUD_TASKS_HORIZON_MS), SWEEP.batch)) {
+    const at = submission.scheduledTime?.toDate() ?? now;
+    await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
+      taskId: taskIds.orchestrate(id, at),
+      ...(at > now ? { scheduleTime: at } : {}),
+    });
+    await deps.submissions.clearDeferred(id);
+    counts.handedOver = (counts.handedOver ?? 0) + 1;
+  }
+  for (const { id } of await deps.queries.stuck("queued", "createdAt", before(SWEEP.graceMs), SWEEP.batch)) {
+    await orchestrate(id, null, "queued");
+  }
+  for (const { id } of await deps.queries.stuck("scheduled", "scheduledTime", before(SWEEP.graceMs), SWEEP.batch)) {
+    await orchestrate(id, null, "overdue");
+  }
+  for (const { id } of await deps.queries.stuck("orchestrating", "updatedAt", before(SWEEP.orchestratingMs), SWEEP.batch)) {
+    await orchestrate(id, null, "orchestrating");
+  }
+  const staleRuns = [
+    ...(await deps.runs.stale("processing", "leaseExpiresAt", before(SWEEP.graceMs), SWEEP.batch)),
+    ...(await deps.runs.stale("queued", "updatedAt", before(SWEEP.queuedRunMs), SWEEP.batch)),
+  ];
+  for (const { id, runId, run } of staleRuns) {
+    await deps.enqueuer.enqueue(PUBLISH_FUNCTION[run.platform], { postSubmissionId: id, runId }, {
+      taskId: taskIds.recovery(taskIds.publish(id, runId), window),
+    });
+    counts.runs = (counts.runs ?? 0) + 1;
+  }
+  logs.swept(counts);
+  return counts;
+}
