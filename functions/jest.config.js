@@ -5,7 +5,7 @@
  *   the global setup unless FIRESTORE_EMULATOR_HOST already points at one).
  * - e2e: the whole local stack (Functions and Cloud Tasks emulators) started as `npm start` does.
  */
-const tsJest = ["ts-jest", { isolatedModules: true, tsconfig: "tsconfig.json" }];
+const tsJest = ["ts-jest", { tsconfig: "tsconfig.json" }];
 const base = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest } };
 
 module.exports = {

@@ -31,7 +31,11 @@ export const orchestratePost = onTaskDispatched(
 
 function publisher(platform: Platform) {
   return onTaskDispatched(
-    { retryConfig: PUBLISH_RETRY, rateLimits: PUBLISH_RATE_LIMITS[platform], timeoutSeconds: PUBLISHER_TIMEOUT_SECONDS },
+    {
+      retryConfig: PUBLISH_RETRY,
+      rateLimits: PUBLISH_RATE_LIMITS[platform],
+      timeoutSeconds: PUBLISHER_TIMEOUT_SECONDS,
+    },
     (req: TaskRequest) => createPublishHandler(platform, publisherDeps())(req.data, { retryCount: req.retryCount }),
   );
 }

@@ -10,8 +10,10 @@ export const logs = {
   enqueueFailed: (what: string, postSubmissionId: string, error: unknown) =>
     logger.warn("enqueue failed; the sweeper will recover it", { what, postSubmissionId, error: String(error) }),
   taskDropped: (task: string, reason: string, data: unknown) => logger.warn("task dropped", { task, reason, data }),
-  orchestrated: (postSubmissionId: string, runs: number) => logger.info("submission dispatched", { postSubmissionId, runs }),
-  deferred: (postSubmissionId: string, until: Date) => logger.info("orchestration deferred", { postSubmissionId, until: until.toISOString() }),
+  orchestrated: (postSubmissionId: string, runs: number) =>
+    logger.info("submission dispatched", { postSubmissionId, runs }),
+  deferred: (postSubmissionId: string, until: Date) =>
+    logger.info("orchestration deferred", { postSubmissionId, until: until.toISOString() }),
   dispatchFailed: (postSubmissionId: string, error: unknown) =>
     logger.error("dispatch failed", { postSubmissionId, error: String(error) }),
   runFinished: (postSubmissionId: string, runId: string, status: string, code?: string) =>

@@ -19,14 +19,23 @@ export interface IdempotencyIdentity {
  * identical requests deduplicate. The mode is part of the fingerprint: a sandbox submission must
  * never be replayed to a live key.
  */
-export function idempotencyIdentity(userId: string, mode: KeyMode, header: string | undefined, body: unknown): IdempotencyIdentity {
+export function idempotencyIdentity(
+  userId: string,
+  mode: KeyMode,
+  header: string | undefined,
+  body: unknown,
+): IdempotencyIdentity {
   const fingerprint = sha256Hex(canonicalJson({ mode, body }));
   if (header === undefined) {
     return { recordId: `d_${sha256Hex(`${userId}\n${fingerprint}`)}`, fingerprint, source: "derived" };
   }
   if (!HEADER_KEY.test(header)) {
     throw validationError([
-      { field: "Idempotency-Key", reason: "invalid_format", message: "Idempotency-Key must be 1–255 printable ASCII characters." },
+      {
+        field: "Idempotency-Key",
+        reason: "invalid_format",
+        message: "Idempotency-Key must be 1–255 printable ASCII characters.",
+      },
     ]);
   }
   return { recordId: `h_${sha256Hex(`${userId}\n${header}`)}`, fingerprint, source: "header" };

@@ -86,9 +86,7 @@ const bodySchema = z.strictObject({
   scheduledTime: z.string().optional().nullable(),
   trial_reel: z.boolean().optional(),
   enableRepurposing: z.boolean().optional(),
-  sandbox: z
-    .strictObject({ outcomes: z.record(z.string().min(1).max(300), z.enum(SANDBOX_OUTCOMES)) })
-    .optional(),
+  sandbox: z.strictObject({ outcomes: z.record(z.string().min(1).max(300), z.enum(SANDBOX_OUTCOMES)) }).optional(),
 });
 
 type ParsedBody = z.infer<typeof bodySchema>;
@@ -116,7 +114,11 @@ function normalize(body: ParsedBody, ctx: ParseContext, issues: FieldIssue[]): N
   const media = inferMedia(content, issues);
   const text = content.text ?? null;
   if (media && media.mediaType === "text" && (text === null || text.trim() === "")) {
-    issues.push({ field: "post.content.text", reason: "required", message: "The 'text' field is required when mediaType is 'text'." });
+    issues.push({
+      field: "post.content.text",
+      reason: "required",
+      message: "The 'text' field is required when mediaType is 'text'.",
+    });
   }
 
   const scheduled = checkScheduledTime(body.scheduledTime ?? null, ctx.now);
@@ -198,7 +200,8 @@ function inferMedia(content: ParsedBody["post"]["content"], issues: FieldIssue[]
     if (generic.length > 1) inconsistent("post.content.mediaUrls", "A video post takes exactly one video URL.");
     else if (video === null) video = generic[0] ?? null;
   } else if (genericVideos.length === 1 && genericImages.length === 0 && content.mediaType !== "image") {
-    if (video !== null) inconsistent("post.content.mediaUrls", "Send the video either in videoUrl or in mediaUrls, not both.");
+    if (video !== null)
+      inconsistent("post.content.mediaUrls", "Send the video either in videoUrl or in mediaUrls, not both.");
     video = genericVideos[0] ?? null;
   } else if (genericVideos.length > 1) {
     inconsistent("post.content.mediaUrls", "A video post takes exactly one video URL.");
@@ -212,11 +215,22 @@ function inferMedia(content: ParsedBody["post"]["content"], issues: FieldIssue[]
   const inferred: MediaType = video !== null ? "video" : images.length > 0 ? "image" : "text";
   const declared = content.mediaType ?? null;
   if (declared === "image" && images.length === 0) {
-    issues.push({ field: "post.content.imageUrls", reason: "required", message: "An image post needs at least one image URL (imageUrls or mediaUrls)." });
+    issues.push({
+      field: "post.content.imageUrls",
+      reason: "required",
+      message: "An image post needs at least one image URL (imageUrls or mediaUrls).",
+    });
   } else if (declared === "video" && video === null) {
-    issues.push({ field: "post.content.videoUrl", reason: "required", message: "A video post needs a video URL (videoUrl or mediaUrls)." });
+    issues.push({
+      field: "post.content.videoUrl",
+      reason: "required",
+      message: "A video post needs a video URL (videoUrl or mediaUrls).",
+    });
   } else if (declared !== null && declared !== inferred) {
-    inconsistent("post.content.mediaType", `mediaType is '${declared}' but the media given make it a '${inferred}' post.`);
+    inconsistent(
+      "post.content.mediaType",
+      `mediaType is '${declared}' but the media given make it a '${inferred}' post.`,
+    );
   }
   if (issues.length > count) return null;
   return { mediaType: declared ?? inferred, imageUrls: images, videoUrl: video };
@@ -256,7 +270,11 @@ function zodIssues(error: z.ZodError, body: unknown): FieldIssue[] {
       const inner = issue.errors.flat().filter((i) => i.code !== "invalid_type");
       const nested = inner.length > 0 ? inner : issue.errors.flat();
       const deeper = zodIssues(new z.ZodError(nested.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))), body);
-      out.push(...(deeper.length > 0 ? deeper : [{ field: fieldPath(issue.path), reason: "invalid_type", message: "has the wrong type" }]));
+      out.push(
+        ...(deeper.length > 0
+          ? deeper
+          : [{ field: fieldPath(issue.path), reason: "invalid_type", message: "has the wrong type" }]),
+      );
       continue;
     }
     const field = fieldPath(issue.path);

@@ -18,8 +18,9 @@ export function parseZonedIso(value: string): Date | null {
   const [, y, mo, d, h, mi, s] = m.map((part) => (part === undefined ? undefined : Number(part)));
   const offsetH = m[9] === undefined ? 0 : Number(m[9]);
   const offsetM = m[10] === undefined ? 0 : Number(m[10]);
-  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || (s ?? 0) > 59 || offsetH > 23 || offsetM > 59) return null;
-  const days = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || (s ?? 0) > 59 || offsetH > 23 || offsetM > 59)
+    return null;
+  const days = new Date(Date.UTC(y!, mo, 0)).getUTCDate();
   if (d! > days) return null;
   const time = Date.parse(value);
   return Number.isNaN(time) ? null : new Date(time);
@@ -35,13 +36,17 @@ export function checkScheduledTime(value: string | null, now: Date): { iso: stri
       issue: {
         field,
         reason: "invalid_format",
-        message: "scheduledTime must be an ISO 8601 time with a zone, e.g. 2026-03-02T09:00:00Z or 2026-03-02T10:00:00+01:00.",
+        message:
+          "scheduledTime must be an ISO 8601 time with a zone, e.g. 2026-03-02T09:00:00Z or 2026-03-02T10:00:00+01:00.",
       },
     };
   }
   const lead = at.getTime() - now.getTime();
   if (lead < SCHEDULE_RULES.minLeadMs) {
-    return { iso: null, issue: { field, reason: "too_soon", message: "scheduledTime must be at least 60 seconds in the future." } };
+    return {
+      iso: null,
+      issue: { field, reason: "too_soon", message: "scheduledTime must be at least 60 seconds in the future." },
+    };
   }
   if (lead > SCHEDULE_RULES.maxLeadMs) {
     return { iso: null, issue: { field, reason: "too_far", message: "scheduledTime can be at most 366 days ahead." } };

@@ -29,7 +29,13 @@ export interface Summary {
   pending: number;
 }
 
-const FINAL_SUBMISSION: readonly SubmissionStatus[] = ["completed", "partially_failed", "failed", "canceled", "dispatch_failed"];
+const FINAL_SUBMISSION: readonly SubmissionStatus[] = [
+  "completed",
+  "partially_failed",
+  "failed",
+  "canceled",
+  "dispatch_failed",
+];
 const FINAL_RUN: readonly RunStatus[] = ["succeeded", "failed", "unknown"];
 
 export function isFinalSubmission(status: SubmissionStatus): boolean {

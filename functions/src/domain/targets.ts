@@ -70,11 +70,11 @@ function pickAccount(target: RequestedTarget, accounts: ConnectedAccount[]): { p
   }
   const account = accounts.find((a) => a.accountId === target.accountId);
   if (!account) {
-    throw new AppError(
-      "missing_account",
-      `The ${target.platform} account '${target.accountId}' is not connected.`,
-      { platform: target.platform, accountId: target.accountId, availableAccountIds: available },
-    );
+    throw new AppError("missing_account", `The ${target.platform} account '${target.accountId}' is not connected.`, {
+      platform: target.platform,
+      accountId: target.accountId,
+      availableAccountIds: available,
+    });
   }
   assertUsable(target.platform, account, available);
   return { platform: target.platform, accountId: account.accountId };

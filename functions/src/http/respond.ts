@@ -7,7 +7,13 @@ import { ctx } from "./context";
  * Writes the request's apiRequests document (authenticated requests only) before the response
  * leaves: on Cloud Functions, work after the response may never run.
  */
-export async function logRequest(req: Request, res: Response, deps: DepsProvider, status: number, errorCode: string | null): Promise<void> {
+export async function logRequest(
+  req: Request,
+  res: Response,
+  deps: DepsProvider,
+  status: number,
+  errorCode: string | null,
+): Promise<void> {
   const c = ctx(res);
   if (!c.auth || c.logged) return;
   c.logged = true;
@@ -29,7 +35,13 @@ export function requestEntry(req: Request, res: Response, status: number, errorC
   };
 }
 
-export async function sendJson(req: Request, res: Response, deps: DepsProvider, status: number, body: unknown): Promise<void> {
+export async function sendJson(
+  req: Request,
+  res: Response,
+  deps: DepsProvider,
+  status: number,
+  body: unknown,
+): Promise<void> {
   await logRequest(req, res, deps, status, null);
   res.status(status).json(body);
 }

@@ -11,6 +11,7 @@ export interface AdapterRegistry {
 /** Test keys always get the sandbox; live keys get the platform's adapter. */
 export function defaultAdapterRegistry(live: Partial<Record<Platform, PlatformAdapter>> = {}): AdapterRegistry {
   return {
-    forRun: (platform, mode) => (mode === "test" ? new SandboxAdapter(platform) : (live[platform] ?? new UnavailableAdapter(platform))),
+    forRun: (platform, mode) =>
+      mode === "test" ? new SandboxAdapter(platform) : (live[platform] ?? new UnavailableAdapter(platform)),
   };
 }

@@ -19,6 +19,9 @@ export class UnavailableAdapter implements PlatformAdapter {
 
   classifyError(error: unknown): PublishError {
     if (error instanceof PublishError) return error;
-    return new PublishError("platform_unavailable", `Live publishing to ${this.platform} is not enabled in this deployment; use a sk_test_ key for the sandbox.`);
+    return new PublishError(
+      "platform_unavailable",
+      `Live publishing to ${this.platform} is not enabled in this deployment; use a sk_test_ key for the sandbox.`,
+    );
   }
 }

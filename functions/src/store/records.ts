@@ -1,4 +1,9 @@
-import { Timestamp, type DocumentData, type FirestoreDataConverter, type QueryDocumentSnapshot } from "firebase-admin/firestore";
+import {
+  Timestamp,
+  type DocumentData,
+  type FirestoreDataConverter,
+  type QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
 import { z } from "zod";
 import { PLATFORMS } from "../domain/platforms";
 import { RUN_STATUSES, SUBMISSION_STATUSES } from "../domain/submission-status";
@@ -96,11 +101,16 @@ export type IdempotencyRecord = z.infer<typeof idempotencySchema>;
 /** A converter that validates with `schema` on read and writes the record as is. */
 export function converter<T extends DocumentData>(schema: z.ZodType<T>, what: string): FirestoreDataConverter<T> {
   return {
-    toFirestore: (record) => record as DocumentData,
+    toFirestore: (record) => record,
     fromFirestore: (snap: QueryDocumentSnapshot) => {
       const parsed = schema.safeParse(snap.data());
       if (!parsed.success) {
-        throw new AppError("internal_error", `Malformed ${what} document ${snap.ref.path}`, {}, { cause: parsed.error });
+        throw new AppError(
+          "internal_error",
+          `Malformed ${what} document ${snap.ref.path}`,
+          {},
+          { cause: parsed.error },
+        );
       }
       return parsed.data;
     },

@@ -28,7 +28,10 @@ export class RunStore {
 
   async claim(id: string, runId: string, leaseId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
     return this.db.runTransaction(async (tx) => {
-      const [runSnap, subSnap] = await Promise.all([tx.get(this.submissions.runRef(id, runId)), tx.get(this.submissions.ref(id))]);
+      const [runSnap, subSnap] = await Promise.all([
+        tx.get(this.submissions.runRef(id, runId)),
+        tx.get(this.submissions.ref(id)),
+      ]);
       const run = runSnap.data();
       const submission = subSnap.data();
       if (!run || !submission) return { kind: "missing" };
@@ -60,7 +63,10 @@ export class RunStore {
    */
   async finish(id: string, runId: string, leaseId: string, outcome: RunOutcome): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
-      const [runSnap, subSnap] = await Promise.all([tx.get(this.submissions.runRef(id, runId)), tx.get(this.submissions.ref(id))]);
+      const [runSnap, subSnap] = await Promise.all([
+        tx.get(this.submissions.runRef(id, runId)),
+        tx.get(this.submissions.ref(id)),
+      ]);
       const run = runSnap.data();
       const sub = subSnap.data();
       if (!run || !sub || run.status !== "processing" || run.leaseId !== leaseId) return false;

@@ -28,9 +28,7 @@ export interface NewSubmission {
   deferred: boolean;
 }
 
-export type CreateResult =
-  | { created: true }
-  | { created: false; existing: IdempotencyRecord; updateTime: Timestamp };
+export type CreateResult = { created: true } | { created: false; existing: IdempotencyRecord; updateTime: Timestamp };
 
 export type BeginOrchestration =
   | { kind: "missing" }

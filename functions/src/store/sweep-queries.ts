@@ -33,7 +33,12 @@ export class SweepQueries {
   }
 
   /** Submissions still in `status` although `field` says they should have moved on. */
-  async stuck(status: SubmissionStatus, field: "createdAt" | "scheduledTime" | "updatedAt", before: Date, limit: number): Promise<Found[]> {
+  async stuck(
+    status: SubmissionStatus,
+    field: "createdAt" | "scheduledTime" | "updatedAt",
+    before: Date,
+    limit: number,
+  ): Promise<Found[]> {
     const snap = await this.submissions()
       .where("status", "==", status)
       .where(field, "<", Timestamp.fromDate(before))

@@ -43,19 +43,27 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
         await deps.sleep(Math.max(wait, 0));
         continue;
       }
-      await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
-        taskId: taskIds.orchestrate(id, begin.scheduledTime),
-        scheduleTime: begin.scheduledTime,
-      });
+      await deps.enqueuer.enqueue(
+        TASK_FUNCTIONS.orchestratePost,
+        { postSubmissionId: id },
+        {
+          taskId: taskIds.orchestrate(id, begin.scheduledTime),
+          scheduleTime: begin.scheduledTime,
+        },
+      );
       return logs.deferred(id, begin.scheduledTime);
     }
 
     try {
       await Promise.all(
         begin.submission.targets.map((t) =>
-          deps.enqueuer.enqueue(PUBLISH_FUNCTION[t.platform], { postSubmissionId: id, runId: t.runId }, {
-            taskId: taskIds.publish(id, t.runId),
-          }),
+          deps.enqueuer.enqueue(
+            PUBLISH_FUNCTION[t.platform],
+            { postSubmissionId: id, runId: t.runId },
+            {
+              taskId: taskIds.publish(id, t.runId),
+            },
+          ),
         ),
       );
     } catch (error) {

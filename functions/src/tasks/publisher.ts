@@ -81,10 +81,14 @@ export function createPublishHandler(platform: Platform, deps: PublisherDeps) {
     if (failure.retryAfterSeconds !== null) {
       // The platform said when to come back: a task scheduled for then honours it exactly,
       // where Cloud Tasks' own backoff would not.
-      await deps.enqueuer.enqueue(task, { postSubmissionId: id, runId }, {
-        taskId: taskIds.publish(id, runId, attempt),
-        scheduleTime: new Date(deps.clock().getTime() + failure.retryAfterSeconds * 1000),
-      });
+      await deps.enqueuer.enqueue(
+        task,
+        { postSubmissionId: id, runId },
+        {
+          taskId: taskIds.publish(id, runId, attempt),
+          scheduleTime: new Date(deps.clock().getTime() + failure.retryAfterSeconds * 1000),
+        },
+      );
       return;
     }
     throw new RetryLaterError(`${failure.code}: ${failure.message}`);

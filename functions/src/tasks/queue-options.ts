@@ -31,7 +31,10 @@ export const ORCHESTRATOR_RATE_LIMITS = { maxConcurrentDispatches: 100, maxDispa
  * Each platform has its own queue so one platform's throttling never delays another. The numbers
  * keep well under each platform's published per-app limits.
  */
-export const PUBLISH_RATE_LIMITS: Record<Platform, { maxConcurrentDispatches: number; maxDispatchesPerSecond: number }> = {
+export const PUBLISH_RATE_LIMITS: Record<
+  Platform,
+  { maxConcurrentDispatches: number; maxDispatchesPerSecond: number }
+> = {
   instagram: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
   tiktok: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
   youtube: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },

@@ -36,19 +36,30 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
   const before = (ms: number) => new Date(now.getTime() - ms);
   const counts: Record<string, number> = {};
   const orchestrate = async (id: string, at: Date | null, key: string) => {
-    await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
-      taskId: taskIds.recovery(taskIds.orchestrate(id, at), window),
-      ...(at && at > now ? { scheduleTime: at } : {}),
-    });
+    await deps.enqueuer.enqueue(
+      TASK_FUNCTIONS.orchestratePost,
+      { postSubmissionId: id },
+      {
+        taskId: taskIds.recovery(taskIds.orchestrate(id, at), window),
+        ...(at && at > now ? { scheduleTime: at } : {}),
+      },
+    );
     counts[key] = (counts[key] ?? 0) + 1;
   };
 
-  for (const { id, submission } of await deps.queries.deferredDueBefore(new Date(now.getTime() + CLOUD_TASKS_HORIZON_MS), SWEEP.batch)) {
+  for (const { id, submission } of await deps.queries.deferredDueBefore(
+    new Date(now.getTime() + CLOUD_TASKS_HORIZON_MS),
+    SWEEP.batch,
+  )) {
     const at = submission.scheduledTime?.toDate() ?? now;
-    await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
-      taskId: taskIds.orchestrate(id, at),
-      ...(at > now ? { scheduleTime: at } : {}),
-    });
+    await deps.enqueuer.enqueue(
+      TASK_FUNCTIONS.orchestratePost,
+      { postSubmissionId: id },
+      {
+        taskId: taskIds.orchestrate(id, at),
+        ...(at > now ? { scheduleTime: at } : {}),
+      },
+    );
     await deps.submissions.clearDeferred(id);
     counts.handedOver = (counts.handedOver ?? 0) + 1;
   }
@@ -58,7 +69,12 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
   for (const { id } of await deps.queries.stuck("scheduled", "scheduledTime", before(SWEEP.graceMs), SWEEP.batch)) {
     await orchestrate(id, null, "overdue");
   }
-  for (const { id } of await deps.queries.stuck("orchestrating", "updatedAt", before(SWEEP.orchestratingMs), SWEEP.batch)) {
+  for (const { id } of await deps.queries.stuck(
+    "orchestrating",
+    "updatedAt",
+    before(SWEEP.orchestratingMs),
+    SWEEP.batch,
+  )) {
     await orchestrate(id, null, "orchestrating");
   }
   const staleRuns = [
@@ -66,9 +82,13 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
     ...(await deps.runs.stale("queued", "updatedAt", before(SWEEP.queuedRunMs), SWEEP.batch)),
   ];
   for (const { id, runId, run } of staleRuns) {
-    await deps.enqueuer.enqueue(PUBLISH_FUNCTION[run.platform], { postSubmissionId: id, runId }, {
-      taskId: taskIds.recovery(taskIds.publish(id, runId), window),
-    });
+    await deps.enqueuer.enqueue(
+      PUBLISH_FUNCTION[run.platform],
+      { postSubmissionId: id, runId },
+      {
+        taskId: taskIds.recovery(taskIds.publish(id, runId), window),
+      },
+    );
     counts.runs = (counts.runs ?? 0) + 1;
   }
   logs.swept(counts);

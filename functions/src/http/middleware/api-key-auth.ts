@@ -31,7 +31,9 @@ export function requireApiKey(deps: DepsProvider) {
     ctx(res).auth = { userId: record.userId, keyHash, mode: record.mode };
     const sub = await d.users.getSubscription(record.userId);
     const active =
-      sub !== null && (sub.status === "active" || sub.status === "trialing") && sub.currentPeriodEnd.toMillis() > d.clock().getTime();
+      sub !== null &&
+      (sub.status === "active" || sub.status === "trialing") &&
+      sub.currentPeriodEnd.toMillis() > d.clock().getTime();
     if (!active) throw new AppError("forbidden", "An active subscription is required to access the API.");
     next();
   };

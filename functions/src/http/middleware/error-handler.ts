@@ -10,7 +10,8 @@ function fromHttpError(error: unknown): AppError | null {
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status !== "number" || status < 400 || status >= 500) return null;
   if (status === 413) return new AppError("payload_too_large", "The body is larger than 1 MiB.");
-  if (status === 415) return new AppError("unsupported_media_type", "The body's encoding is not supported; send UTF-8 JSON.");
+  if (status === 415)
+    return new AppError("unsupported_media_type", "The body's encoding is not supported; send UTF-8 JSON.");
   return validationError([{ field: "", reason: "malformed_request", message: "The request could not be read." }]);
 }
 
@@ -25,7 +26,9 @@ export function notFound(req: Request, _res: Response, next: NextFunction): void
 export function errorHandler(deps: DepsProvider) {
   return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
     const appError =
-      error instanceof AppError ? error : (fromHttpError(error) ?? new AppError("internal_error", "An internal error occurred."));
+      error instanceof AppError
+        ? error
+        : (fromHttpError(error) ?? new AppError("internal_error", "An internal error occurred."));
     if (appError.status >= 500) logs.requestFailed(ctx(res).requestId, error);
     if (appError.code === "rate_limit_exceeded" && typeof appError.details.retryAfter === "number") {
       res.setHeader("Retry-After", String(appError.details.retryAfter));

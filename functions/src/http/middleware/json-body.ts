@@ -26,7 +26,9 @@ export function jsonBody(req: Request, res: Response, next: NextFunction): void 
   }
   const type = req.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") {
-    return next(new AppError("unsupported_media_type", "The body must be JSON, sent with Content-Type: application/json."));
+    return next(
+      new AppError("unsupported_media_type", "The body must be JSON, sent with Content-Type: application/json."),
+    );
   }
   const parse = (raw: Buffer | undefined): void => {
     if (raw && raw.length > BODY_LIMIT_BYTES) return next(tooLarge());

@@ -41,7 +41,10 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
 
   const request = parsePostRequest(body ?? {}, { now, mode: auth.mode });
   const requested = request.post.content.platform;
-  const accounts = await deps.users.accountsByPlatform(auth.userId, requested.map((t) => t.platform));
+  const accounts = await deps.users.accountsByPlatform(
+    auth.userId,
+    requested.map((t) => t.platform),
+  );
   const targets = resolveTargets(requested, accounts);
   checkSandboxKeys(request, targets);
 
@@ -55,7 +58,17 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
     data: deps.apiRequests.data(requestEntry(req, res, 202, null), now),
   };
   const created = await deps.submissions.createAccepted(
-    { id, userId: auth.userId, keyHash: auth.keyHash, mode: auth.mode, request, targets, scheduledTime, requestId: c.requestId, deferred },
+    {
+      id,
+      userId: auth.userId,
+      keyHash: auth.keyHash,
+      mode: auth.mode,
+      request,
+      targets,
+      scheduledTime,
+      requestId: c.requestId,
+      deferred,
+    },
     idem,
     log,
     now,
@@ -68,10 +81,14 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
 
   if (!deferred) {
     try {
-      await deps.enqueuer.enqueue(TASK_FUNCTIONS.orchestratePost, { postSubmissionId: id }, {
-        taskId: taskIds.orchestrate(id, scheduledTime),
-        ...(scheduledTime ? { scheduleTime: scheduledTime } : {}),
-      });
+      await deps.enqueuer.enqueue(
+        TASK_FUNCTIONS.orchestratePost,
+        { postSubmissionId: id },
+        {
+          taskId: taskIds.orchestrate(id, scheduledTime),
+          ...(scheduledTime ? { scheduleTime: scheduledTime } : {}),
+        },
+      );
     } catch (error) {
       logs.enqueueFailed(TASK_FUNCTIONS.orchestratePost, id, error);
     }

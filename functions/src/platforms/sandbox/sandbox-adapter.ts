@@ -18,29 +18,54 @@ export class SandboxAdapter implements PlatformAdapter {
     return [];
   }
 
-  async publish(ctx: PublishContext): Promise<PublishResult> {
+  publish(ctx: PublishContext): Promise<PublishResult> {
+    try {
+      return Promise.resolve(this.simulate(ctx));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private simulate(ctx: PublishContext): PublishResult {
     switch (ctx.sandboxOutcome) {
       case "fail":
         throw new PublishError("rejected", "Sandbox: the platform rejected the post (requested outcome 'fail').");
       case "auth_expired":
-        throw new PublishError("auth_expired", "Sandbox: the account's token was rejected (requested outcome 'auth_expired').");
+        throw new PublishError(
+          "auth_expired",
+          "Sandbox: the account's token was rejected (requested outcome 'auth_expired').",
+        );
       case "unknown":
-        throw new PublishError("outcome_unknown", "Sandbox: the platform's answer was lost after it may have published (requested outcome 'unknown').");
+        throw new PublishError(
+          "outcome_unknown",
+          "Sandbox: the platform's answer was lost after it may have published (requested outcome 'unknown').",
+        );
       case "transient":
-        if (ctx.attempt <= 2) throw new PublishError("transient", `Sandbox: temporary platform failure (attempt ${ctx.attempt} of 'transient').`);
+        if (ctx.attempt <= 2)
+          throw new PublishError(
+            "transient",
+            `Sandbox: temporary platform failure (attempt ${ctx.attempt} of 'transient').`,
+          );
         break;
       case "rate_limited":
         if (ctx.attempt <= 1) {
-          throw new PublishError("rate_limited", "Sandbox: rate limited by the platform (requested outcome 'rate_limited').", {
-            retryAfterSeconds: SANDBOX_RETRY_AFTER_SECONDS,
-          });
+          throw new PublishError(
+            "rate_limited",
+            "Sandbox: rate limited by the platform (requested outcome 'rate_limited').",
+            {
+              retryAfterSeconds: SANDBOX_RETRY_AFTER_SECONDS,
+            },
+          );
         }
         break;
       case "succeed":
         break;
     }
     const postId = `sandbox_${sha256Hex(`${ctx.postSubmissionId}/${ctx.runId}`).slice(0, 20)}`;
-    return { platformPostId: postId, permalink: `https://sandbox.postcast.invalid/${ctx.platform}/${encodeURIComponent(ctx.accountId)}/${postId}` };
+    return {
+      platformPostId: postId,
+      permalink: `https://sandbox.postcast.invalid/${ctx.platform}/${encodeURIComponent(ctx.accountId)}/${postId}`,
+    };
   }
 
   classifyError(error: unknown): PublishError {

@@ -1,0 +1,27 @@
+import { initialSummary, statusForSummary, summaryAfterRun } from "../../../src/domain/submission-status";
+
+describe("submission state machine", () => {
+  it("counts finished runs and becomes final only when nothing is pending", () => {
+    let s = initialSummary(3);
+    s = summaryAfterRun(s, "succeeded");
+    expect(statusForSummary("dispatched", s)).toBe("dispatched");
+    s = summaryAfterRun(s, "failed");
+    s = summaryAfterRun(s, "unknown");
+    expect(s).toEqual({ total: 3, succeeded: 1, failed: 2, pending: 0 });
+    expect(statusForSummary("dispatched", s)).toBe("partially_failed");
+  });
+
+  it("distinguishes completed, failed and partially_failed", () => {
+    expect(statusForSummary("dispatched", { total: 2, succeeded: 2, failed: 0, pending: 0 })).toBe("completed");
+    expect(statusForSummary("orchestrating", { total: 2, succeeded: 0, failed: 2, pending: 0 })).toBe("failed");
+  });
+
+  it("never changes a canceled or already final submission", () => {
+    expect(statusForSummary("canceled", { total: 1, succeeded: 1, failed: 0, pending: 0 })).toBe("canceled");
+    expect(statusForSummary("completed", { total: 1, succeeded: 1, failed: 0, pending: 0 })).toBe("completed");
+  });
+
+  it("refuses to finish more runs than are pending", () => {
+    expect(() => summaryAfterRun({ total: 1, succeeded: 1, failed: 0, pending: 0 }, "succeeded")).toThrow();
+  });
+});
