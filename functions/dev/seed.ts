@@ -1,0 +1,74 @@
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { generateApiKey, hashApiKey, type KeyMode } from "../src/domain/api-key";
+import { PLATFORMS, type Platform } from "../src/domain/platforms";
+import { COLLECTIONS, SUBSCRIPTION_DOC } from "../src/store/collections";
+
+/** The demo tenant's sk_test_ key on the local stack (a demo- project: it can reach nothing real). */
+export const DEMO_TEST_KEY = "sk_test_postcast_local_demo_key_0123456789abcdefghijklmn";
+export const DEMO_UID = "demo-user";
+
+export interface TenantOptions {
+  uid: string;
+  email?: string;
+  /** Accounts per platform; default: one per platform, two on x (x_primary, x_brand). */
+  accounts?: Partial<Record<Platform, string[]>>;
+  subscription?: { status: string; currentPeriodEnd: Date } | null;
+  keys?: { raw?: string; mode: KeyMode; revoked?: boolean }[];
+}
+
+export const DEFAULT_ACCOUNTS: Record<Platform, string[]> = Object.fromEntries(
+  PLATFORMS.map((p) => [p, p === "x" ? ["x_primary", "x_brand"] : [`${p}_main`]]),
+) as Record<Platform, string[]>;
+
+/**
+ * Writes a tenant as the dashboard would leave it: user, subscription, connected accounts and API
+ * keys. Idempotent (set, not create), so a second `npm start` on the same emulator works.
+ */
+export async function seedTenant(db: Firestore, options: TenantOptions): Promise<{ uid: string; keys: string[] }> {
+  const now = Timestamp.now();
+  const user = db.collection(COLLECTIONS.users).doc(options.uid);
+  const writes: Promise<unknown>[] = [user.set({ email: options.email ?? `${options.uid}@example.test`, createdAt: now })];
+  const subscription = options.subscription === undefined
+    ? { status: "active", currentPeriodEnd: new Date(Date.now() + 365 * 24 * 3600_000) }
+    : options.subscription;
+  if (subscription) {
+    writes.push(
+      user.collection(COLLECTIONS.subscription).doc(SUBSCRIPTION_DOC).set({
+        status: subscription.status,
+        currentPeriodEnd: Timestamp.fromDate(subscription.currentPeriodEnd),
+        planId: "pro",
+      }),
+    );
+  }
+  const accounts = options.accounts ?? DEFAULT_ACCOUNTS;
+  for (const [platform, ids] of Object.entries(accounts) as [Platform, string[]][]) {
+    const integration = user.collection(COLLECTIONS.integrations).doc(platform);
+    writes.push(integration.set({ defaultAccountId: ids[0] ?? null, connectedCount: ids.length }));
+    for (const id of ids) {
+      writes.push(
+        integration.collection(COLLECTIONS.accounts).doc(id).set({
+          platform,
+          displayName: `Demo ${platform} (${id})`,
+          username: id,
+          status: "active",
+          createdAt: now,
+        }),
+      );
+    }
+  }
+  const keys = (options.keys ?? [{ mode: "test" }]).map((k) => ({ ...k, raw: k.raw ?? generateApiKey(k.mode) }));
+  for (const key of keys) {
+    writes.push(
+      db.collection(COLLECTIONS.apiKeys).doc(hashApiKey(key.raw)).set({
+        userId: options.uid,
+        name: `${key.mode} key`,
+        mode: key.mode,
+        createdAt: now,
+        revokedAt: key.revoked ? now : null,
+        lastUsedAt: null,
+      }),
+    );
+  }
+  await Promise.all(writes);
+  return { uid: options.uid, keys: keys.map((k) => k.raw) };
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import type { Firestore } from "firebase-admin/firestore";
+import { v4 as uuidv4 } from "uuid";
+import { seedTenant, type TenantOptions } from "../../dev/seed";
+import { PLATFORMS } from "../../src/domain/platforms";
+import { createApp } from "../../src/http/app";
+import type { AppDeps } from "../../src/http/deps";
+import { defaultAdapterRegistry, type AdapterRegistry } from "../../src/platforms/registry";
+import { ApiKeyStore } from "../../src/store/api-key-store";
+import { ApiRequestStore } from "../../src/store/api-request-store";
+import { RunStore } from "../../src/store/run-store";
+import { SubmissionStore } from "../../src/store/submission-store";
+import { SweepQueries } from "../../src/store/sweep-queries";
+import { UserStore } from "../../src/store/user-store";
+import { orchestratePost } from "../../src/tasks/orchestrator";
+import { createPublishHandler } from "../../src/tasks/publisher";
+import { PUBLISH_FUNCTION } from "../../src/tasks/queue-options";
+import { sweep } from "../../src/tasks/sweeper";
+import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
+import { testDb } from "./firestore";
+import { InlineTasks, type Handlers } from "./inline-tasks";
+
+/**
+ * The real app, stores and task handlers against the Firestore emulator, with Cloud Tasks replaced
+ * by InlineTasks and a clock the test can move.
+ */
+export class Harness {
+  readonly db: Firestore = testDb();
+  readonly tasks = new InlineTasks();
+  offsetMs = 0;
+  readonly clock = () => new Date(Date.now() + this.offsetMs);
+  adapters: AdapterRegistry = defaultAdapterRegistry();
+  readonly submissions = new SubmissionStore(this.db);
+  readonly runs = new RunStore(this.db);
+
+  readonly deps: AppDeps = {
+    apiKeys: new ApiKeyStore(this.db),
+    users: new UserStore(this.db),
+    submissions: this.submissions,
+    apiRequests: new ApiRequestStore(this.db),
+    enqueuer: this.tasks,
+    clock: this.clock,
+    newId: () => uuidv4(),
+  };
+  readonly app = createApp(() => this.deps);
+
+  handlers(): Handlers {
+    const publisherDeps = { runs: this.runs, adapters: this.adapters, enqueuer: this.tasks, clock: this.clock };
+    const handlers: Handlers = {
+      [TASK_FUNCTIONS.orchestratePost]: (data, meta) =>
+        orchestratePost(data, { submissions: this.submissions, enqueuer: this.tasks, clock: this.clock, sleep: () => Promise.resolve() }, meta),
+    };
+    for (const p of PLATFORMS) handlers[PUBLISH_FUNCTION[p]] = createPublishHandler(p, publisherDeps);
+    return handlers;
+  }
+
+  /** Runs every due task (and the retries they cause) to completion. */
+  drain(options: { ignoreSchedule?: boolean } = {}) {
+    return this.tasks.drain(this.handlers(), { now: this.clock, ...options });
+  }
+
+  sweep() {
+    return sweep({ submissions: this.submissions, runs: this.runs, queries: new SweepQueries(this.db), enqueuer: this.tasks, clock: this.clock });
+  }
+
+  /** A fresh tenant with its own uid, so tests can share one emulator in parallel. */
+  async tenant(options: Partial<TenantOptions> = {}) {
+    const uid = options.uid ?? `u_${randomUUID()}`;
+    const seeded = await seedTenant(this.db, { ...options, uid });
+    return { uid, key: seeded.keys[0] as string, keys: seeded.keys };
+  }
+
+  async submissionsOf(uid: string) {
+    const snap = await this.db.collection("postSubmissions").where("userId", "==", uid).get();
+    return snap.docs;
+  }
+}
