@@ -9,6 +9,7 @@ const tsJest = ["ts-jest", { tsconfig: "tsconfig.json" }];
 const base = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest } };
 
 module.exports = {
+  reporters: ["default", "<rootDir>/test/setup/summary-reporter.js"],
   projects: [
     { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     {

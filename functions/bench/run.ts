@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: the figures issue #2 asks for, in one run.
+ *  1. POST /v1/posts throughput and p50/p99 at concurrency 1 and 32 (app in-process, embedded
+ *     Firestore emulator) next to a bare single-document commit loop on the same emulator.
+ *  2. Firestore document reads and writes per accepted post, counted at the emulator, for 1 and 8
+ *     targets, through to every run finished.
+ *  3. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
+ */
+import { randomUUID } from "node:crypto";
+import request from "supertest";
+import { startFirestoreEmulator } from "../dev/firestore-emulator";
+import { DEMO_TEST_KEY } from "../dev/seed";
+import { fmt, measure, percentile } from "./stats";
+
+const TARGETS_8 = [{ platform: "x", accountId: "x_primary" }, "threads", "linkedin", "instagram", "facebook", "tiktok", "youtube", "snapchat"];
+
+async function main() {
+  const fs = await startFirestoreEmulator({ port: 0 });
+  process.env.FIRESTORE_EMULATOR_HOST = fs.host;
+  process.env.GCLOUD_PROJECT = "demo-postcast";
+  // Imported after the env is set: firebase-admin reads it when Firestore is first created.
+  const { Harness } = await import("../test/support/harness");
+  const h = new Harness();
+  const t = await h.tenant();
+  const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
+    post: { content: { text: `bench ${i} ${randomUUID()}`, platform } },
+  });
+
+  console.log("\n1. POST /v1/posts vs a bare Firestore commit, same emulator, same concurrency");
+  console.log("   concurrency |  API req/s   p50 ms   p99 ms | commit/s   p50 ms   p99 ms | API/commit throughput");
+  for (const concurrency of [1, 32]) {
+    const total = concurrency === 1 ? 300 : 1000;
+    const commits = await measure(total, concurrency, async (i) => {
+      await h.db.collection("benchCommits").doc(`${concurrency}-${i}-${randomUUID()}`).create({ i, at: new Date() });
+    });
+    const api = await measure(total, concurrency, async (i) => {
+      const res = await request(h.app).post("/v1/posts").set("soku-api-key", t.key).send(body(i));
+      if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(res.body)}`);
+    });
+    h.tasks.pending.length = 0;
+    console.log(
+      `   ${String(concurrency).padStart(11)} | ${fmt(api.perSecond)} ${fmt(api.p50)} ${fmt(api.p99)} | ${fmt(commits.perSecond)} ${fmt(commits.p50)} ${fmt(commits.p99)} | ${(api.perSecond / commits.perSecond).toFixed(2)} (one POST ≈ ${(commits.perSecond / api.perSecond).toFixed(2)} commits)`,
+    );
+  }
+
+  console.log("\n2. Firestore documents per accepted post, counted at the emulator (request → every run finished)");
+  console.log("   targets |  reads  writes | request path: reads writes");
+  for (const [label, platform] of [["1", { platform: "x", accountId: "x_primary" }], ["8", TARGETS_8]] as const) {
+    const samples = 5;
+    let reads = 0;
+    let writes = 0;
+    let reqReads = 0;
+    let reqWrites = 0;
+    for (let i = 0; i < samples; i++) {
+      fs.stats.reset();
+      const res = await request(h.app).post("/v1/posts").set("soku-api-key", t.key).send(body(i, platform));
+      if (res.status !== 202) throw new Error(`unexpected ${res.status}`);
+      reqReads += fs.stats.reads;
+      reqWrites += fs.stats.writes;
+      await h.drain();
+      reads += fs.stats.reads;
+      writes += fs.stats.writes;
+    }
+    console.log(
+      `   ${label.padStart(7)} | ${fmt(reads / samples, 1)} ${fmt(writes / samples, 1)} | ${fmt(reqReads / samples, 1)} ${fmt(reqWrites / samples, 1)}`,
+    );
+  }
+
+  console.log("\n3. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)");
+  const { startStack } = await import("../dev/stack");
+  const stack = await startStack({ quiet: true });
+  try {
+    const durations: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = Date.now();
+      const res = await fetch(`${stack.base}/v1/posts`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "soku-api-key": DEMO_TEST_KEY },
+        body: JSON.stringify(body(i, TARGETS_8)),
+      });
+      const { postSubmissionId } = (await res.json()) as { postSubmissionId: string };
+      for (;;) {
+        const status = (await stack.db.doc(`postSubmissions/${postSubmissionId}`).get()).get("status") as string;
+        if (["completed", "partially_failed", "failed", "dispatch_failed"].includes(status)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      durations.push(Date.now() - started);
+    }
+    durations.sort((a, b) => a - b);
+    console.log(`   20 posts: p50 ${percentile(durations, 50)} ms, p95 ${percentile(durations, 95)} ms`);
+  } finally {
+    await stack.stop();
+    await fs.stop();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });

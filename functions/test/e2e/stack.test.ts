@@ -1,0 +1,87 @@
+/**
+ * The whole local stack as `npm start` runs it: POSTs go to the Functions emulator, the Cloud Tasks
+ * emulator dispatches the orchestrator and publishers, and the outcome is read from Firestore.
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import { DEMO_TEST_KEY } from "../../dev/seed";
+import { startStack } from "../../dev/stack";
+
+jest.setTimeout(240_000);
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+beforeAll(async () => {
+  stack = await startStack({ quiet: true });
+}, 180_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function submit(body: object): Promise<string> {
+  const res = await fetch(`${stack.base}/v1/posts`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "soku-api-key": DEMO_TEST_KEY },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { postSubmissionId: string };
+  expect(res.status).toBe(202);
+  return json.postSubmissionId;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const submission = (db: Firestore, id: string) => async () => (await db.doc(`postSubmissions/${id}`).get()).data() ?? {};
+const runs = async (db: Firestore, id: string) =>
+  Object.fromEntries((await db.collection(`postSubmissions/${id}/runs`).get()).docs.map((d) => [d.id, d.data()]));
+const final = (s: Record<string, unknown>) => ["completed", "partially_failed", "failed", "dispatch_failed"].includes(String(s.status));
+const text = (platform: unknown, extra: object = {}) => ({ post: { content: { text: `e2e ${Date.now()} ${Math.random()}`, platform } }, ...extra });
+
+describe("the local stack end to end", () => {
+  it("publishes now, on schedule, with a partial failure and with retries", async () => {
+    const at = new Date(Date.now() + 65_000);
+    const [now, scheduled, partial, retried] = await Promise.all([
+      submit(text([{ platform: "x", accountId: "x_primary" }, { platform: "x", accountId: "x_brand" }, "threads", "linkedin", "instagram", "facebook", "tiktok", "youtube", "snapchat"])),
+      submit(text(["threads"], { scheduledTime: at.toISOString() })),
+      submit(text(["threads", "linkedin"], { sandbox: { outcomes: { linkedin: "fail" } } })),
+      submit(text(["tiktok", "facebook"], { sandbox: { outcomes: { tiktok: "transient", facebook: "rate_limited" } } })),
+    ]);
+    const db = stack.db;
+
+    const done = await until("the immediate post", submission(db, now), final, 60_000);
+    expect(done).toMatchObject({ status: "completed", summary: { total: 9, succeeded: 9, failed: 0, pending: 0 } });
+    const nowRuns = await runs(db, now);
+    expect(Object.keys(nowRuns).sort()).toEqual(
+      ["facebook", "instagram", "linkedin", "snapchat", "threads", "tiktok", "x:x_brand", "x:x_primary", "youtube"],
+    );
+    for (const r of Object.values(nowRuns)) expect(r).toMatchObject({ status: "succeeded", attempts: 1 });
+
+    expect(await until("the partial failure", submission(db, partial), final, 60_000)).toMatchObject({
+      status: "partially_failed",
+      summary: { succeeded: 1, failed: 1 },
+    });
+
+    expect(await until("the retried post", submission(db, retried), final, 120_000)).toMatchObject({ status: "completed" });
+    const retriedRuns = await runs(db, retried);
+    expect(retriedRuns.tiktok).toMatchObject({ status: "succeeded", attempts: 3 });
+    expect(retriedRuns.facebook).toMatchObject({ status: "succeeded", attempts: 2 });
+
+    // Scheduled: untouched before its time, published within a few seconds after it.
+    expect((await submission(db, scheduled)()).status).toBe("scheduled");
+    const published = await until("the scheduled post", submission(db, scheduled), final, 100_000);
+    expect(published.status).toBe("completed");
+    const finishedAt = (await runs(db, scheduled)).threads.finishedAt.toDate() as Date;
+    expect(finishedAt.getTime()).toBeGreaterThanOrEqual(at.getTime());
+    expect(finishedAt.getTime() - at.getTime()).toBeLessThan(10_000);
+
+    const api = await fetch(`${stack.base}/v1/posts/${now}`, { headers: { "soku-api-key": DEMO_TEST_KEY } });
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { status: string }).status).toBe("completed");
+  });
+});
