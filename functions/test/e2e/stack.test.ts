@@ -76,7 +76,7 @@ describe("the local stack end to end", () => {
     expect((await submission(db, scheduled)()).status).toBe("scheduled");
     const published = await until("the scheduled post", submission(db, scheduled), final, 100_000);
     expect(published.status).toBe("completed");
-    const finishedAt = (await runs(db, scheduled)).threads.finishedAt.toDate() as Date;
+    const finishedAt = (await runs(db, scheduled)).threads!.finishedAt.toDate() as Date;
     expect(finishedAt.getTime()).toBeGreaterThanOrEqual(at.getTime());
     expect(finishedAt.getTime() - at.getTime()).toBeLessThan(10_000);
 

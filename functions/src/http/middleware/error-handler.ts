@@ -15,6 +15,8 @@ function fromHttpError(error: unknown): AppError | null {
   return validationError([{ field: "", reason: "malformed_request", message: "The request could not be read." }]);
 }
 
+const INTERNAL = new AppError("internal_error", "An internal error occurred.");
+
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
   next(new AppError("not_found", `No route for ${req.method} ${req.path}.`));
 }
@@ -25,11 +27,12 @@ export function notFound(req: Request, _res: Response, next: NextFunction): void
  */
 export function errorHandler(deps: DepsProvider) {
   return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
-    const appError =
-      error instanceof AppError
-        ? error
-        : (fromHttpError(error) ?? new AppError("internal_error", "An internal error occurred."));
-    if (appError.status >= 500) logs.requestFailed(ctx(res).requestId, error);
+    let appError = error instanceof AppError ? error : (fromHttpError(error) ?? INTERNAL);
+    if (appError.status >= 500) {
+      logs.requestFailed(ctx(res).requestId, error);
+      // Internal details (document paths, causes) go to the log, never to the caller.
+      if (appError.code === "internal_error") appError = INTERNAL;
+    }
     if (appError.code === "rate_limit_exceeded" && typeof appError.details.retryAfter === "number") {
       res.setHeader("Retry-After", String(appError.details.retryAfter));
     }
