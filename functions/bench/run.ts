@@ -12,7 +12,16 @@ import { startFirestoreEmulator } from "../dev/firestore-emulator";
 import { DEMO_TEST_KEY } from "../dev/seed";
 import { fmt, measure, percentile } from "./stats";
 
-const TARGETS_8 = [{ platform: "x", accountId: "x_primary" }, "threads", "linkedin", "instagram", "facebook", "tiktok", "youtube", "snapchat"];
+const TARGETS_8 = [
+  { platform: "x", accountId: "x_primary" },
+  "threads",
+  "linkedin",
+  "instagram",
+  "facebook",
+  "tiktok",
+  "youtube",
+  "snapchat",
+];
 
 async function main() {
   const fs = await startFirestoreEmulator({ port: 0 });
@@ -45,7 +54,10 @@ async function main() {
 
   console.log("\n2. Firestore documents per accepted post, counted at the emulator (request → every run finished)");
   console.log("   targets |  reads  writes | request path: reads writes");
-  for (const [label, platform] of [["1", { platform: "x", accountId: "x_primary" }], ["8", TARGETS_8]] as const) {
+  for (const [label, platform] of [
+    ["1", { platform: "x", accountId: "x_primary" }],
+    ["8", TARGETS_8],
+  ] as const) {
     const samples = 5;
     let reads = 0;
     let writes = 0;
@@ -66,7 +78,9 @@ async function main() {
     );
   }
 
-  console.log("\n3. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)");
+  console.log(
+    "\n3. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)",
+  );
   const { startStack } = await import("../dev/stack");
   const stack = await startStack({ quiet: true });
   try {

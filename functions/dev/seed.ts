@@ -27,17 +27,23 @@ export const DEFAULT_ACCOUNTS: Record<Platform, string[]> = Object.fromEntries(
 export async function seedTenant(db: Firestore, options: TenantOptions): Promise<{ uid: string; keys: string[] }> {
   const now = Timestamp.now();
   const user = db.collection(COLLECTIONS.users).doc(options.uid);
-  const writes: Promise<unknown>[] = [user.set({ email: options.email ?? `${options.uid}@example.test`, createdAt: now })];
-  const subscription = options.subscription === undefined
-    ? { status: "active", currentPeriodEnd: new Date(Date.now() + 365 * 24 * 3600_000) }
-    : options.subscription;
+  const writes: Promise<unknown>[] = [
+    user.set({ email: options.email ?? `${options.uid}@example.test`, createdAt: now }),
+  ];
+  const subscription =
+    options.subscription === undefined
+      ? { status: "active", currentPeriodEnd: new Date(Date.now() + 365 * 24 * 3600_000) }
+      : options.subscription;
   if (subscription) {
     writes.push(
-      user.collection(COLLECTIONS.subscription).doc(SUBSCRIPTION_DOC).set({
-        status: subscription.status,
-        currentPeriodEnd: Timestamp.fromDate(subscription.currentPeriodEnd),
-        planId: "pro",
-      }),
+      user
+        .collection(COLLECTIONS.subscription)
+        .doc(SUBSCRIPTION_DOC)
+        .set({
+          status: subscription.status,
+          currentPeriodEnd: Timestamp.fromDate(subscription.currentPeriodEnd),
+          planId: "pro",
+        }),
     );
   }
   const accounts = options.accounts ?? DEFAULT_ACCOUNTS;
@@ -46,27 +52,33 @@ export async function seedTenant(db: Firestore, options: TenantOptions): Promise
     writes.push(integration.set({ defaultAccountId: ids[0] ?? null, connectedCount: ids.length }));
     for (const id of ids) {
       writes.push(
-        integration.collection(COLLECTIONS.accounts).doc(id).set({
-          platform,
-          displayName: `Demo ${platform} (${id})`,
-          username: id,
-          status: "active",
-          createdAt: now,
-        }),
+        integration
+          .collection(COLLECTIONS.accounts)
+          .doc(id)
+          .set({
+            platform,
+            displayName: `Demo ${platform} (${id})`,
+            username: id,
+            status: "active",
+            createdAt: now,
+          }),
       );
     }
   }
   const keys = (options.keys ?? [{ mode: "test" }]).map((k) => ({ ...k, raw: k.raw ?? generateApiKey(k.mode) }));
   for (const key of keys) {
     writes.push(
-      db.collection(COLLECTIONS.apiKeys).doc(hashApiKey(key.raw)).set({
-        userId: options.uid,
-        name: `${key.mode} key`,
-        mode: key.mode,
-        createdAt: now,
-        revokedAt: key.revoked ? now : null,
-        lastUsedAt: null,
-      }),
+      db
+        .collection(COLLECTIONS.apiKeys)
+        .doc(hashApiKey(key.raw))
+        .set({
+          userId: options.uid,
+          name: `${key.mode} key`,
+          mode: key.mode,
+          createdAt: now,
+          revokedAt: key.revoked ? now : null,
+          lastUsedAt: null,
+        }),
     );
   }
   await Promise.all(writes);

@@ -48,7 +48,12 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   process.env.CLOUD_TASKS_EMULATOR_HOST = `${LOCAL.tasks.host}:${LOCAL.tasks.port}`;
 
   const db = getFirestore(getApps()[0] ?? initializeApp({ projectId: LOCAL.projectId }));
-  await seedTenant(db, { uid: DEMO_UID, email: "demo@postcast.local", accounts: DEFAULT_ACCOUNTS, keys: [{ raw: DEMO_TEST_KEY, mode: "test" }] });
+  await seedTenant(db, {
+    uid: DEMO_UID,
+    email: "demo@postcast.local",
+    accounts: DEFAULT_ACCOUNTS,
+    keys: [{ raw: DEMO_TEST_KEY, mode: "test" }],
+  });
 
   const logDir = path.join(REPO_ROOT, ".postcast");
   mkdirSync(logDir, { recursive: true });
@@ -67,9 +72,9 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
 
-  let sweeper: NodeJS.Timeout | undefined;
+  const timers: { sweeper?: NodeJS.Timeout } = {};
   const stop = async () => {
-    if (sweeper) clearInterval(sweeper);
+    clearInterval(timers.sweeper);
     if (child.exitCode === null && child.pid) {
       try {
         process.kill(-child.pid, "SIGINT");
@@ -105,7 +110,7 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   // Loaded after the emulator env is set, so the sweeper's enqueuer points at the emulator.
   const { sweep } = await import("../src/tasks/sweeper");
   const { sweeperDeps } = await import("../src/config/runtime");
-  sweeper = setInterval(() => {
+  timers.sweeper = setInterval(() => {
     sweep(sweeperDeps()).catch((error: unknown) => console.error("sweeper:", error));
   }, SWEEP_EVERY_MS);
 

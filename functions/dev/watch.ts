@@ -13,14 +13,22 @@ async function main(id: string | undefined) {
   const db = getFirestore(getApps()[0] ?? initializeApp({ projectId: LOCAL.projectId }));
   let last = "";
   for (;;) {
-    const [sub, runs] = await Promise.all([db.doc(`postSubmissions/${id}`).get(), db.collection(`postSubmissions/${id}/runs`).get()]);
+    const [sub, runs] = await Promise.all([
+      db.doc(`postSubmissions/${id}`).get(),
+      db.collection(`postSubmissions/${id}/runs`).get(),
+    ]);
     const data = sub.data();
     if (!data) throw new Error(`no submission ${id} in ${process.env.FIRESTORE_EMULATOR_HOST}`);
     const lines = [
       `${id}  ${String(data.status)}  ${JSON.stringify(data.summary)}`,
       ...runs.docs.map((r) => {
         const run = r.data();
-        const detail = run.status === "succeeded" ? String(run.platformPostId) : run.error ? `${run.error.code}: ${run.error.message}` : "";
+        const detail =
+          run.status === "succeeded"
+            ? String(run.platformPostId)
+            : run.error
+              ? `${run.error.code}: ${run.error.message}`
+              : "";
         return `  ${r.id.padEnd(24)} ${String(run.status).padEnd(11)} attempts=${String(run.attempts)} ${detail}`;
       }),
     ].join("\n");

@@ -37,29 +37,56 @@ async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => bo
   }
 }
 
-const submission = (db: Firestore, id: string) => async () => (await db.doc(`postSubmissions/${id}`).get()).data() ?? {};
+const submission = (db: Firestore, id: string) => async () =>
+  (await db.doc(`postSubmissions/${id}`).get()).data() ?? {};
 const runs = async (db: Firestore, id: string) =>
   Object.fromEntries((await db.collection(`postSubmissions/${id}/runs`).get()).docs.map((d) => [d.id, d.data()]));
-const final = (s: Record<string, unknown>) => ["completed", "partially_failed", "failed", "dispatch_failed"].includes(String(s.status));
-const text = (platform: unknown, extra: object = {}) => ({ post: { content: { text: `e2e ${Date.now()} ${Math.random()}`, platform } }, ...extra });
+const final = (s: Record<string, unknown>) =>
+  ["completed", "partially_failed", "failed", "dispatch_failed"].includes(String(s.status));
+const text = (platform: unknown, extra: object = {}) => ({
+  post: { content: { text: `e2e ${Date.now()} ${Math.random()}`, platform } },
+  ...extra,
+});
 
 describe("the local stack end to end", () => {
   it("publishes now, on schedule, with a partial failure and with retries", async () => {
     const at = new Date(Date.now() + 65_000);
     const [now, scheduled, partial, retried] = await Promise.all([
-      submit(text([{ platform: "x", accountId: "x_primary" }, { platform: "x", accountId: "x_brand" }, "threads", "linkedin", "instagram", "facebook", "tiktok", "youtube", "snapchat"])),
+      submit(
+        text([
+          { platform: "x", accountId: "x_primary" },
+          { platform: "x", accountId: "x_brand" },
+          "threads",
+          "linkedin",
+          "instagram",
+          "facebook",
+          "tiktok",
+          "youtube",
+          "snapchat",
+        ]),
+      ),
       submit(text(["threads"], { scheduledTime: at.toISOString() })),
       submit(text(["threads", "linkedin"], { sandbox: { outcomes: { linkedin: "fail" } } })),
-      submit(text(["tiktok", "facebook"], { sandbox: { outcomes: { tiktok: "transient", facebook: "rate_limited" } } })),
+      submit(
+        text(["tiktok", "facebook"], { sandbox: { outcomes: { tiktok: "transient", facebook: "rate_limited" } } }),
+      ),
     ]);
     const db = stack.db;
 
     const done = await until("the immediate post", submission(db, now), final, 60_000);
     expect(done).toMatchObject({ status: "completed", summary: { total: 9, succeeded: 9, failed: 0, pending: 0 } });
     const nowRuns = await runs(db, now);
-    expect(Object.keys(nowRuns).sort()).toEqual(
-      ["facebook", "instagram", "linkedin", "snapchat", "threads", "tiktok", "x:x_brand", "x:x_primary", "youtube"],
-    );
+    expect(Object.keys(nowRuns).sort()).toEqual([
+      "facebook",
+      "instagram",
+      "linkedin",
+      "snapchat",
+      "threads",
+      "tiktok",
+      "x:x_brand",
+      "x:x_primary",
+      "youtube",
+    ]);
     for (const r of Object.values(nowRuns)) expect(r).toMatchObject({ status: "succeeded", attempts: 1 });
 
     expect(await until("the partial failure", submission(db, partial), final, 60_000)).toMatchObject({
@@ -67,7 +94,9 @@ describe("the local stack end to end", () => {
       summary: { succeeded: 1, failed: 1 },
     });
 
-    expect(await until("the retried post", submission(db, retried), final, 120_000)).toMatchObject({ status: "completed" });
+    expect(await until("the retried post", submission(db, retried), final, 120_000)).toMatchObject({
+      status: "completed",
+    });
     const retriedRuns = await runs(db, retried);
     expect(retriedRuns.tiktok).toMatchObject({ status: "succeeded", attempts: 3 });
     expect(retriedRuns.facebook).toMatchObject({ status: "succeeded", attempts: 2 });

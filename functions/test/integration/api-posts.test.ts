@@ -49,10 +49,18 @@ describe("POST /v1/posts", () => {
     expect(sub.createdAt.toMillis()).toBeGreaterThan(Date.now() - 60_000);
 
     const log = (await h.db.doc(`users/${t.uid}/apiRequests/client-req-1`).get()).data()!;
-    expect(log).toMatchObject({ method: "POST", path: "/v1/posts", status: 202, errorCode: null, postSubmissionId: id });
+    expect(log).toMatchObject({
+      method: "POST",
+      path: "/v1/posts",
+      status: 202,
+      errorCode: null,
+      postSubmissionId: id,
+    });
     expect(log.expireAt.toMillis()).toBeGreaterThan(Date.now() + 7 * 24 * 3600_000);
 
-    expect(h.tasks.pending.find((task) => (task.payload as { postSubmissionId?: string }).postSubmissionId === id)).toMatchObject({
+    expect(
+      h.tasks.pending.find((task) => (task.payload as { postSubmissionId?: string }).postSubmissionId === id),
+    ).toMatchObject({
       fn: "orchestratePost",
       scheduleTime: null,
     });
@@ -75,7 +83,10 @@ describe("POST /v1/posts", () => {
     const revoked = await post(t.key, textPost());
     expectEnvelope(revoked, 401, "unauthorized");
     expect(revoked.body.error.message).toBe("API key revoked");
-    const idToken = await request(h.app).post("/v1/posts").set("Authorization", "Bearer eyJhbGciOi.fake.token").send(textPost());
+    const idToken = await request(h.app)
+      .post("/v1/posts")
+      .set("Authorization", "Bearer eyJhbGciOi.fake.token")
+      .send(textPost());
     expectEnvelope(idToken, 401, "unauthorized");
   });
 
@@ -92,7 +103,9 @@ describe("POST /v1/posts", () => {
       expect(res.body.error.message).toBe("An active subscription is required to access the API.");
       expect(await h.submissionsOf(t.uid)).toHaveLength(0);
     }
-    const trial = await h.tenant({ subscription: { status: "trialing", currentPeriodEnd: new Date(Date.now() + 86_400_000) } });
+    const trial = await h.tenant({
+      subscription: { status: "trialing", currentPeriodEnd: new Date(Date.now() + 86_400_000) },
+    });
     expect((await post(trial.key, textPost(xPrimary))).status).toBe(202);
   });
 
@@ -103,7 +116,11 @@ describe("POST /v1/posts", () => {
     expect(missing.body.error.details).toEqual({ missingPlatforms: ["tiktok", "linkedin"] });
     const unnamed = await post(t.key, textPost(["x"]));
     expectEnvelope(unnamed, 400, "missing_account");
-    expect(unnamed.body.error.details).toEqual({ platform: "x", accountId: null, availableAccountIds: ["x_brand", "x_primary"] });
+    expect(unnamed.body.error.details).toEqual({
+      platform: "x",
+      accountId: null,
+      availableAccountIds: ["x_brand", "x_primary"],
+    });
     const unknown = await post(t.key, textPost([{ platform: "x", accountId: "nope" }]));
     expect(unknown.body.error.details).toMatchObject({ platform: "x", accountId: "nope" });
     expect(await h.submissionsOf(t.uid)).toHaveLength(0);
@@ -120,9 +137,17 @@ describe("POST /v1/posts", () => {
 
   it("refuses non-JSON, malformed and oversized bodies", async () => {
     const t = await h.tenant();
-    const text = await request(h.app).post("/v1/posts").set("soku-api-key", t.key).set("Content-Type", "text/plain").send("hi");
+    const text = await request(h.app)
+      .post("/v1/posts")
+      .set("soku-api-key", t.key)
+      .set("Content-Type", "text/plain")
+      .send("hi");
     expectEnvelope(text, 415, "unsupported_media_type");
-    const bad = await request(h.app).post("/v1/posts").set("soku-api-key", t.key).set("Content-Type", "application/json").send("{bad");
+    const bad = await request(h.app)
+      .post("/v1/posts")
+      .set("soku-api-key", t.key)
+      .set("Content-Type", "application/json")
+      .send("{bad");
     expectEnvelope(bad, 400, "validation_error");
     expect(bad.body.error.details.reason).toBe("malformed_json");
     const big = await post(t.key, { post: { content: { text: "x".repeat(1024 * 1024 + 10), platform: "x" } } });
@@ -144,13 +169,22 @@ describe("POST /v1/posts", () => {
     const sub = (await h.db.doc(`postSubmissions/${res.body.postSubmissionId}`).get()).data()!;
     expect(sub.status).toBe("scheduled");
     expect(sub.scheduledTime.toMillis()).toBe(at.getTime());
-    const task = h.tasks.pending.find((x) => (x.payload as { postSubmissionId: string }).postSubmissionId === res.body.postSubmissionId);
+    const task = h.tasks.pending.find(
+      (x) => (x.payload as { postSubmissionId: string }).postSubmissionId === res.body.postSubmissionId,
+    );
     expect(task?.scheduleTime?.getTime()).toBe(at.getTime());
 
-    const far = await post(t.key, textPost(xPrimary, { scheduledTime: new Date(Date.now() + 40 * 86_400_000).toISOString() }));
+    const far = await post(
+      t.key,
+      textPost(xPrimary, { scheduledTime: new Date(Date.now() + 40 * 86_400_000).toISOString() }),
+    );
     const farSub = (await h.db.doc(`postSubmissions/${far.body.postSubmissionId}`).get()).data()!;
     expect(farSub.deferred).toBe(true);
-    expect(h.tasks.pending.some((x) => (x.payload as { postSubmissionId: string }).postSubmissionId === far.body.postSubmissionId)).toBe(false);
+    expect(
+      h.tasks.pending.some(
+        (x) => (x.payload as { postSubmissionId: string }).postSubmissionId === far.body.postSubmissionId,
+      ),
+    ).toBe(false);
   });
 
   it("keeps an accepted post when Cloud Tasks is down", async () => {
@@ -167,7 +201,11 @@ describe("idempotency", () => {
     const t = await h.tenant();
     const body = { post: { content: { text: "once", platform: ["x_primary"].map(() => xPrimary) } } };
     const first = await post(t.key, body, { "Idempotency-Key": "k-1" });
-    const again = await post(t.key, { post: { content: { platform: [xPrimary], text: "once" } } }, { "Idempotency-Key": "k-1" });
+    const again = await post(
+      t.key,
+      { post: { content: { platform: [xPrimary], text: "once" } } },
+      { "Idempotency-Key": "k-1" },
+    );
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers["idempotent-replayed"]).toBe("true");
@@ -197,7 +235,9 @@ describe("idempotency", () => {
 
   it("does not consume a key on a 4xx", async () => {
     const t = await h.tenant();
-    expect((await post(t.key, { post: { content: { platform: "x" } } }, { "Idempotency-Key": "k-3" })).status).toBe(400);
+    expect((await post(t.key, { post: { content: { platform: "x" } } }, { "Idempotency-Key": "k-3" })).status).toBe(
+      400,
+    );
     expect((await post(t.key, textPost(xPrimary), { "Idempotency-Key": "k-3" })).status).toBe(202);
   });
 
@@ -213,7 +253,9 @@ describe("idempotency", () => {
   it("creates exactly one submission for 50 concurrent identical requests", async () => {
     const t = await h.tenant();
     const body = textPost(xPrimary);
-    const responses = await Promise.all(Array.from({ length: 50 }, () => post(t.key, body, { "Idempotency-Key": "burst" })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => post(t.key, body, { "Idempotency-Key": "burst" })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
     expect(new Set(responses.map((r) => r.body.postSubmissionId)).size).toBe(1);
     expect(await h.submissionsOf(t.uid)).toHaveLength(1);
@@ -243,7 +285,11 @@ describe("GET /v1/posts/{id}", () => {
     await h.drain();
     const res = await request(h.app).get(`/v1/posts/${id}`).set("soku-api-key", owner.key);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ postSubmissionId: id, status: "completed", summary: { total: 2, succeeded: 2, pending: 0 } });
+    expect(res.body).toMatchObject({
+      postSubmissionId: id,
+      status: "completed",
+      summary: { total: 2, succeeded: 2, pending: 0 },
+    });
     expect(res.body.runs.map((r: { runId: string }) => r.runId).sort()).toEqual(["threads", "x"]);
     expect(res.body.keyHash).toBeUndefined();
     expectEnvelope(await request(h.app).get(`/v1/posts/${id}`).set("soku-api-key", other.key), 404, "not_found");

@@ -19,9 +19,15 @@ const content = (platform: unknown, extra: Record<string, unknown> = {}) => ({
 describe("the publishing pipeline with the real store", () => {
   it("publishes to every target and completes the submission", async () => {
     const t = await h.tenant();
-    const id = await submit(t.key, content([{ platform: "x", accountId: "x_primary" }, { platform: "x", accountId: "x_brand" }, "threads"]));
+    const id = await submit(
+      t.key,
+      content([{ platform: "x", accountId: "x_primary" }, { platform: "x", accountId: "x_brand" }, "threads"]),
+    );
     await h.drain();
-    expect(await sub(id)).toMatchObject({ status: "completed", summary: { total: 3, succeeded: 3, failed: 0, pending: 0 } });
+    expect(await sub(id)).toMatchObject({
+      status: "completed",
+      summary: { total: 3, succeeded: 3, failed: 0, pending: 0 },
+    });
     const r = await run(id, "x:x_brand");
     expect(r).toMatchObject({ platform: "x", accountId: "x_brand", status: "succeeded", attempts: 1, error: null });
     expect(r.platformPostId).toMatch(/^sandbox_/);
@@ -32,7 +38,10 @@ describe("the publishing pipeline with the real store", () => {
     const t = await h.tenant();
     const id = await submit(t.key, content(["threads", "linkedin"], { sandbox: { outcomes: { linkedin: "fail" } } }));
     await h.drain();
-    expect(await sub(id)).toMatchObject({ status: "partially_failed", summary: { succeeded: 1, failed: 1, pending: 0 } });
+    expect(await sub(id)).toMatchObject({
+      status: "partially_failed",
+      summary: { succeeded: 1, failed: 1, pending: 0 },
+    });
     expect((await run(id, "linkedin")).error).toMatchObject({ code: "rejected", retryable: false });
 
     const all = await submit(t.key, content(["threads"], { sandbox: { outcomes: { threads: "auth_expired" } } }));
@@ -56,7 +65,9 @@ describe("the publishing pipeline with the real store", () => {
     await h.drain();
     const r = await run(id, "facebook");
     expect(r).toMatchObject({ status: "queued", attempts: 1, error: { code: "rate_limited", retryable: true } });
-    const retry = h.tasks.pending.find((task) => (task.payload as { postSubmissionId: string }).postSubmissionId === id);
+    const retry = h.tasks.pending.find(
+      (task) => (task.payload as { postSubmissionId: string }).postSubmissionId === id,
+    );
     expect(retry?.scheduleTime!.getTime()).toBeGreaterThanOrEqual(before + 2000);
     h.offsetMs = 3000;
     try {
@@ -71,7 +82,11 @@ describe("the publishing pipeline with the real store", () => {
     const t = await h.tenant();
     const id = await submit(t.key, content(["youtube"], { sandbox: { outcomes: { youtube: "unknown" } } }));
     await h.drain();
-    expect(await run(id, "youtube")).toMatchObject({ status: "unknown", attempts: 1, error: { code: "outcome_unknown" } });
+    expect(await run(id, "youtube")).toMatchObject({
+      status: "unknown",
+      attempts: 1,
+      error: { code: "outcome_unknown" },
+    });
     expect(await sub(id)).toMatchObject({ status: "failed" });
   });
 
@@ -81,7 +96,9 @@ describe("the publishing pipeline with the real store", () => {
     await h.drain();
     const first = await run(id, "snapchat");
     const publish = h.handlers().publishSnapchat!;
-    await Promise.all(Array.from({ length: 5 }, () => publish({ postSubmissionId: id, runId: "snapchat" }, { retryCount: 1 })));
+    await Promise.all(
+      Array.from({ length: 5 }, () => publish({ postSubmissionId: id, runId: "snapchat" }, { retryCount: 1 })),
+    );
     const orchestrate = h.handlers().orchestratePost!;
     await orchestrate({ postSubmissionId: id }, { retryCount: 1 });
     const after = await run(id, "snapchat");
@@ -107,10 +124,18 @@ describe("the publishing pipeline with the real store", () => {
   it("holds a scheduled post until its time, even when the task arrives early", async () => {
     const t = await h.tenant();
     const at = new Date(Date.now() + 5 * 60_000);
-    const id = await submit(t.key, content(["x"].map(() => ({ platform: "x", accountId: "x_primary" })), { scheduledTime: at.toISOString() }));
+    const id = await submit(
+      t.key,
+      content(
+        ["x"].map(() => ({ platform: "x", accountId: "x_primary" })),
+        { scheduledTime: at.toISOString() },
+      ),
+    );
     await h.drain({ ignoreSchedule: true });
     expect((await sub(id)).status).toBe("scheduled");
-    const redeferred = h.tasks.pending.find((task) => task.taskId === `orch-${id}-${at.getTime()}` && task.scheduleTime?.getTime() === at.getTime());
+    const redeferred = h.tasks.pending.find(
+      (task) => task.taskId === `orch-${id}-${at.getTime()}` && task.scheduleTime?.getTime() === at.getTime(),
+    );
     expect(redeferred).toBeDefined();
     h.offsetMs = 5 * 60_000 + 1000;
     try {
@@ -146,7 +171,9 @@ describe("the publishing pipeline with the real store", () => {
       h.offsetMs = 0;
     }
     expect((await sub(deferred)).deferred).toBe(false);
-    expect(h.tasks.pending.find((task) => task.taskId === `orch-${deferred}-${far.getTime()}`)?.scheduleTime?.getTime()).toBe(far.getTime());
+    expect(
+      h.tasks.pending.find((task) => task.taskId === `orch-${deferred}-${far.getTime()}`)?.scheduleTime?.getTime(),
+    ).toBe(far.getTime());
   });
 
   it("the sweeper restarts a run whose publisher died holding its lease", async () => {

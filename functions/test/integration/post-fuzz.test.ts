@@ -4,15 +4,40 @@ import { Harness } from "../support/harness";
 
 const h = new Harness();
 
-const platformName = fc.constantFrom("x", "X", "twitter", "threads", "instagram", "tiktok", "youtube", "linkedin", "snapchat", "facebook", "myspace", "", "x ");
-const url = fc.oneof(fc.webUrl(), fc.constantFrom("https://cdn.test/v.mp4", "https://cdn.test/a.jpg", "ftp://x/y", "not a url", ""));
+const platformName = fc.constantFrom(
+  "x",
+  "X",
+  "twitter",
+  "threads",
+  "instagram",
+  "tiktok",
+  "youtube",
+  "linkedin",
+  "snapchat",
+  "facebook",
+  "myspace",
+  "",
+  "x ",
+);
+const url = fc.oneof(
+  fc.webUrl(),
+  fc.constantFrom("https://cdn.test/v.mp4", "https://cdn.test/a.jpg", "ftp://x/y", "not a url", ""),
+);
 const target = fc.oneof(
   platformName,
-  fc.record({ platform: platformName, accountId: fc.oneof(fc.constantFrom("x_primary", "x_brand", "threads_main"), fc.string()) }, { requiredKeys: ["platform"] }),
+  fc.record(
+    {
+      platform: platformName,
+      accountId: fc.oneof(fc.constantFrom("x_primary", "x_brand", "threads_main"), fc.string()),
+    },
+    { requiredKeys: ["platform"] },
+  ),
   fc.anything(),
 );
 const isoTime = fc.oneof(
-  fc.date({ min: new Date(Date.now() - 86_400_000), max: new Date(Date.now() + 400 * 86_400_000), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc
+    .date({ min: new Date(Date.now() - 86_400_000), max: new Date(Date.now() + 400 * 86_400_000), noInvalidDate: true })
+    .map((d) => d.toISOString()),
   fc.constantFrom("2030-01-01T12:00:00", "2030-02-30T12:00:00Z", "tomorrow", "2030-01-01T12:00:00+01:00"),
   fc.constant(null),
 );
@@ -31,15 +56,29 @@ const content = fc.record(
 const validBody = fc.record({
   post: fc.record({
     content: fc.oneof(
-      fc.record({ text: fc.string({ minLength: 1 }), platform: fc.constantFrom("threads", ["threads", "instagram"], [{ platform: "x", accountId: "x_brand" }]) }),
-      fc.record({ text: fc.string(), imageUrls: fc.array(fc.webUrl(), { minLength: 1, maxLength: 3 }), platform: fc.constant(["instagram"]) }),
+      fc.record({
+        text: fc.string({ minLength: 1 }),
+        platform: fc.constantFrom("threads", ["threads", "instagram"], [{ platform: "x", accountId: "x_brand" }]),
+      }),
+      fc.record({
+        text: fc.string(),
+        imageUrls: fc.array(fc.webUrl(), { minLength: 1, maxLength: 3 }),
+        platform: fc.constant(["instagram"]),
+      }),
     ),
   }),
-  scheduledTime: fc.oneof(fc.constant(null), fc.integer({ min: 120, max: 86_400 }).map((s) => new Date(Date.now() + s * 1000).toISOString())),
+  scheduledTime: fc.oneof(
+    fc.constant(null),
+    fc.integer({ min: 120, max: 86_400 }).map((s) => new Date(Date.now() + s * 1000).toISOString()),
+  ),
 });
 // A valid body with one part replaced by something arbitrary.
 const mutatedBody = fc
-  .tuple(validBody, fc.constantFrom("post", "scheduledTime", "trial_reel", "sandbox", "post.content.platform", "post.content.text"), fc.anything())
+  .tuple(
+    validBody,
+    fc.constantFrom("post", "scheduledTime", "trial_reel", "sandbox", "post.content.platform", "post.content.text"),
+    fc.anything(),
+  )
   .map(([b, path, value]) => {
     const copy = JSON.parse(JSON.stringify(b)) as Record<string, Record<string, unknown>>;
     const [head, ...rest] = path.split(".");
@@ -67,7 +106,9 @@ const body = fc.oneof(
 
 describe("POST /v1/posts under random and mutated bodies", () => {
   it("answers every body with a 202 or a 4xx envelope, and rejected bodies create nothing", async () => {
-    const t = await h.tenant({ accounts: { x: ["x_primary", "x_brand"], threads: ["threads_main"], instagram: ["instagram_main"] } });
+    const t = await h.tenant({
+      accounts: { x: ["x_primary", "x_brand"], threads: ["threads_main"], instagram: ["instagram_main"] },
+    });
     let accepted = 0;
     let rejected = 0;
     await fc.assert(

@@ -48,7 +48,11 @@ export class Harness {
     const publisherDeps = { runs: this.runs, adapters: this.adapters, enqueuer: this.tasks, clock: this.clock };
     const handlers: Handlers = {
       [TASK_FUNCTIONS.orchestratePost]: (data, meta) =>
-        orchestratePost(data, { submissions: this.submissions, enqueuer: this.tasks, clock: this.clock, sleep: () => Promise.resolve() }, meta),
+        orchestratePost(
+          data,
+          { submissions: this.submissions, enqueuer: this.tasks, clock: this.clock, sleep: () => Promise.resolve() },
+          meta,
+        ),
     };
     for (const p of PLATFORMS) handlers[PUBLISH_FUNCTION[p]] = createPublishHandler(p, publisherDeps);
     return handlers;
@@ -60,7 +64,13 @@ export class Harness {
   }
 
   sweep() {
-    return sweep({ submissions: this.submissions, runs: this.runs, queries: new SweepQueries(this.db), enqueuer: this.tasks, clock: this.clock });
+    return sweep({
+      submissions: this.submissions,
+      runs: this.runs,
+      queries: new SweepQueries(this.db),
+      enqueuer: this.tasks,
+      clock: this.clock,
+    });
   }
 
   /** A fresh tenant with its own uid, so tests can share one emulator in parallel. */

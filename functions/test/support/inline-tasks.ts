@@ -29,7 +29,13 @@ export class InlineTasks implements TaskEnqueuer {
     }
     if (this.ids.has(options.taskId)) return Promise.resolve("exists");
     this.ids.add(options.taskId);
-    this.pending.push({ fn, payload, taskId: options.taskId, scheduleTime: options.scheduleTime ?? null, retryCount: 0 });
+    this.pending.push({
+      fn,
+      payload,
+      taskId: options.taskId,
+      scheduleTime: options.scheduleTime ?? null,
+      retryCount: 0,
+    });
     return Promise.resolve("enqueued");
   }
 

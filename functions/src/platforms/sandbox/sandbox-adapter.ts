@@ -22,7 +22,7 @@ export class SandboxAdapter implements PlatformAdapter {
     try {
       return Promise.resolve(this.simulate(ctx));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

@@ -3,7 +3,13 @@ import type { Platform } from "../../../src/domain/platforms";
 import { resolveTargets, type ConnectedAccount } from "../../../src/domain/targets";
 
 const accounts = new Map<Platform, ConnectedAccount[]>([
-  ["x", [{ accountId: "x_primary", status: "active" }, { accountId: "x_brand", status: "active" }]],
+  [
+    "x",
+    [
+      { accountId: "x_primary", status: "active" },
+      { accountId: "x_brand", status: "active" },
+    ],
+  ],
   ["threads", [{ accountId: "th_1", status: "active" }]],
   ["instagram", [{ accountId: "ig_1", status: "needs_reauth" }]],
   ["linkedin", [{ accountId: "li_old", status: "disconnected" }]],

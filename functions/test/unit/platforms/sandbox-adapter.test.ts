@@ -37,7 +37,11 @@ describe("SandboxAdapter", () => {
     expect(await failure("fail")).toMatchObject({ code: "rejected", retryable: false });
     expect(await failure("auth_expired")).toMatchObject({ code: "auth_expired", retryable: false });
     expect(await failure("unknown")).toMatchObject({ code: "outcome_unknown", retryable: false });
-    expect(await failure("rate_limited")).toMatchObject({ code: "rate_limited", retryable: true, retryAfterSeconds: 2 });
+    expect(await failure("rate_limited")).toMatchObject({
+      code: "rate_limited",
+      retryable: true,
+      retryAfterSeconds: 2,
+    });
     expect(await failure("transient", 2)).toMatchObject({ code: "transient", retryable: true });
   });
 
