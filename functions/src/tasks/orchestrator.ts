@@ -47,7 +47,7 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
         TASK_FUNCTIONS.orchestratePost,
         { postSubmissionId: id },
         {
-          taskId: taskIds.orchestrate(id, begin.scheduledTime),
+          taskId: taskIds.redefer(id, begin.scheduledTime, deps.clock()),
           scheduleTime: begin.scheduledTime,
         },
       );

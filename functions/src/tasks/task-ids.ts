@@ -16,6 +16,9 @@ export const taskIds = {
     `orch-${safe(postSubmissionId)}-${at ? at.getTime() : "now"}`,
   publish: (postSubmissionId: string, runId: string, attempt = 0): string =>
     `pub-${safe(postSubmissionId)}-${safe(runId)}-${attempt}`,
+  /** An early delivery hands over to a task for the right time; unique, so it never hits the original id. */
+  redefer: (postSubmissionId: string, at: Date, deliveredAt: Date): string =>
+    `orch-${safe(postSubmissionId)}-${at.getTime()}-early-${deliveredAt.getTime()}`,
   /** A recovery by the sweeper: one id per sweep window, so a lost task is replaced once. */
   recovery: (base: string, windowStart: Date): string => `${base}-sweep-${windowStart.getTime()}`,
 };

@@ -2,6 +2,7 @@ import request from "supertest";
 import { Harness } from "../support/harness";
 
 const h = new Harness();
+afterAll(() => h.close());
 const textPost = (platform: unknown = ["x_primary_placeholder"], extra: Record<string, unknown> = {}) => ({
   post: { content: { text: `hello ${Math.random()}`, platform } },
   ...extra,

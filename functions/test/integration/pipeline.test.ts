@@ -2,6 +2,7 @@ import request from "supertest";
 import { Harness } from "../support/harness";
 
 const h = new Harness();
+afterAll(() => h.close());
 
 async function submit(key: string, body: Record<string, unknown>) {
   const res = await request(h.app).post("/v1/posts").set("soku-api-key", key).send(body);
@@ -134,7 +135,7 @@ describe("the publishing pipeline with the real store", () => {
     await h.drain({ ignoreSchedule: true });
     expect((await sub(id)).status).toBe("scheduled");
     const redeferred = h.tasks.pending.find(
-      (task) => task.taskId === `orch-${id}-${at.getTime()}` && task.scheduleTime?.getTime() === at.getTime(),
+      (task) => task.taskId.startsWith(`orch-${id}-${at.getTime()}-early-`) && task.scheduleTime?.getTime() === at.getTime(),
     );
     expect(redeferred).toBeDefined();
     h.offsetMs = 5 * 60_000 + 1000;

@@ -80,6 +80,17 @@ export class Harness {
     return { uid, key: seeded.keys[0] as string, keys: seeded.keys };
   }
 
+  /** Closes the Firestore client so Jest can exit. */
+  close(): Promise<void> {
+    return this.db.terminate();
+  }
+
+  /** How many submissions a user has (an aggregation: cheap however many there are). */
+  async countSubmissions(uid: string): Promise<number> {
+    const snap = await this.db.collection("postSubmissions").where("userId", "==", uid).count().get();
+    return snap.data().count;
+  }
+
   async submissionsOf(uid: string) {
     const snap = await this.db.collection("postSubmissions").where("userId", "==", uid).get();
     return snap.docs;

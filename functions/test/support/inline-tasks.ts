@@ -40,20 +40,21 @@ export class InlineTasks implements TaskEnqueuer {
   }
 
   /**
-   * Delivers every task due at `now()` (all of them when `ignoreSchedule`), redelivering failures
-   * up to `maxAttempts`, until nothing due is left.
+   * Delivers every task due at `now()` (all of them when `ignoreSchedule`) that has a handler,
+   * redelivering failures up to `maxAttempts`, until nothing due is left.
    */
   async drain(handlers: Handlers, options: { now?: () => Date; ignoreSchedule?: boolean; maxAttempts?: number } = {}) {
     const now = options.now ?? (() => new Date());
     const maxAttempts = options.maxAttempts ?? 10;
     const errors: unknown[] = [];
     for (;;) {
-      const index = this.pending.findIndex((t) => options.ignoreSchedule || !t.scheduleTime || t.scheduleTime <= now());
+      const index = this.pending.findIndex(
+        (t) => handlers[t.fn] !== undefined && (options.ignoreSchedule || !t.scheduleTime || t.scheduleTime <= now()),
+      );
       if (index < 0) return errors;
       const [task] = this.pending.splice(index, 1);
       if (!task) return errors;
-      const handler = handlers[task.fn];
-      if (!handler) throw new Error(`no handler for ${task.fn}`);
+      const handler = handlers[task.fn]!;
       this.delivered.push(task);
       try {
         await handler(task.payload, { retryCount: task.retryCount });

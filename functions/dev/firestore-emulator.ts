@@ -1,0 +1,81 @@
+import { createServer } from "node:net";
+import { FirestoreServer } from "@firestore-emulator/server";
+
+/** Document reads and writes seen by the emulator, for benchmarks. */
+export interface EmulatorStats {
+  reads: number;
+  writes: number;
+  reset(): void;
+}
+
+export interface EmbeddedFirestore {
+  /** host:port, the value for FIRESTORE_EMULATOR_HOST. */
+  host: string;
+  port: number;
+  stats: EmulatorStats;
+  stop(): Promise<void>;
+}
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+type StateInternals = {
+  writeV1Document: (...args: unknown[]) => unknown;
+  v1Query: (...args: unknown[]) => unknown[];
+  getDocument: (...args: unknown[]) => unknown;
+};
+
+/**
+ * Starts the in-process Firestore emulator (@firestore-emulator/server, with the fixes kept in
+ * patches/functions) and counts document reads and writes where they happen: each write of a
+ * commit, each document a query returns, each document a batch get asks for.
+ */
+export async function startFirestoreEmulator(options: { host?: string; port?: number } = {}): Promise<EmbeddedFirestore> {
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port || (await freePort(host));
+  const server = new FirestoreServer();
+  const stats: EmulatorStats = {
+    reads: 0,
+    writes: 0,
+    reset() {
+      this.reads = 0;
+      this.writes = 0;
+    },
+  };
+  const state = server.state as unknown as StateInternals;
+  const write = state.writeV1Document.bind(state);
+  state.writeV1Document = (...args) => {
+    stats.writes += 1;
+    return write(...args);
+  };
+  const query = state.v1Query.bind(state);
+  state.v1Query = (...args) => {
+    const docs = query(...args);
+    stats.reads += Math.max(docs.length, 1);
+    return docs;
+  };
+  const batchGet = (server as unknown as { countBatchGet?: boolean }).countBatchGet;
+  void batchGet;
+  try {
+    await server.start(port);
+  } catch (error) {
+    throw new Error(`cannot start the Firestore emulator on ${host}:${port} (${String(error)}); is another stack running?`);
+  }
+  return {
+    host: `${host}:${port}`,
+    port,
+    stats,
+    stop: () => {
+      server.stop();
+      return Promise.resolve();
+    },
+  };
+}
