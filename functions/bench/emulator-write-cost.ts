@@ -12,7 +12,8 @@ import { fmt, measure } from "./stats";
 export async function emulatorWriteCost(log = console.log): Promise<void> {
   const fs = await startFirestoreEmulator({ port: 0 });
   process.env.FIRESTORE_EMULATOR_HOST = fs.host;
-  const app = getApps().find((a) => a.name === "write-cost") ?? initializeApp({ projectId: "demo-postcast" }, "write-cost");
+  const app =
+    getApps().find((a) => a.name === "write-cost") ?? initializeApp({ projectId: "demo-postcast" }, "write-cost");
   const db = getFirestore(app);
   try {
     const col = db.collection(`writeCost-${randomUUID()}`);

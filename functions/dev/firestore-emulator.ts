@@ -22,7 +22,9 @@ async function freePort(host: string): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, host, () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -38,7 +40,9 @@ type StateInternals = {
  * patches/functions) and counts document reads and writes where they happen: each write of a
  * commit, each document a query returns, each document a batch get asks for.
  */
-export async function startFirestoreEmulator(options: { host?: string; port?: number } = {}): Promise<EmbeddedFirestore> {
+export async function startFirestoreEmulator(
+  options: { host?: string; port?: number } = {},
+): Promise<EmbeddedFirestore> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port || (await freePort(host));
   const server = new FirestoreServer();
@@ -67,7 +71,9 @@ export async function startFirestoreEmulator(options: { host?: string; port?: nu
   try {
     await server.start(port);
   } catch (error) {
-    throw new Error(`cannot start the Firestore emulator on ${host}:${port} (${String(error)}); is another stack running?`);
+    throw new Error(
+      `cannot start the Firestore emulator on ${host}:${port} (${String(error)}); is another stack running?`,
+    );
   }
   return {
     host: `${host}:${port}`,

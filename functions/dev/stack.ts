@@ -39,7 +39,7 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   if (!process.env.FIRESTORE_EMULATOR_HOST) {
     const fs = await startFirestoreEmulator({ host: LOCAL.firestore.host, port: LOCAL.firestore.port });
     process.env.FIRESTORE_EMULATOR_HOST = fs.host;
-    stopFirestore = fs.stop;
+    stopFirestore = () => fs.stop();
     say(`Firestore (embedded emulator) on ${fs.host}`);
   } else {
     say(`Firestore: using the emulator at ${process.env.FIRESTORE_EMULATOR_HOST}`);

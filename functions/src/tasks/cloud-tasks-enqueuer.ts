@@ -66,7 +66,12 @@ export class CloudTasksEnqueuer implements TaskEnqueuer {
    * library's REST transport adds, and no gRPC at all, so the client library cannot reach it;
    * this speaks the same request shape firebase-admin sends it.
    */
-  private async enqueueOnEmulator(queue: string, name: string, body: string, scheduleTime?: Date): Promise<EnqueueResult> {
+  private async enqueueOnEmulator(
+    queue: string,
+    name: string,
+    body: string,
+    scheduleTime?: Date,
+  ): Promise<EnqueueResult> {
     const res = await fetch(`http://${this.options.emulatorHost}/${queue}/tasks`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -85,10 +90,12 @@ export class CloudTasksEnqueuer implements TaskEnqueuer {
 
   private serviceAccountEmail(): Promise<string> {
     if (this.options.serviceAccountEmail) return Promise.resolve(this.options.serviceAccountEmail);
-    return (this.serviceAccount ??= fetch(METADATA_EMAIL_URL, { headers: { "Metadata-Flavor": "Google" } }).then(async (res) => {
-      if (!res.ok) throw new Error(`metadata server answered ${res.status} for the service account`);
-      return (await res.text()).trim();
-    }));
+    return (this.serviceAccount ??= fetch(METADATA_EMAIL_URL, { headers: { "Metadata-Flavor": "Google" } }).then(
+      async (res) => {
+        if (!res.ok) throw new Error(`metadata server answered ${res.status} for the service account`);
+        return (await res.text()).trim();
+      },
+    ));
   }
 }
 

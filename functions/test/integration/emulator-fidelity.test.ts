@@ -98,7 +98,12 @@ describe("Firestore emulator fidelity", () => {
       c.doc("c").set({ status: "done", createdAt: t(5) }),
       c.doc("d").set({ status: "queued", createdAt: t(99) }),
     ]);
-    const snap = await c.where("status", "==", "queued").where("createdAt", "<", t(50)).orderBy("createdAt").limit(5).get();
+    const snap = await c
+      .where("status", "==", "queued")
+      .where("createdAt", "<", t(50))
+      .orderBy("createdAt")
+      .limit(5)
+      .get();
     expect(snap.docs.map((d) => d.id)).toEqual(["b", "a"]);
 
     const group = `runs-${randomUUID()}`;

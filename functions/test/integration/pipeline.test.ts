@@ -135,7 +135,8 @@ describe("the publishing pipeline with the real store", () => {
     await h.drain({ ignoreSchedule: true });
     expect((await sub(id)).status).toBe("scheduled");
     const redeferred = h.tasks.pending.find(
-      (task) => task.taskId.startsWith(`orch-${id}-${at.getTime()}-early-`) && task.scheduleTime?.getTime() === at.getTime(),
+      (task) =>
+        task.taskId.startsWith(`orch-${id}-${at.getTime()}-early-`) && task.scheduleTime?.getTime() === at.getTime(),
     );
     expect(redeferred).toBeDefined();
     h.offsetMs = 5 * 60_000 + 1000;

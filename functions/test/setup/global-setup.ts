@@ -1,7 +1,6 @@
 import { startFirestoreEmulator, type EmbeddedFirestore } from "../../dev/firestore-emulator";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __postcastFirestore: EmbeddedFirestore | undefined;
 }
 
