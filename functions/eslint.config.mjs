@@ -3,7 +3,18 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: [".adhoc/**", "lib/**", "node_modules/**", "coverage/**", "jest.config.js", "test/setup/summary-reporter.js", "eslint.config.mjs", "test/e2e/fixtures/**"] },
+  {
+    ignores: [
+      ".adhoc/**",
+      "lib/**",
+      "node_modules/**",
+      "coverage/**",
+      "jest.config.js",
+      "test/setup/summary-reporter.js",
+      "eslint.config.mjs",
+      "test/e2e/fixtures/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
