@@ -10,6 +10,7 @@ const base = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest } };
 
 module.exports = {
   reporters: ["default", "<rootDir>/test/setup/summary-reporter.js"],
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     {

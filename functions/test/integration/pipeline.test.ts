@@ -155,53 +155,6 @@ describe("the publishing pipeline with the real store", () => {
     expect(await sub(id)).toMatchObject({ status: "completed", summary: { succeeded: 1 } });
   });
 
-  it("the sweeper recovers a post whose enqueue failed, and hands over deferred posts", async () => {
-    const t = await h.tenant();
-    h.tasks.failNext = 1;
-    const id = await submit(t.key, content(["threads"]));
-    await h.drain();
-    expect((await sub(id)).status).toBe("queued");
-    h.offsetMs = 3 * 60_000;
-    try {
-      const counts = await h.sweep();
-      expect(counts.queued).toBeGreaterThanOrEqual(1);
-      await h.drain();
-    } finally {
-      h.offsetMs = 0;
-    }
-    expect((await sub(id)).status).toBe("completed");
-
-    const far = new Date(Date.now() + 35 * 86_400_000);
-    const deferred = await submit(t.key, content(["threads"], { scheduledTime: far.toISOString() }));
-    h.offsetMs = 7 * 86_400_000;
-    try {
-      await h.sweep();
-    } finally {
-      h.offsetMs = 0;
-    }
-    expect((await sub(deferred)).deferred).toBe(false);
-    expect(
-      h.tasks.pending.find((task) => task.taskId === `orch-${deferred}-${far.getTime()}`)?.scheduleTime?.getTime(),
-    ).toBe(far.getTime());
-  });
-
-  it("the sweeper restarts a run whose publisher died holding its lease", async () => {
-    const t = await h.tenant();
-    const id = await submit(t.key, content(["linkedin"]));
-    await h.tasks.drain({ orchestratePost: h.handlers().orchestratePost! });
-    h.tasks.pending.length = 0;
-    const claim = await h.runs.claim(id, "linkedin", "dead-worker", h.clock(), 60_000);
-    expect(claim.kind).toBe("claimed");
-    h.offsetMs = 4 * 60_000;
-    try {
-      await h.sweep();
-      await h.drain();
-    } finally {
-      h.offsetMs = 0;
-    }
-    expect(await run(id, "linkedin")).toMatchObject({ status: "succeeded", attempts: 2 });
-  });
-
   it("marks the submission dispatch_failed when the queues stay unreachable", async () => {
     const t = await h.tenant();
     const id = await submit(t.key, content(["threads"]));
@@ -213,5 +166,66 @@ describe("the publishing pipeline with the real store", () => {
     }
     expect(await sub(id)).toMatchObject({ status: "dispatch_failed", summary: { failed: 1, pending: 0 } });
     expect((await run(id, "threads")).status).toBe("failed");
+  });
+});
+
+// The sweeper queries the whole database, so it gets a Firestore project of its own.
+const hs = new Harness({ projectId: `demo-sweeper-${Date.now()}` });
+afterAll(() => hs.close());
+async function submitTo(harness: Harness, key: string, body: Record<string, unknown>) {
+  const res = await request(harness.app).post("/v1/posts").set("soku-api-key", key).send(body);
+  expect(res.status).toBe(202);
+  return res.body.postSubmissionId as string;
+}
+const subIn = async (harness: Harness, id: string) => (await harness.db.doc(`postSubmissions/${id}`).get()).data()!;
+const runIn = async (harness: Harness, id: string, runId: string) =>
+  (await harness.db.doc(`postSubmissions/${id}/runs/${runId}`).get()).data()!;
+
+describe("the sweeper", () => {
+  it("the sweeper recovers a post whose enqueue failed, and hands over deferred posts", async () => {
+    const t = await hs.tenant();
+    hs.tasks.failNext = 1;
+    const id = await submitTo(hs, t.key, content(["threads"]));
+    await hs.drain();
+    expect((await subIn(hs, id)).status).toBe("queued");
+    hs.offsetMs = 3 * 60_000;
+    try {
+      const counts = await hs.sweep();
+      expect(counts.queued).toBeGreaterThanOrEqual(1);
+      await hs.drain();
+    } finally {
+      hs.offsetMs = 0;
+    }
+    expect((await subIn(hs, id)).status).toBe("completed");
+
+    const far = new Date(Date.now() + 35 * 86_400_000);
+    const deferred = await submitTo(hs, t.key, content(["threads"], { scheduledTime: far.toISOString() }));
+    hs.offsetMs = 7 * 86_400_000;
+    try {
+      await hs.sweep();
+    } finally {
+      hs.offsetMs = 0;
+    }
+    expect((await subIn(hs, deferred)).deferred).toBe(false);
+    expect(
+      hs.tasks.pending.find((task) => task.taskId === `orch-${deferred}-${far.getTime()}`)?.scheduleTime?.getTime(),
+    ).toBe(far.getTime());
+  });
+
+  it("the sweeper restarts a run whose publisher died holding its lease", async () => {
+    const t = await hs.tenant();
+    const id = await submitTo(hs, t.key, content(["linkedin"]));
+    await hs.tasks.drain({ orchestratePost: hs.handlers().orchestratePost! });
+    hs.tasks.pending.length = 0;
+    const claim = await hs.runs.claim(id, "linkedin", "dead-worker", hs.clock(), 60_000);
+    expect(claim.kind).toBe("claimed");
+    hs.offsetMs = 4 * 60_000;
+    try {
+      await hs.sweep();
+      await hs.drain();
+    } finally {
+      hs.offsetMs = 0;
+    }
+    expect(await runIn(hs, id, "linkedin")).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 });

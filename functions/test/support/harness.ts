@@ -25,24 +25,31 @@ import { InlineTasks, type Handlers } from "./inline-tasks";
  * by InlineTasks and a clock the test can move.
  */
 export class Harness {
-  readonly db: Firestore = testDb();
+  readonly db: Firestore;
   readonly tasks = new InlineTasks();
   offsetMs = 0;
   readonly clock = () => new Date(Date.now() + this.offsetMs);
   adapters: AdapterRegistry = defaultAdapterRegistry();
-  readonly submissions = new SubmissionStore(this.db);
-  readonly runs = new RunStore(this.db);
+  readonly submissions: SubmissionStore;
+  readonly runs: RunStore;
+  readonly deps: AppDeps;
+  readonly app: ReturnType<typeof createApp>;
 
-  readonly deps: AppDeps = {
-    apiKeys: new ApiKeyStore(this.db),
-    users: new UserStore(this.db),
-    submissions: this.submissions,
-    apiRequests: new ApiRequestStore(this.db),
-    enqueuer: this.tasks,
-    clock: this.clock,
-    newId: () => uuidv4(),
-  };
-  readonly app = createApp(() => this.deps);
+  constructor(options: { projectId?: string } = {}) {
+    this.db = testDb(options.projectId);
+    this.submissions = new SubmissionStore(this.db);
+    this.runs = new RunStore(this.db);
+    this.deps = {
+      apiKeys: new ApiKeyStore(this.db),
+      users: new UserStore(this.db),
+      submissions: this.submissions,
+      apiRequests: new ApiRequestStore(this.db),
+      enqueuer: this.tasks,
+      clock: this.clock,
+      newId: () => uuidv4(),
+    };
+    this.app = createApp(() => this.deps);
+  }
 
   handlers(): Handlers {
     const publisherDeps = { runs: this.runs, adapters: this.adapters, enqueuer: this.tasks, clock: this.clock };
