@@ -7,7 +7,8 @@
  *  3. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
  */
 import { randomUUID } from "node:crypto";
-import request from "supertest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
 import { DEMO_TEST_KEY } from "../dev/seed";
 import { fmt, measure, percentile } from "./stats";
@@ -31,6 +32,19 @@ async function main() {
   const { Harness } = await import("../test/support/harness");
   const h = new Harness();
   const t = await h.tenant();
+  // The app served in-process on a real socket, called with keep-alive like a production client.
+  const server = createServer(h.app).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/posts`;
+  const post = async (b: object) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "soku-api-key": t.key },
+      body: JSON.stringify(b),
+    });
+    const json = (await res.json()) as unknown;
+    if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(json)}`);
+  };
   const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
     post: { content: { text: `bench ${i} ${randomUUID()}`, platform } },
   });
@@ -43,8 +57,7 @@ async function main() {
       await h.db.collection("benchCommits").doc(`${concurrency}-${i}-${randomUUID()}`).create({ i, at: new Date() });
     });
     const api = await measure(total, concurrency, async (i) => {
-      const res = await request(h.app).post("/v1/posts").set("soku-api-key", t.key).send(body(i));
-      if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(res.body)}`);
+      await post(body(i));
     });
     h.tasks.pending.length = 0;
     console.log(
@@ -65,8 +78,7 @@ async function main() {
     let reqWrites = 0;
     for (let i = 0; i < samples; i++) {
       fs.stats.reset();
-      const res = await request(h.app).post("/v1/posts").set("soku-api-key", t.key).send(body(i, platform));
-      if (res.status !== 202) throw new Error(`unexpected ${res.status}`);
+      await post(body(i, platform));
       reqReads += fs.stats.reads;
       reqWrites += fs.stats.writes;
       await h.drain();
@@ -81,6 +93,7 @@ async function main() {
   console.log(
     "\n3. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)",
   );
+  server.close();
   const { startStack } = await import("../dev/stack");
   const stack = await startStack({ quiet: true });
   try {

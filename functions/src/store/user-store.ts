@@ -3,22 +3,28 @@ import type { Platform } from "../domain/platforms";
 import type { ConnectedAccount } from "../domain/targets";
 import { COLLECTIONS, SUBSCRIPTION_DOC } from "./collections";
 import { converters, type AccountRecord, type SubscriptionRecord } from "./records";
+import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";
 
 /** What the API reads about a user: subscription and connected accounts (never credentials). */
 export class UserStore {
+  private readonly subscriptions = new TtlCache<SubscriptionRecord | null>(AUTH_CACHE_TTL_MS);
+
   constructor(private readonly db: Firestore) {}
 
   private user(uid: string) {
     return this.db.collection(COLLECTIONS.users).doc(uid);
   }
 
-  async getSubscription(uid: string): Promise<SubscriptionRecord | null> {
-    const snap = await this.user(uid)
-      .collection(COLLECTIONS.subscription)
-      .withConverter(converters.subscription)
-      .doc(SUBSCRIPTION_DOC)
-      .get();
-    return snap.data() ?? null;
+  /** Cached for a few seconds per instance, like API keys: every request checks it. */
+  getSubscription(uid: string): Promise<SubscriptionRecord | null> {
+    return this.subscriptions.get(uid, async () => {
+      const snap = await this.user(uid)
+        .collection(COLLECTIONS.subscription)
+        .withConverter(converters.subscription)
+        .doc(SUBSCRIPTION_DOC)
+        .get();
+      return snap.data() ?? null;
+    });
   }
 
   /** The accounts of each platform, read in parallel (one query per platform). */

@@ -30,21 +30,33 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
   const body: unknown = req.body;
   const idem = idempotencyIdentity(auth.userId, auth.mode, req.get("idempotency-key"), body);
 
-  // Replays are answered before validation: a retry of an accepted post must get the original
-  // answer even when, say, its scheduledTime is no longer 60 s ahead.
-  const earlier = await deps.submissions.idempotencyRef(auth.userId, idem.recordId).get();
+  // The idempotency record and the accounts are read in parallel. Replays are answered before
+  // validation: a retry of an accepted post must get the original answer even when, say, its
+  // scheduledTime is no longer 60 s ahead.
+  const parsed = (() => {
+    try {
+      return { request: parsePostRequest(body ?? {}, { now, mode: auth.mode }) };
+    } catch (error) {
+      return { error };
+    }
+  })();
+  const [earlier, accounts] = await Promise.all([
+    deps.submissions.idempotencyRef(auth.userId, idem.recordId).get(),
+    parsed.request
+      ? deps.users.accountsByPlatform(
+          auth.userId,
+          parsed.request.post.content.platform.map((t) => t.platform),
+        )
+      : null,
+  ]);
   const earlierRecord = earlier.data();
   if (earlierRecord && earlier.updateTime) {
     if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint, res);
     await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);
   }
-
-  const request = parsePostRequest(body ?? {}, { now, mode: auth.mode });
+  if (!parsed.request || !accounts) throw parsed.error;
+  const request = parsed.request;
   const requested = request.post.content.platform;
-  const accounts = await deps.users.accountsByPlatform(
-    auth.userId,
-    requested.map((t) => t.platform),
-  );
   const targets = resolveTargets(requested, accounts);
   checkSandboxKeys(request, targets);
 
