@@ -42,7 +42,7 @@ async function main() {
       headers: { "Content-Type": "application/json", "soku-api-key": t.key },
       body: JSON.stringify(b),
     });
-    const json = (await res.json());
+    const json = await res.json();
     if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(json)}`);
   };
   const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
