@@ -3,6 +3,7 @@ import { validationError, type FieldIssue } from "./errors";
 import { normalizePlatform, type Platform } from "./platforms";
 import { SANDBOX_OUTCOMES, type SandboxOutcome } from "./sandbox-outcome";
 import { checkScheduledTime } from "./scheduled-time";
+import { duplicateTargetIssues } from "./targets";
 
 /** Limits that hold whatever the platform; per-platform rules are checked by the adapters. */
 export const POST_LIMITS = {
@@ -145,17 +146,7 @@ function normalize(body: ParsedBody, ctx: ParseContext, issues: FieldIssue[]): N
       ? { platform: normalizePlatform(t) as Platform, accountId: null }
       : { platform: normalizePlatform(t.platform) as Platform, accountId: t.accountId ?? null },
   );
-  platform.forEach((t, i) => {
-    if (t.accountId === null) return;
-    const first = platform.findIndex((o) => o.platform === t.platform && o.accountId === t.accountId);
-    if (first !== i) {
-      issues.push({
-        field: `post.content.platform[${i}]`,
-        reason: "duplicate",
-        message: `The ${t.platform} account '${t.accountId}' is targeted twice.`,
-      });
-    }
-  });
+  issues.push(...duplicateTargetIssues(platform));
 
   if (!media || issues.length > 0) return null;
   return {

@@ -38,20 +38,29 @@ export function resolveTargets(
   }
 
   const picked = requested.map((t) => pickAccount(t, connected(t.platform)));
+  const issues = duplicateTargetIssues(picked);
+  if (issues.length > 0) throw validationError(issues);
+
+  return picked.map((t) => ({ ...t, runId: runIdFor(t, picked) }));
+}
+
+/** The same account named twice is an error (contract §5); targets without an account are skipped. */
+export function duplicateTargetIssues(
+  targets: readonly { platform: Platform; accountId: string | null }[],
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  picked.forEach((a, i) => {
-    const first = picked.findIndex((b) => b.platform === a.platform && b.accountId === a.accountId);
+  targets.forEach((t, i) => {
+    if (t.accountId === null) return;
+    const first = targets.findIndex((o) => o.platform === t.platform && o.accountId === t.accountId);
     if (first !== i) {
       issues.push({
         field: `post.content.platform[${i}]`,
         reason: "duplicate",
-        message: `The ${a.platform} account '${a.accountId}' is targeted twice.`,
+        message: `The ${t.platform} account '${t.accountId}' is targeted twice.`,
       });
     }
   });
-  if (issues.length > 0) throw validationError(issues);
-
-  return picked.map((t) => ({ ...t, runId: runIdFor(t, picked) }));
+  return issues;
 }
 
 function pickAccount(target: RequestedTarget, accounts: ConnectedAccount[]): { platform: Platform; accountId: string } {
