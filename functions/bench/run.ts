@@ -10,19 +10,10 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
-import { DEMO_TEST_KEY } from "../dev/seed";
+import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../dev/seed";
 import { fmt, measure, percentile } from "./stats";
 
-const TARGETS_8 = [
-  { platform: "x", accountId: "x_primary" },
-  "threads",
-  "linkedin",
-  "instagram",
-  "facebook",
-  "tiktok",
-  "youtube",
-  "snapchat",
-];
+const TARGETS_8 = DEMO_TARGETS_ALL_PLATFORMS;
 
 async function main() {
   const fs = await startFirestoreEmulator({ port: 0 });

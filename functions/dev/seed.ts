@@ -20,6 +20,18 @@ export const DEFAULT_ACCOUNTS: Record<Platform, string[]> = Object.fromEntries(
   PLATFORMS.map((p) => [p, p === "x" ? ["x_primary", "x_brand"] : [`${p}_main`]]),
 ) as Record<Platform, string[]>;
 
+/** A target on every platform of the demo tenant (x through its first account). */
+export const DEMO_TARGETS_ALL_PLATFORMS = [
+  { platform: "x", accountId: "x_primary" },
+  "threads",
+  "linkedin",
+  "instagram",
+  "facebook",
+  "tiktok",
+  "youtube",
+  "snapchat",
+] as const;
+
 /**
  * Writes a tenant as the dashboard would leave it: user, subscription, connected accounts and API
  * keys. Idempotent (set, not create), so a second `npm start` on the same emulator works.

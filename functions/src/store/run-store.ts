@@ -1,4 +1,4 @@
-import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
 import { converters, type RunError, type RunRecord, type SubmissionRecord } from "./records";
@@ -26,12 +26,17 @@ export class RunStore {
     this.submissions = new SubmissionStore(db);
   }
 
+  private async readRunAndSubmission(tx: Transaction, id: string, runId: string) {
+    const [runSnap, subSnap] = await Promise.all([
+      tx.get(this.submissions.runRef(id, runId)),
+      tx.get(this.submissions.ref(id)),
+    ]);
+    return { runSnap, subSnap };
+  }
+
   async claim(id: string, runId: string, leaseId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
     return this.db.runTransaction(async (tx) => {
-      const [runSnap, subSnap] = await Promise.all([
-        tx.get(this.submissions.runRef(id, runId)),
-        tx.get(this.submissions.ref(id)),
-      ]);
+      const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = runSnap.data();
       const submission = subSnap.data();
       if (!run || !submission) return { kind: "missing" };
@@ -63,10 +68,7 @@ export class RunStore {
    */
   async finish(id: string, runId: string, leaseId: string, outcome: RunOutcome): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
-      const [runSnap, subSnap] = await Promise.all([
-        tx.get(this.submissions.runRef(id, runId)),
-        tx.get(this.submissions.ref(id)),
-      ]);
+      const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = runSnap.data();
       const sub = subSnap.data();
       if (!run || !sub || run.status !== "processing" || run.leaseId !== leaseId) return false;

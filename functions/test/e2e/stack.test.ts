@@ -3,7 +3,7 @@
  * emulator dispatches the orchestrator and publishers, and the outcome is read from Firestore.
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { DEMO_TEST_KEY } from "../../dev/seed";
+import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../../dev/seed";
 import { startStack } from "../../dev/stack";
 
 jest.setTimeout(240_000);
@@ -52,19 +52,7 @@ describe("the local stack end to end", () => {
   it("publishes now, on schedule, with a partial failure and with retries", async () => {
     const at = new Date(Date.now() + 65_000);
     const [now, scheduled, partial, retried] = await Promise.all([
-      submit(
-        text([
-          { platform: "x", accountId: "x_primary" },
-          { platform: "x", accountId: "x_brand" },
-          "threads",
-          "linkedin",
-          "instagram",
-          "facebook",
-          "tiktok",
-          "youtube",
-          "snapchat",
-        ]),
-      ),
+      submit(text([...DEMO_TARGETS_ALL_PLATFORMS, { platform: "x", accountId: "x_brand" }])),
       submit(text(["threads"], { scheduledTime: at.toISOString() })),
       submit(text(["threads", "linkedin"], { sandbox: { outcomes: { linkedin: "fail" } } })),
       submit(
