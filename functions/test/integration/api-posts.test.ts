@@ -188,6 +188,25 @@ describe("POST /v1/posts", () => {
     ).toBe(false);
   });
 
+  it("answers post_creation_failed when Firestore refuses the commit, and the retry works", async () => {
+    const t = await h.tenant();
+    const body = textPost(xPrimary);
+    const original = h.submissions.createAccepted.bind(h.submissions);
+    h.submissions.createAccepted = () => Promise.reject(new Error("14 UNAVAILABLE: simulated outage"));
+    try {
+      const failed = await post(t.key, body, { "Idempotency-Key": "outage" });
+      expect(failed.status).toBe(500);
+      expect(failed.body.error).toMatchObject({ type: "api_error", code: "post_creation_failed" });
+      expect(JSON.stringify(failed.body)).not.toContain("simulated outage");
+    } finally {
+      h.submissions.createAccepted = original;
+    }
+    expect(await h.countSubmissions(t.uid)).toBe(0);
+    const retried = await post(t.key, body, { "Idempotency-Key": "outage" });
+    expect(retried.status).toBe(202);
+    expect(retried.headers["idempotent-replayed"]).toBeUndefined();
+  });
+
   it("keeps an accepted post when Cloud Tasks is down", async () => {
     const t = await h.tenant();
     h.tasks.failNext = 1;

@@ -69,22 +69,37 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
     ref: deps.apiRequests.ref(auth.userId, c.requestId),
     data: deps.apiRequests.data(requestEntry(req, res, 202, null), now),
   };
-  const created = await deps.submissions.createAccepted(
-    {
-      id,
-      userId: auth.userId,
-      keyHash: auth.keyHash,
-      mode: auth.mode,
-      request,
-      targets,
-      scheduledTime,
-      requestId: c.requestId,
-      deferred,
-    },
-    idem,
-    log,
-    now,
-  );
+  let created: Awaited<ReturnType<typeof deps.submissions.createAccepted>>;
+  try {
+    created = await deps.submissions.createAccepted(
+      {
+        id,
+        userId: auth.userId,
+        keyHash: auth.keyHash,
+        mode: auth.mode,
+        request,
+        targets,
+        scheduledTime,
+        requestId: c.requestId,
+        deferred,
+      },
+      idem,
+      log,
+      now,
+    );
+  } catch (error) {
+    // The commit is atomic: nothing was stored, so the caller can safely retry.
+    c.logged = false;
+    c.postSubmissionId = undefined;
+    throw new AppError(
+      "post_creation_failed",
+      "The post could not be stored; nothing was created. Retry the request.",
+      {},
+      {
+        cause: error,
+      },
+    );
+  }
   if (!created.created) {
     c.logged = false;
     c.postSubmissionId = undefined;
