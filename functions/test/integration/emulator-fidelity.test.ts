@@ -3,7 +3,7 @@
  * behaviour (the unpatched Node emulator failed the first five; see dev/EMULATOR-NOTES.md).
  */
 import { randomUUID } from "node:crypto";
-import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import { FieldPath, FieldValue, Timestamp } from "firebase-admin/firestore";
 import { testDb } from "../support/firestore";
 
 const db = testDb();
@@ -114,5 +114,34 @@ describe("Firestore emulator fidelity", () => {
     ]);
     const runs = await db.collectionGroup(group).where("status", "==", "processing").get();
     expect(runs.docs.map((d) => d.ref.path).sort()).toEqual([`${c.id}/a/${group}/x`, `${c.id}/b/${group}/y`]);
+  });
+
+  it("pages with cursors on (time desc, document id desc) and honours offset", async () => {
+    const c = col();
+    const t = (ms: number) => Timestamp.fromMillis(1_700_000_000_000 + ms);
+    // Two documents share a time: only the document id breaks the tie.
+    await Promise.all([
+      c.doc("a").set({ u: "me", at: t(10) }),
+      c.doc("b").set({ u: "me", at: t(20) }),
+      c.doc("c").set({ u: "me", at: t(20) }),
+      c.doc("d").set({ u: "me", at: t(30) }),
+      c.doc("e").set({ u: "other", at: t(25) }),
+    ]);
+    const base = c.where("u", "==", "me").orderBy("at", "desc").orderBy(FieldPath.documentId(), "desc");
+    const page1 = await base.limit(2).get();
+    expect(page1.docs.map((d) => d.id)).toEqual(["d", "c"]);
+    const page2 = await base.startAfter(t(20), "c").limit(2).get();
+    expect(page2.docs.map((d) => d.id)).toEqual(["b", "a"]);
+    expect((await base.startAt(t(20), "c").limit(1).get()).docs.map((d) => d.id)).toEqual(["c"]);
+    expect((await base.endBefore(t(20), "b").get()).docs.map((d) => d.id)).toEqual(["d", "c"]);
+    expect((await base.offset(3).get()).docs.map((d) => d.id)).toEqual(["a"]);
+  });
+
+  it("counts a range with an aggregation query", async () => {
+    const c = col();
+    const t = (ms: number) => Timestamp.fromMillis(1_700_000_000_000 + ms);
+    await Promise.all([5, 15, 25, 35].map((ms, i) => c.doc(`h${i}`).set({ k: "x", at: t(ms) })));
+    const snap = await c.where("k", "==", "x").where("at", ">", t(10)).where("at", "<=", t(30)).count().get();
+    expect(snap.data().count).toBe(2);
   });
 });
