@@ -1,5 +1,5 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { generateApiKey, hashApiKey, type KeyMode } from "../src/domain/api-key";
+import { generateApiKey, generateKeyId, hashApiKey, keyPreview, type KeyMode } from "../src/domain/api-key";
 import { PLATFORMS, type Platform } from "../src/domain/platforms";
 import { COLLECTIONS, SUBSCRIPTION_DOC } from "../src/store/collections";
 
@@ -10,6 +10,7 @@ export const DEMO_UID = "demo-user";
 export interface TenantOptions {
   uid: string;
   email?: string;
+  role?: "admin";
   /** Accounts per platform; default: one per platform, two on x (x_primary, x_brand). */
   accounts?: Partial<Record<Platform, string[]>>;
   subscription?: { status: string; currentPeriodEnd: Date } | null;
@@ -40,7 +41,11 @@ export async function seedTenant(db: Firestore, options: TenantOptions): Promise
   const now = Timestamp.now();
   const user = db.collection(COLLECTIONS.users).doc(options.uid);
   const writes: Promise<unknown>[] = [
-    user.set({ email: options.email ?? `${options.uid}@example.test`, createdAt: now }),
+    user.set({
+      email: options.email ?? `${options.uid}@example.test`,
+      ...(options.role ? { role: options.role } : {}),
+      createdAt: now,
+    }),
   ];
   const subscription =
     options.subscription === undefined
@@ -85,6 +90,8 @@ export async function seedTenant(db: Firestore, options: TenantOptions): Promise
         .doc(hashApiKey(key.raw))
         .set({
           userId: options.uid,
+          keyId: generateKeyId(),
+          preview: keyPreview(key.raw),
           name: `${key.mode} key`,
           mode: key.mode,
           createdAt: now,

@@ -1,19 +1,18 @@
-import { v4 as uuidv4 } from "uuid";
 import type { AppDeps } from "../http/deps";
 import { defaultAdapterRegistry } from "../platforms/registry";
-import { ApiKeyStore } from "../store/api-key-store";
-import { ApiRequestStore } from "../store/api-request-store";
 import { getDb } from "../store/firestore";
 import { RunStore } from "../store/run-store";
 import { SubmissionStore } from "../store/submission-store";
 import { SweepQueries } from "../store/sweep-queries";
-import { UserStore } from "../store/user-store";
 import { CloudTasksEnqueuer } from "../tasks/cloud-tasks-enqueuer";
 import type { OrchestratorDeps } from "../tasks/orchestrator";
 import type { PublisherDeps } from "../tasks/publisher";
 import type { SweeperDeps } from "../tasks/sweeper";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
+import { buildAppDeps } from "./app-deps";
+import { idTokenVerifier } from "./id-tokens";
 import { REGION, tasksServiceAccount } from "./params";
+import { rateLimitConfig } from "./rate-limits";
 
 /**
  * Dependencies are built on first use, never at import: a cold start pays only for what the
@@ -43,18 +42,14 @@ export const enqueuer = lazy<TaskEnqueuer>(
 const clock = () => new Date();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export const appDeps = lazy<AppDeps>(() => {
-  const db = getDb();
-  return {
-    apiKeys: new ApiKeyStore(db),
-    users: new UserStore(db),
-    submissions: new SubmissionStore(db),
-    apiRequests: new ApiRequestStore(db),
+export const appDeps = lazy<AppDeps>(() =>
+  buildAppDeps(getDb(), {
     enqueuer: enqueuer(),
     clock,
-    newId: () => uuidv4(),
-  };
-});
+    verifyIdToken: idTokenVerifier({ checkRevoked: true }),
+    rateLimitConfig: lazy(() => rateLimitConfig()),
+  }),
+);
 
 export const orchestratorDeps = lazy<OrchestratorDeps>(() => ({
   submissions: new SubmissionStore(getDb()),

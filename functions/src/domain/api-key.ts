@@ -20,3 +20,17 @@ export function hashApiKey(rawKey: string): string {
 export function generateApiKey(mode: KeyMode): string {
   return `sk_${mode}_${randomBytes(32).toString("base64url")}`;
 }
+
+/** The public id of a key, for listing and revoking it. */
+export function generateKeyId(): string {
+  return `key_${randomBytes(12).toString("base64url")}`;
+}
+
+/** `sk_live_ab…yz`: the prefix, two characters on each side of the secret. */
+export function keyPreview(rawKey: string): string {
+  const prefix = /^sk_(live|test)_/.exec(rawKey)?.[0] ?? "";
+  return `${prefix}${rawKey.slice(prefix.length, prefix.length + 2)}…${rawKey.slice(-2)}`;
+}
+
+/** Key names are 1–100 characters (contract §2). */
+export const KEY_NAME_MAX = 100;

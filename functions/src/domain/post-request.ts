@@ -95,6 +95,11 @@ type ParsedBody = z.infer<typeof bodySchema>;
 export interface ParseContext {
   now: Date;
   mode: "live" | "test";
+  /**
+   * An edit that keeps a post's scheduled time: that time was valid when accepted, so the
+   * lead-time rule is not applied to it again.
+   */
+  keptScheduledTime?: string | null;
 }
 
 /**
@@ -122,7 +127,10 @@ function normalize(body: ParsedBody, ctx: ParseContext, issues: FieldIssue[]): N
     });
   }
 
-  const scheduled = checkScheduledTime(body.scheduledTime ?? null, ctx.now);
+  const kept = ctx.keptScheduledTime != null && body.scheduledTime === ctx.keptScheduledTime;
+  const scheduled = kept
+    ? { iso: ctx.keptScheduledTime ?? null }
+    : checkScheduledTime(body.scheduledTime ?? null, ctx.now);
   if (scheduled.issue) issues.push(scheduled.issue);
 
   if (body.enableRepurposing === true) {

@@ -72,3 +72,12 @@ export function statusForSummary(current: SubmissionStatus, summary: Summary): S
   if (summary.failed === 0) return "completed";
   return summary.succeeded === 0 ? "failed" : "partially_failed";
 }
+
+/** A post can be canceled, edited or published early only before the orchestrator takes it. */
+export function isCancelable(status: SubmissionStatus): boolean {
+  return status === "scheduled" || status === "queued";
+}
+
+export function isEditable(status: SubmissionStatus): boolean {
+  return status === "scheduled";
+}

@@ -1,19 +1,34 @@
 import express, { type Express } from "express";
 import type { DepsProvider } from "./deps";
 import { errorHandler, notFound } from "./middleware/error-handler";
+import { identifyApiKey, identifyIdToken } from "./middleware/identify";
 import { jsonBody } from "./middleware/json-body";
+import { rateLimit } from "./middleware/rate-limit";
+import { rejectBrowserOrigin } from "./middleware/reject-browser-origin";
 import { requestContext } from "./middleware/request-context";
+import { requireApiKey, requireIdToken } from "./middleware/require-auth";
+import { accountsRoutes } from "./routes/accounts-routes";
+import { apiKeysRoutes } from "./routes/api-keys-routes";
 import { postsRoutes } from "./routes/posts-routes";
 
-/** The public API. `index.ts` serves it as the `api` function; tests serve it through supertest. */
+/**
+ * The public API. `index.ts` serves it as the `api` function; tests serve it through supertest.
+ * Every request is identified, then rate-limited (so refusals are counted too), then authorized.
+ */
 export function createApp(deps: DepsProvider): Express {
   const app = express();
   app.disable("x-powered-by");
   // Cloud Functions sits behind Google's front end; the client address is the first X-Forwarded-For.
   app.set("trust proxy", true);
   app.use(requestContext);
-  app.use(jsonBody);
-  app.use("/v1/posts", postsRoutes(deps));
+
+  // Key management: Firebase ID tokens only (never an API key).
+  app.use("/v1/api-keys", identifyIdToken(deps), rateLimit(deps), requireIdToken, jsonBody, apiKeysRoutes(deps));
+
+  // Content routes: API keys, server-side only.
+  app.use(identifyApiKey(deps), rateLimit(deps), rejectBrowserOrigin, jsonBody);
+  app.use("/v1/posts", requireApiKey(deps), postsRoutes(deps));
+  app.use("/v1/accounts", requireApiKey(deps), accountsRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;

@@ -1,11 +1,40 @@
 import type { Response } from "express";
 import type { KeyMode } from "../domain/api-key";
+import type { AppError } from "../domain/errors";
+import type { RateLimitTier } from "../domain/rate-limit";
+
+/** A caller authenticated by an API key (content routes). */
+export interface ApiKeyAuth {
+  via: "apiKey";
+  userId: string;
+  keyHash: string;
+  mode: KeyMode;
+}
+
+/** A caller authenticated by a Firebase ID token (key management). */
+export interface IdTokenAuth {
+  via: "idToken";
+  userId: string;
+}
+
+/** Who the credentials name, learned before the rate limiter and enforced after it. */
+export interface Identity {
+  userId: string;
+  tier: RateLimitTier;
+  subscriptionActive: boolean;
+  auth: ApiKeyAuth | IdTokenAuth;
+}
 
 /** What the middleware learns about a request, kept on `res.locals`. */
 export interface RequestContext {
   requestId: string;
   startedAt: number;
-  auth?: { userId: string; keyHash: string; mode: KeyMode };
+  /** Valid credentials, if any; the rate limiter keys on it (or on the client IP without it). */
+  identity?: Identity;
+  /** Why the credentials were refused, answered once the rate limiter has counted the request. */
+  authFailure?: AppError;
+  /** Set once the credentials are accepted for the route; requests with it are logged. */
+  auth?: ApiKeyAuth | IdTokenAuth;
   /** Set once the request's apiRequests document is written (or included in a batch). */
   logged?: boolean;
   /** The submission the request created or read, for the request log. */
@@ -14,4 +43,18 @@ export interface RequestContext {
 
 export function ctx(res: Response): RequestContext {
   return res.locals as RequestContext;
+}
+
+/** The API-key caller of a content route (set by requireApiKey). */
+export function apiKeyAuth(res: Response): ApiKeyAuth {
+  const auth = ctx(res).auth;
+  if (auth?.via !== "apiKey") throw new Error("route mounted without requireApiKey");
+  return auth;
+}
+
+/** The ID-token caller of a key-management route (set by requireIdToken). */
+export function idTokenAuth(res: Response): IdTokenAuth {
+  const auth = ctx(res).auth;
+  if (auth?.via !== "idToken") throw new Error("route mounted without requireIdToken");
+  return auth;
 }

@@ -9,6 +9,8 @@ export const COLLECTIONS = {
   runs: "runs",
   apiRequests: "apiRequests",
   idempotencyKeys: "idempotencyKeys",
+  rateLimits: "rateLimits",
+  hits: "hits",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

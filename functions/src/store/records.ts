@@ -18,6 +18,10 @@ const platform = z.enum(PLATFORMS);
 
 export const apiKeySchema = z.object({
   userId: z.string().min(1),
+  /** The public id callers use to list and revoke the key (the hash never leaves the server). */
+  keyId: z.string().min(1),
+  /** `sk_live_ab…yz`: enough to recognise a key, useless to an attacker. */
+  preview: z.string(),
   name: z.string().max(100).nullable().optional(),
   mode: z.enum(["live", "test"]),
   createdAt: timestamp,
@@ -25,6 +29,13 @@ export const apiKeySchema = z.object({
   lastUsedAt: timestamp.nullable().optional(),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeySchema>;
+
+export const userSchema = z.object({
+  email: z.string().nullable().optional(),
+  role: z.string().nullable().optional(),
+  createdAt: timestamp.optional(),
+});
+export type UserRecord = z.infer<typeof userSchema>;
 
 export const subscriptionSchema = z.object({
   status: z.enum(["trialing", "active", "canceled", "past_due", "unpaid"]),
@@ -65,6 +76,8 @@ export const submissionSchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   summary: summarySchema,
+  /** The targeted platforms, for `GET /v1/posts?platform=` (array-contains). */
+  platforms: z.array(platform).optional(),
   /** True while a scheduled post is beyond Cloud Tasks' horizon and waits for the sweeper. */
   deferred: z.boolean().optional(),
   error: runError.nullable().optional(),
@@ -119,6 +132,7 @@ export function converter<T extends DocumentData>(schema: z.ZodType<T>, what: st
 
 export const converters = {
   apiKey: converter(apiKeySchema, "apiKey"),
+  user: converter(userSchema, "user"),
   subscription: converter(subscriptionSchema, "subscription"),
   account: converter(accountSchema, "account"),
   submission: converter(submissionSchema, "postSubmission"),

@@ -88,6 +88,7 @@ export class SubmissionStore {
       mode: sub.mode,
       request: sub.request,
       targets: sub.targets,
+      platforms: [...new Set(sub.targets.map((t) => t.platform))],
       status: sub.scheduledTime ? "scheduled" : "queued",
       scheduledTime: sub.scheduledTime ? Timestamp.fromDate(sub.scheduledTime) : null,
       requestId: sub.requestId,

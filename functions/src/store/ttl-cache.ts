@@ -8,10 +8,16 @@ export class TtlCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
+  /** Forgets a key on this instance (other instances see the change when their entry expires). */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    const now = Date.now();
+    const now = this.now();
     const hit = this.entries.get(key);
     if (hit && hit.expires > now) return hit.value;
     const value = await load();

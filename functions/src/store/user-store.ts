@@ -1,15 +1,30 @@
 import type { Firestore } from "firebase-admin/firestore";
-import type { Platform } from "../domain/platforms";
+import { PLATFORMS, type Platform } from "../domain/platforms";
 import type { ConnectedAccount } from "../domain/targets";
 import { COLLECTIONS, SUBSCRIPTION_DOC } from "./collections";
 import { converters, type AccountRecord, type SubscriptionRecord } from "./records";
 import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";
 
-/** What the API reads about a user: subscription and connected accounts (never credentials). */
-export class UserStore {
-  private readonly subscriptions = new TtlCache<SubscriptionRecord | null>(AUTH_CACHE_TTL_MS);
+export interface AccountListing {
+  platform: Platform;
+  accountId: string;
+  record: AccountRecord;
+  onlyAccount: boolean;
+}
 
-  constructor(private readonly db: Firestore) {}
+/** What the API reads about a user: role, subscription and connected accounts (never credentials). */
+export class UserStore {
+  private readonly subscriptions: TtlCache<SubscriptionRecord | null>;
+  private readonly roles: TtlCache<string | null>;
+
+  constructor(
+    private readonly db: Firestore,
+    clock: () => Date = () => new Date(),
+  ) {
+    const now = () => clock().getTime();
+    this.subscriptions = new TtlCache(AUTH_CACHE_TTL_MS, 10_000, now);
+    this.roles = new TtlCache(AUTH_CACHE_TTL_MS, 10_000, now);
+  }
 
   private user(uid: string) {
     return this.db.collection(COLLECTIONS.users).doc(uid);
@@ -24,6 +39,14 @@ export class UserStore {
         .doc(SUBSCRIPTION_DOC)
         .get();
       return snap.data() ?? null;
+    });
+  }
+
+  /** `users/{uid}.role` (`admin` or nothing), cached like the subscription: it picks the rate-limit tier. */
+  getRole(uid: string): Promise<string | null> {
+    return this.roles.get(uid, async () => {
+      const snap = await this.user(uid).withConverter(converters.user).get();
+      return snap.data()?.role ?? null;
     });
   }
 
@@ -44,5 +67,24 @@ export class UserStore {
       .withConverter(converters.account)
       .get();
     return snap.docs.map((d) => ({ id: d.id, record: d.data() }));
+  }
+
+  /**
+   * Every connected account on every platform (one round of parallel reads). `onlyAccount` tells a
+   * caller that a bare platform name is enough to target it.
+   */
+  async listAccounts(uid: string): Promise<AccountListing[]> {
+    const perPlatform = await Promise.all(
+      PLATFORMS.map(async (platform) => {
+        const accounts = await this.accounts(uid, platform);
+        return accounts.map(({ id, record }) => ({
+          platform,
+          accountId: id,
+          record,
+          onlyAccount: accounts.length === 1,
+        }));
+      }),
+    );
+    return perPlatform.flat();
   }
 }

@@ -1,7 +1,7 @@
 import type { SubmissionStore } from "../store/submission-store";
 import { logs } from "../logs";
 import { orchestratePayload } from "./payloads";
-import { ORCHESTRATOR_RETRY, PUBLISH_FUNCTION } from "./queue-options";
+import { CLOUD_TASKS_HORIZON_MS, ORCHESTRATOR_RETRY, PUBLISH_FUNCTION } from "./queue-options";
 import type { TaskEnqueuer } from "./task-enqueuer";
 import { TASK_FUNCTIONS } from "./task-enqueuer";
 import { taskIds } from "./task-ids";
@@ -43,6 +43,9 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
         await deps.sleep(Math.max(wait, 0));
         continue;
       }
+      // Moved beyond Cloud Tasks' horizon by an edit: the submission is marked deferred and the
+      // sweeper hands it over when it comes within reach.
+      if (wait > CLOUD_TASKS_HORIZON_MS) return logs.deferred(id, begin.scheduledTime);
       await deps.enqueuer.enqueue(
         TASK_FUNCTIONS.orchestratePost,
         { postSubmissionId: id },

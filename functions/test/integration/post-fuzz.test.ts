@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import request from "supertest";
+import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 import { Harness } from "../support/harness";
 
-const h = new Harness();
+const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
 afterAll(() => h.close());
 
 const platformName = fc.constantFrom(

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Firestore } from "firebase-admin/firestore";
-import { v4 as uuidv4 } from "uuid";
 import { seedTenant, type TenantOptions } from "../../dev/seed";
+import { buildAppDeps } from "../../src/config/app-deps";
+import { idTokenVerifier } from "../../src/config/id-tokens";
+import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
 import { PLATFORMS } from "../../src/domain/platforms";
+import type { RateLimitConfig } from "../../src/domain/rate-limit";
 import { createApp } from "../../src/http/app";
 import type { AppDeps } from "../../src/http/deps";
 import { defaultAdapterRegistry, type AdapterRegistry } from "../../src/platforms/registry";
-import { ApiKeyStore } from "../../src/store/api-key-store";
-import { ApiRequestStore } from "../../src/store/api-request-store";
 import { RunStore } from "../../src/store/run-store";
 import { SubmissionStore } from "../../src/store/submission-store";
 import { SweepQueries } from "../../src/store/sweep-queries";
-import { UserStore } from "../../src/store/user-store";
 import { orchestratePost } from "../../src/tasks/orchestrator";
 import { createPublishHandler } from "../../src/tasks/publisher";
 import { PUBLISH_FUNCTION } from "../../src/tasks/queue-options";
@@ -35,19 +35,20 @@ export class Harness {
   readonly deps: AppDeps;
   readonly app: ReturnType<typeof createApp>;
 
-  constructor(options: { projectId?: string } = {}) {
+  /** Production limits unless a test sets its own (a fuzz test is not a rate-limit test). */
+  rateLimits: RateLimitConfig;
+
+  constructor(options: { projectId?: string; rateLimits?: RateLimitConfig } = {}) {
     this.db = testDb(options.projectId);
-    this.submissions = new SubmissionStore(this.db);
+    this.rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
     this.runs = new RunStore(this.db);
-    this.deps = {
-      apiKeys: new ApiKeyStore(this.db),
-      users: new UserStore(this.db),
-      submissions: this.submissions,
-      apiRequests: new ApiRequestStore(this.db),
+    this.deps = buildAppDeps(this.db, {
       enqueuer: this.tasks,
       clock: this.clock,
-      newId: () => uuidv4(),
-    };
+      verifyIdToken: idTokenVerifier({ checkRevoked: false }),
+      rateLimitConfig: () => this.rateLimits,
+    });
+    this.submissions = this.deps.submissions;
     this.app = createApp(() => this.deps);
   }
 

@@ -1,15 +1,15 @@
 import { Router } from "express";
-import { AppError } from "../../domain/errors";
-import { ctx } from "../context";
+import { apiKeyAuth, ctx } from "../context";
 import type { DepsProvider } from "../deps";
-import { requireApiKey } from "../middleware/api-key-auth";
 import { sendJson } from "../respond";
 import { createPost } from "../use-cases/create-post";
 import { getPost } from "../use-cases/get-post";
+import { listPosts } from "../use-cases/list-posts";
+import { cancelPost, editPost, publishPostNow } from "../use-cases/post-lifecycle";
 
+/** /v1/posts: create, list, read, edit, cancel, publish now. Mounted behind requireApiKey. */
 export function postsRoutes(deps: DepsProvider): Router {
   const router = Router();
-  router.use(requireApiKey(deps));
 
   router.post("/", async (req, res) => {
     const result = await createPost(req, res, deps());
@@ -18,14 +18,28 @@ export function postsRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 202, { postSubmissionId: result.postSubmissionId });
   });
 
-  router.get("/:id", async (req, res) => {
-    const auth = ctx(res).auth;
-    if (!auth) throw new AppError("unauthorized", "Missing or invalid soku-api-key");
-    const id = String(req.params.id);
-    const post = await getPost(id, auth.userId, deps());
-    ctx(res).postSubmissionId = id;
-    await sendJson(req, res, deps, 200, post);
+  router.get("/", async (req, res) => {
+    await sendJson(req, res, deps, 200, await listPosts(req.query, apiKeyAuth(res).userId, deps()));
   });
+
+  const answer = async (
+    req: Parameters<Parameters<Router["get"]>[1]>[0],
+    res: Parameters<Parameters<Router["get"]>[1]>[1],
+    run: (id: string) => Promise<{ post: unknown; etag: string }>,
+  ) => {
+    const id = String(req.params.id);
+    ctx(res).postSubmissionId = id;
+    const { post, etag } = await run(id);
+    res.setHeader("ETag", etag);
+    await sendJson(req, res, deps, 200, post);
+  };
+
+  router.get("/:id", (req, res) => answer(req, res, (id) => getPost(id, apiKeyAuth(res).userId, deps())));
+  router.delete("/:id", (req, res) => answer(req, res, (id) => cancelPost(id, apiKeyAuth(res), deps())));
+  router.patch("/:id", (req, res) =>
+    answer(req, res, (id) => editPost(id, req.body, req.get("if-match") ?? null, apiKeyAuth(res), deps())),
+  );
+  router.post("/:id/publish-now", (req, res) => answer(req, res, (id) => publishPostNow(id, apiKeyAuth(res), deps())));
 
   return router;
 }

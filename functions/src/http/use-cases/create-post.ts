@@ -8,7 +8,7 @@ import type { IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
 import { taskIds } from "../../tasks/task-ids";
-import { ctx } from "../context";
+import { apiKeyAuth, ctx } from "../context";
 import type { AppDeps } from "../deps";
 import { requestEntry } from "../respond";
 
@@ -24,8 +24,7 @@ export interface CreatePostResult {
  */
 export async function createPost(req: Request, res: Response, deps: AppDeps): Promise<CreatePostResult> {
   const c = ctx(res);
-  const auth = c.auth;
-  if (!auth) throw new AppError("unauthorized", "Missing or invalid soku-api-key");
+  const auth = apiKeyAuth(res);
   const now = deps.clock();
   const body: unknown = req.body;
   const idem = idempotencyIdentity(auth.userId, auth.mode, req.get("idempotency-key"), body);
@@ -135,7 +134,7 @@ function replay(record: IdempotencyRecord, fingerprint: string, res: Response): 
 }
 
 /** Sandbox outcomes must name a targeted platform or run, so a typo is not silently ignored. */
-function checkSandboxKeys(request: NormalizedPostRequest, targets: ResolvedTarget[]): void {
+export function checkSandboxKeys(request: NormalizedPostRequest, targets: ResolvedTarget[]): void {
   const known = new Set(targets.flatMap((t) => [t.platform, t.runId]));
   const unknown = Object.keys(request.sandbox?.outcomes ?? {}).filter((k) => !known.has(k.toLowerCase()));
   if (unknown.length === 0) return;

@@ -1,38 +1,20 @@
-import type { Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../../domain/errors";
+import { etagOf } from "../../domain/etag";
+import { versionOf } from "../../store/post-lifecycle-store";
 import type { AppDeps } from "../deps";
+import { postView } from "./post-view";
 
-const iso = (t: Timestamp | null | undefined): string | null => (t ? t.toDate().toISOString() : null);
-
-/** GET /v1/posts/{id}: the submission and its runs, for its owner only (404 for anyone else). */
+/**
+ * GET /v1/posts/{id}: the submission and its runs, for its owner only (404 for anyone else, so
+ * existence never leaks), with the ETag a PATCH can send as If-Match.
+ */
 export async function getPost(id: string, userId: string, deps: AppDeps) {
-  const sub = await deps.submissions.get(id);
+  const snap = await deps.submissions.ref(id).get();
+  const sub = snap.data();
   if (!sub || sub.userId !== userId) throw new AppError("not_found", `No post ${id}.`);
   const runs = await deps.submissions.runs(id);
   return {
-    postSubmissionId: id,
-    status: sub.status,
-    mode: sub.mode,
-    scheduledTime: iso(sub.scheduledTime),
-    createdAt: iso(sub.createdAt),
-    updatedAt: iso(sub.updatedAt),
-    requestId: sub.requestId,
-    request: sub.request,
-    targets: sub.targets,
-    summary: sub.summary,
-    error: sub.error ?? null,
-    runs: runs.map(({ runId, run }) => ({
-      runId,
-      platform: run.platform,
-      accountId: run.accountId,
-      status: run.status,
-      attempts: run.attempts,
-      platformPostId: run.platformPostId,
-      permalink: run.permalink,
-      error: run.error,
-      createdAt: iso(run.createdAt),
-      updatedAt: iso(run.updatedAt),
-      finishedAt: iso(run.finishedAt),
-    })),
+    post: postView(id, sub, new Map(runs.map(({ runId, run }) => [runId, run]))),
+    etag: etagOf(versionOf(snap, sub)),
   };
 }
