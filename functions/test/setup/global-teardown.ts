@@ -1,4 +1,6 @@
 export default async function globalTeardown(): Promise<void> {
+  await globalThis.__postcastAuth?.stop();
+  delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
   const emulator = globalThis.__postcastFirestore;
   if (!emulator) return;
   await emulator.stop();

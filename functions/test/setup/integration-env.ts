@@ -4,7 +4,3 @@ if (!process.env.FIRESTORE_EMULATOR_HOST) {
 }
 process.env.GCLOUD_PROJECT ??= "demo-postcast";
 process.env.GOOGLE_CLOUD_PROJECT ??= "demo-postcast";
-// Key management verifies Firebase ID tokens with the Admin SDK in emulator mode, which accepts the
-// Auth emulator's unsigned tokens without calling it (the harness does not check revocation; the
-// e2e test does, against the real Auth emulator).
-process.env.FIREBASE_AUTH_EMULATOR_HOST ??= "127.0.0.1:9099";

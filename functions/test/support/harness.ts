@@ -45,7 +45,7 @@ export class Harness {
     this.deps = buildAppDeps(this.db, {
       enqueuer: this.tasks,
       clock: this.clock,
-      verifyIdToken: idTokenVerifier({ checkRevoked: false }),
+      verifyIdToken: idTokenVerifier({ checkRevoked: true }),
       rateLimitConfig: () => this.rateLimits,
     });
     this.submissions = this.deps.submissions;
