@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { FieldValue, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
+import { FieldPath, FieldValue, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import { COLLECTIONS } from "./collections";
 
 /** Hits are kept this long past their window (TTL on `expireAt`), long enough for any window. */
@@ -25,16 +25,15 @@ export class RateLimitStore {
       .collection(COLLECTIONS.hits);
   }
 
-  /** Logs one request; returns its commit time, which is also its `at`. */
-  async hit(subject: string, endpoint: string | null, now: Date): Promise<Date> {
-    const result = await this.hits(subject)
-      .doc()
-      .create({
-        at: FieldValue.serverTimestamp(),
-        endpoint,
-        expireAt: Timestamp.fromMillis(now.getTime() + HIT_RETENTION_MS),
-      });
-    return result.writeTime.toDate();
+  /** Logs one request; returns its entry's id and commit time (which is also its `at`). */
+  async hit(subject: string, endpoint: string | null, now: Date): Promise<{ id: string; at: Date }> {
+    const ref = this.hits(subject).doc();
+    const result = await ref.create({
+      at: FieldValue.serverTimestamp(),
+      endpoint,
+      expireAt: Timestamp.fromMillis(now.getTime() + HIT_RETENTION_MS),
+    });
+    return { id: ref.id, at: result.writeTime.toDate() };
   }
 
   private window(subject: string, endpoint: string | null, at: Date, windowMs: number): Query {
@@ -46,6 +45,22 @@ export class RateLimitStore {
   /** Entries in the window ending at `at` (inclusive), all endpoints or one. */
   async count(subject: string, endpoint: string | null, at: Date, windowMs: number): Promise<number> {
     const snap = await this.window(subject, endpoint, at, windowMs).count().get();
+    return snap.data().count;
+  }
+
+  /**
+   * Entries committed at exactly `at` that order after entry `id`. Separate commits can share a
+   * timestamp; ordering ties by id makes exactly one of them the last admitted, where counting
+   * ties as earlier would refuse them all.
+   */
+  async tiesAfter(subject: string, endpoint: string | null, at: Date, id: string): Promise<number> {
+    let q: Query = this.hits(subject);
+    if (endpoint !== null) q = q.where("endpoint", "==", endpoint);
+    const snap = await q
+      .where("at", "==", Timestamp.fromDate(at))
+      .where(FieldPath.documentId(), ">", this.hits(subject).doc(id))
+      .count()
+      .get();
     return snap.data().count;
   }
 

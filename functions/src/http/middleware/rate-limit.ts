@@ -29,18 +29,24 @@ export function rateLimit(deps: DepsProvider) {
     const endpoint = identity ? endpointKey(config, req.method, req.path) : null;
     const { windowMs } = config;
 
+    const store = d.rateLimits.store;
     let at: Date;
     let counts: WindowCount[];
     try {
-      at = await d.rateLimits.store.hit(subject, endpoint, d.clock());
-      const [all, forEndpoint] = await Promise.all([
-        d.rateLimits.store.count(subject, null, at, windowMs),
-        endpoint ? d.rateLimits.store.count(subject, endpoint, at, windowMs) : null,
-      ]);
-      counts = [{ scope: "tier", allowance: tierAllowance(config, tier), count: all }];
-      if (endpoint && forEndpoint !== null) {
-        counts.push({ scope: "endpoint", allowance: config.endpoints[endpoint] ?? 0, count: forEndpoint });
-      }
+      const entry = await store.hit(subject, endpoint, d.clock());
+      at = entry.at;
+      const scopes: { scope: WindowCount["scope"]; endpoint: string | null; allowance: number }[] = [
+        { scope: "tier", endpoint: null, allowance: tierAllowance(config, tier) },
+      ];
+      if (endpoint) scopes.push({ scope: "endpoint", endpoint, allowance: config.endpoints[endpoint] ?? 0 });
+      counts = await Promise.all(
+        scopes.map(async (s) => {
+          let count = await store.count(subject, s.endpoint, entry.at, windowMs);
+          // Only at the edge: entries sharing this commit time but ordered after it are not "before" it.
+          if (count > s.allowance) count -= await store.tiesAfter(subject, s.endpoint, entry.at, entry.id);
+          return { scope: s.scope, allowance: s.allowance, count };
+        }),
+      );
     } catch (error) {
       // The limiter protects the service; it must not take it down. Without its state the
       // request proceeds unlimited (and is logged), rather than failing every caller.
@@ -53,7 +59,7 @@ export function rateLimit(deps: DepsProvider) {
     if (verdict.allowed) return next();
 
     const { binding } = verdict;
-    const oldest = await d.rateLimits.store
+    const oldest = await store
       .nthOldest(subject, binding.scope === "endpoint" ? endpoint : null, at, windowMs, entriesToAgeOut(binding))
       .catch(() => null);
     const retryAfter = retryAfterSeconds(oldest ?? at, d.clock(), windowMs);

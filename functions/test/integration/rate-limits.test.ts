@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import request from "supertest";
+import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
+import type { RateLimitConfig } from "../../src/domain/rate-limit";
+import { Harness } from "../support/harness";
+
+// Small numbers and a short window, so the rolling behaviour shows in seconds.
+const SMALL: RateLimitConfig = {
+  windowMs: 3_000,
+  tiers: {
+    default: { limit: 3, burst: 1 },
+    authenticated: { limit: 4, burst: 1 },
+    premium: { limit: 5, burst: 2 },
+    admin: { limit: 9, burst: 3 },
+  },
+  endpoints: { "POST /v1/posts": 3, "POST /v1/media": 3 },
+};
+const h = new Harness({ rateLimits: SMALL });
+afterAll(() => h.close());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const accounts = (key: string) => request(h.app).get("/v1/accounts").set("soku-api-key", key);
+const statuses = (rs: request.Response[]) => rs.map((r) => r.status).sort((a, b) => a - b);
+
+describe("rate limits", () => {
+  it("admits exactly the tier's allowance under concurrent load, with headers and a 429 envelope", async () => {
+    const t = await h.tenant();
+    const other = await h.tenant();
+    const [mine, theirs] = await Promise.all([
+      Promise.all(Array.from({ length: 15 }, () => accounts(t.key))),
+      Promise.all(Array.from({ length: 5 }, () => accounts(other.key))),
+    ]);
+    expect(statuses(mine)).toEqual([...Array(7).fill(200), ...Array(8).fill(429)]);
+    expect(statuses(theirs)).toEqual(Array(5).fill(200)); // other users are unaffected
+
+    const ok = mine.find((r) => r.status === 200)!;
+    expect(ok.headers["x-ratelimit-limit"]).toBe("7");
+    expect(ok.headers["x-ratelimit-tier"]).toBe("premium");
+    expect(Number(ok.headers["x-ratelimit-remaining"])).toBeGreaterThanOrEqual(0);
+    const reset = Number(ok.headers["x-ratelimit-reset"]);
+    expect(reset).toBeGreaterThan(Date.now() / 1000);
+    expect(reset).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 3);
+
+    const refused = mine.find((r) => r.status === 429)!;
+    expect(refused.headers["x-ratelimit-remaining"]).toBe("0");
+    const retryAfter = Number(refused.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(3);
+    expect(refused.body.error).toMatchObject({
+      type: "invalid_request_error",
+      code: "rate_limit_exceeded",
+      details: { limit: 7, scope: "tier:premium", retryAfter },
+    });
+  });
+
+  it("uses a rolling window: capacity returns as requests age out, not at a minute boundary", async () => {
+    const t = await h.tenant();
+    await Promise.all(Array.from({ length: 7 }, () => accounts(t.key)));
+    const refused = await accounts(t.key);
+    expect(refused.status).toBe(429);
+    await sleep(Number(refused.headers["retry-after"]) * 1000 + 100);
+    expect((await accounts(t.key)).status).toBe(200);
+  });
+
+  it("applies POST /v1/posts' own limit on top of the tier", async () => {
+    const t = await h.tenant();
+    const body = () => ({ post: { content: { text: `t ${randomUUID()}`, platform: ["threads"] } } });
+    const posts = await Promise.all(
+      Array.from({ length: 5 }, () => request(h.app).post("/v1/posts").set("soku-api-key", t.key).send(body())),
+    );
+    expect(statuses(posts)).toEqual([202, 202, 202, 429, 429]);
+    const refused = posts.find((r) => r.status === 429)!;
+    expect(refused.body.error.details).toMatchObject({ limit: 3, scope: "endpoint:POST /v1/posts" });
+    expect(refused.headers["x-ratelimit-limit"]).toBe("3");
+    expect(await h.countSubmissions(t.uid)).toBe(3);
+    expect((await accounts(t.key)).status).toBe(200); // the tier still has room
+  });
+
+  it("picks the tier from the caller: anonymous by IP, no subscription, admin", async () => {
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    const anon = await Promise.all(
+      Array.from({ length: 6 }, () => request(h.app).get("/v1/accounts").set("X-Forwarded-For", ip)),
+    );
+    expect(statuses(anon)).toEqual([401, 401, 401, 401, 429, 429]);
+    expect(anon[0]!.headers["x-ratelimit-tier"]).toBe("default");
+    const elsewhere = await request(h.app).get("/v1/accounts").set("X-Forwarded-For", "198.51.100.7");
+    expect(elsewhere.status).toBe(401);
+
+    const lapsed = await h.tenant({ subscription: null });
+    const res = await accounts(lapsed.key);
+    expect(res.status).toBe(403);
+    expect(res.headers).toMatchObject({ "x-ratelimit-tier": "authenticated", "x-ratelimit-limit": "5" });
+
+    const admin = await h.tenant({ role: "admin" });
+    expect((await accounts(admin.key)).headers).toMatchObject({
+      "x-ratelimit-tier": "admin",
+      "x-ratelimit-limit": "12",
+    });
+  });
+
+  it("holds at 100 requests per second from one user with Soku's numbers", async () => {
+    h.rateLimits = DEFAULT_RATE_LIMITS;
+    try {
+      const t = await h.tenant();
+      // 250 requests in 2.5 s against Premium's 100 + 100 burst per minute.
+      const sent: Promise<request.Response>[] = [];
+      for (let i = 0; i < 250; i++) {
+        sent.push(
+          request(h.app)
+            .get("/v1/nothing-here")
+            .set("soku-api-key", t.key)
+            .then((r) => r),
+        );
+        if (i % 10 === 9) await sleep(100);
+      }
+      const rs = await Promise.all(sent);
+      expect(rs.filter((r) => r.status === 404)).toHaveLength(200);
+      expect(rs.filter((r) => r.status === 429)).toHaveLength(50);
+    } finally {
+      h.rateLimits = SMALL;
+    }
+  });
+});
