@@ -10,6 +10,7 @@ export default tseslint.config(
       "node_modules/**",
       "coverage/**",
       "jest.config.js",
+      "jest.rules.config.js",
       "test/setup/summary-reporter.js",
       "eslint.config.mjs",
       "test/e2e/fixtures/**",
@@ -26,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**/*.ts", "bench/**/*.ts", "dev/**/*.ts"],
+    files: ["test/**/*.ts", "bench/**/*.ts", "dev/**/*.ts", "tools/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",

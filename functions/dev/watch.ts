@@ -1,16 +1,33 @@
 /**
- * `npm --prefix functions run watch -- <postSubmissionId>`: prints a submission and its runs each
- * time they change, straight from the Firestore emulator, until the submission is final.
+ * `npm run watch -- <postSubmissionId> [--project <id>]`: prints a submission and its runs each
+ * time they change, with a one-line status per platform, until the submission is final.
+ * Without --project it reads the local stack's Firestore emulator; with a real project id (and no
+ * FIRESTORE_EMULATOR_HOST) it uses application default credentials.
  */
+import { parseArgs } from "node:util";
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { isFinalSubmission, type SubmissionStatus } from "../src/domain/submission-status";
 import { LOCAL } from "./local-config";
 
-async function main(id: string | undefined) {
-  if (!id) throw new Error("usage: npm --prefix functions run watch -- <postSubmissionId>");
-  process.env.FIRESTORE_EMULATOR_HOST ??= `${LOCAL.firestore.host}:${LOCAL.firestore.port}`;
-  const db = getFirestore(getApps()[0] ?? initializeApp({ projectId: LOCAL.projectId }));
+const MARK: Record<string, string> = {
+  pending: "·",
+  queued: "…",
+  processing: "⟳",
+  succeeded: "✓",
+  failed: "✗",
+  unknown: "?",
+};
+
+async function main() {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { project: { type: "string" } } });
+  const id = positionals[0];
+  if (!id) throw new Error("usage: npm run watch -- <postSubmissionId> [--project <id>]");
+  const projectId = values.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL.projectId;
+  if (projectId.startsWith("demo-")) {
+    process.env.FIRESTORE_EMULATOR_HOST ??= `${LOCAL.firestore.host}:${LOCAL.firestore.port}`;
+  }
+  const db = getFirestore(getApps()[0] ?? initializeApp({ projectId }));
   let last = "";
   for (;;) {
     const [sub, runs] = await Promise.all([
@@ -18,14 +35,23 @@ async function main(id: string | undefined) {
       db.collection(`postSubmissions/${id}/runs`).get(),
     ]);
     const data = sub.data();
-    if (!data) throw new Error(`no submission ${id} in ${process.env.FIRESTORE_EMULATOR_HOST}`);
+    if (!data) throw new Error(`no submission ${id} in project ${projectId}`);
+    const byRun = new Map(runs.docs.map((r) => [r.id, r.data()]));
+    const targets = (data.targets as { runId: string }[] | undefined) ?? [];
+    const statusLine = targets
+      .map((t) => {
+        const status = String(byRun.get(t.runId)?.status ?? "pending");
+        return `${t.runId} ${MARK[status] ?? status} ${status}`;
+      })
+      .join(" | ");
     const lines = [
       `${id}  ${String(data.status)}  ${JSON.stringify(data.summary)}`,
+      `  ${statusLine}`,
       ...runs.docs.map((r) => {
         const run = r.data();
         const detail =
           run.status === "succeeded"
-            ? String(run.platformPostId)
+            ? `${String(run.platformPostId)} ${String(run.permalink ?? "")}`
             : run.error
               ? `${run.error.code}: ${run.error.message}`
               : "";
@@ -41,7 +67,7 @@ async function main(id: string | undefined) {
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });
