@@ -34,12 +34,15 @@ type StateInternals = {
   v1Query: (...args: unknown[]) => unknown[];
   /** Called by the patched BatchGetDocuments with the number of documents asked for. */
   noteReads: (count: number) => void;
+  /** Set by the patched RunAggregationQuery while it evaluates its query. */
+  aggregating?: boolean;
 };
 
 /**
  * Starts the in-process Firestore emulator (@firestore-emulator/server, with the fixes kept in
  * patches/functions) and counts document reads and writes where they happen: each write of a
- * commit, each document a query returns, each document a batch get asks for.
+ * commit, each document a query returns, each document a batch get asks for, and a count()
+ * aggregation as Firestore bills it.
  */
 export async function startFirestoreEmulator(
   options: { host?: string; port?: number } = {},
@@ -64,7 +67,8 @@ export async function startFirestoreEmulator(
   const query = state.v1Query.bind(state);
   state.v1Query = (...args) => {
     const docs = query(...args);
-    stats.reads += Math.max(docs.length, 1);
+    // Firestore bills a count() by index entries: one read per 1,000 (at least one).
+    stats.reads += state.aggregating ? Math.max(Math.ceil(docs.length / 1000), 1) : Math.max(docs.length, 1);
     return docs;
   };
   state.noteReads = (count) => {
