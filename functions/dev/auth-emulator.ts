@@ -26,10 +26,22 @@ export interface RunningAuthEmulator {
  * tokens. A throwaway firebase.json names the port, so a running local stack is never disturbed.
  */
 export async function startAuthEmulator(): Promise<RunningAuthEmulator> {
-  const port = await freePort();
+  // The hub and logging emulators start with any emulator: free ports for them too, so a local
+  // stack (or the e2e test's) can run at the same time.
+  const [port, hub, logging] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), "postcast-auth-"));
   const config = path.join(dir, "firebase.json");
-  writeFileSync(config, JSON.stringify({ emulators: { auth: { host: "127.0.0.1", port }, ui: { enabled: false } } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      emulators: {
+        auth: { host: "127.0.0.1", port },
+        hub: { host: "127.0.0.1", port: hub },
+        logging: { host: "127.0.0.1", port: logging },
+        ui: { enabled: false },
+      },
+    }),
+  );
   const child = spawn(
     FIREBASE_BIN,
     ["emulators:start", "--only", "auth", "--project", LOCAL.projectId, "--config", config],

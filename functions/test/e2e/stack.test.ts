@@ -23,7 +23,7 @@ async function submit(body: object): Promise<string> {
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as { postSubmissionId: string };
-  expect(res.status).toBe(202);
+  expect({ status: res.status, json }).toMatchObject({ status: 202 });
   return json.postSubmissionId;
 }
 
