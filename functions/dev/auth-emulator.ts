@@ -1,20 +1,9 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FIREBASE_BIN, LOCAL } from "./local-config";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+import { freePort, stopProcessGroup } from "./processes";
 
 export interface RunningAuthEmulator {
   host: string;
@@ -53,28 +42,7 @@ export async function startAuthEmulator(): Promise<RunningAuthEmulator> {
     },
   );
   const host = `127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || !child.pid) return;
-    try {
-      process.kill(-child.pid, "SIGINT");
-    } catch {
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
-        resolve();
-      }, 10_000);
-      child.once("exit", () => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
-  };
+  const stop = () => stopProcessGroup(child);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Auth emulator exited with ${child.exitCode}`);

@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
 import { FirestoreServer } from "@firestore-emulator/server";
+import { freePort } from "./processes";
 
 /** Document reads and writes seen by the emulator, for benchmarks. */
 export interface EmulatorStats {
@@ -14,19 +14,6 @@ export interface EmbeddedFirestore {
   port: number;
   stats: EmulatorStats;
   stop(): Promise<void>;
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 type StateInternals = {

@@ -12,6 +12,7 @@ import { getFirestore } from "firebase-admin/firestore";
 import { DEFAULT_ACCOUNTS, DEMO_TEST_KEY, DEMO_UID, seedTenant } from "./seed";
 import { FIREBASE_BIN, LOCAL, REPO_ROOT, apiBaseUrl } from "./local-config";
 import { startFirestoreEmulator } from "./firestore-emulator";
+import { stopProcessGroup } from "./processes";
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -75,27 +76,7 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const timers: { sweeper?: NodeJS.Timeout } = {};
   const stop = async () => {
     clearInterval(timers.sweeper);
-    if (child.exitCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, "SIGINT");
-      } catch {
-        // already gone
-      }
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          try {
-            process.kill(-child.pid!, "SIGKILL");
-          } catch {
-            // already gone
-          }
-          resolve();
-        }, 10_000);
-        child.once("exit", () => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
-    }
+    await stopProcessGroup(child);
     if (stopFirestore) await stopFirestore();
   };
 
