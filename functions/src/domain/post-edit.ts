@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validationError } from "./errors";
-import { fieldPath, parsePostRequest, type NormalizedPostRequest, type ParseContext } from "./post-request";
+import { zodIssues } from "./zod-issues";
+import { parsePostRequest, type NormalizedPostRequest, type ParseContext } from "./post-request";
 
 /**
  * PATCH /v1/posts/{id}: a body shaped like POST's, every part optional. Given fields replace the
@@ -56,28 +57,10 @@ export function applyPostEdit(
   ctx: Omit<ParseContext, "keptScheduledTime">,
 ): NormalizedPostRequest {
   const parsed = patchSchema.safeParse(patch ?? {});
-  if (!parsed.success) {
-    throw validationError(
-      parsed.error.issues.flatMap((issue) =>
-        issue.code === "unrecognized_keys"
-          ? issue.keys.map((k) => ({
-              field: fieldPath([...issue.path, k]),
-              reason: "unknown_field",
-              message: `Unknown field '${fieldPath([...issue.path, k])}'. Editable: post.content.{text, mediaType, mediaUrls, imageUrls, videoUrl, platform}, scheduledTime, trial_reel, sandbox.`,
-            }))
-          : [
-              {
-                field: fieldPath(issue.path),
-                reason: "invalid_type",
-                message: `'${fieldPath(issue.path)}' ${issue.message}`,
-              },
-            ],
-      ),
-    );
-  }
-  const edit = parsed.data;
-  const editContent = edit.post?.content ?? {};
-  if (Object.keys(editContent).length === 0 && Object.keys(edit).filter((k) => k !== "post").length === 0) {
+  if (!parsed.success) throw validationError(zodIssues(parsed.error, patch));
+  const { post, ...rest } = parsed.data;
+  const editContent = post?.content ?? {};
+  if (Object.keys(editContent).length + Object.keys(rest).length === 0) {
     throw validationError([
       {
         field: "",
@@ -94,9 +77,7 @@ export function applyPostEdit(
   const merged = {
     ...base,
     post: { content },
-    ...(edit.scheduledTime !== undefined ? { scheduledTime: edit.scheduledTime } : {}),
-    ...(edit.trial_reel !== undefined ? { trial_reel: edit.trial_reel } : {}),
-    ...(edit.sandbox !== undefined ? { sandbox: edit.sandbox } : {}),
+    ...rest,
   };
   return parsePostRequest(merged, { ...ctx, keptScheduledTime: current.scheduledTime });
 }

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { KEY_NAME_MAX } from "../../domain/api-key";
 import { AppError, validationError } from "../../domain/errors";
+import { zodIssues } from "../../domain/zod-issues";
 import type { ApiKeySummary } from "../../store/api-key-store";
 import { idTokenAuth } from "../context";
 import type { DepsProvider } from "../deps";
@@ -32,24 +33,7 @@ export function apiKeysRoutes(deps: DepsProvider): Router {
 
   router.post("/", async (req, res) => {
     const parsed = createSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      throw validationError(
-        parsed.error.issues.flatMap((i) =>
-          i.code === "unrecognized_keys"
-            ? i.keys.map((k) => ({ field: k, reason: "unknown_field", message: `Unknown field '${k}' (name, mode).` }))
-            : [
-                {
-                  field: String(i.path[0] ?? ""),
-                  reason: "invalid_value",
-                  message:
-                    i.path[0] === "mode"
-                      ? "mode must be 'live' or 'test'."
-                      : `name must be a string of 1–${KEY_NAME_MAX} characters.`,
-                },
-              ],
-        ),
-      );
-    }
+    if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
     const { apiKey, summary } = await deps().apiKeys.create(
       idTokenAuth(res).userId,
       parsed.data.name ?? null,

@@ -2,6 +2,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 import { sha256Hex } from "../../domain/canonical-json";
 import { validationError } from "../../domain/errors";
+import { zodIssues } from "../../domain/zod-issues";
 import { normalizePlatform } from "../../domain/platforms";
 import { parseZonedIso } from "../../domain/scheduled-time";
 import { SUBMISSION_STATUSES, type SubmissionStatus } from "../../domain/submission-status";
@@ -11,31 +12,37 @@ import { postView } from "./post-view";
 export const LIST_LIMIT = { default: 20, max: 100 } as const;
 
 const single = (v: unknown) => (Array.isArray(v) ? v[v.length - 1] : v) as unknown;
-const isoTime = z.preprocess(
-  single,
-  z
-    .string()
-    .refine((s) => parseZonedIso(s) !== null, { message: "must be an ISO 8601 time with a zone" })
-    .optional(),
-);
-const querySchema = z.strictObject({
-  status: z.preprocess(
-    (v) => (Array.isArray(v) ? v.join(",") : v),
-    z
-      .string()
-      .transform((s) => s.split(",").map((x) => x.trim()))
-      .pipe(z.array(z.enum(SUBMISSION_STATUSES)).min(1).max(10))
-      .optional(),
-  ),
-  platform: z.preprocess(
+const isStatus = (s: string): s is SubmissionStatus => (SUBMISSION_STATUSES as readonly string[]).includes(s);
+
+/** A query-string value parsed by `parse`, or an issue on that parameter saying what was expected. */
+function param<T>(parse: (value: string) => T | null, expected: string) {
+  return z.preprocess(
     single,
     z
       .string()
-      .refine((p) => normalizePlatform(p) !== null, { message: "is not a supported platform" })
+      .transform((value, ctx) => {
+        const parsed = parse(value);
+        if (parsed === null) ctx.addIssue({ code: "custom", message: expected });
+        return parsed ?? z.NEVER;
+      })
       .optional(),
+  );
+}
+
+const querySchema = z.strictObject({
+  status: z.preprocess(
+    (v) => (Array.isArray(v) ? v.join(",") : v),
+    param(
+      (value) => {
+        const list = [...new Set(value.split(",").map((x) => x.trim()))];
+        return list.length <= 10 && list.every(isStatus) ? list : null;
+      },
+      `must be up to 10 of ${SUBMISSION_STATUSES.join(", ")}, comma-separated`,
+    ),
   ),
-  from: isoTime,
-  to: isoTime,
+  platform: param(normalizePlatform, "is not a supported platform"),
+  from: param(parseZonedIso, "must be an ISO 8601 time with a zone"),
+  to: param(parseZonedIso, "must be an ISO 8601 time with a zone"),
   limit: z.preprocess(single, z.coerce.number().int().min(1).max(LIST_LIMIT.max).optional()),
   cursor: z.preprocess(single, z.string().max(500).optional()),
 });
@@ -78,36 +85,13 @@ function decodeCursor(raw: string, filters: string) {
  */
 export async function listPosts(query: unknown, userId: string, deps: AppDeps) {
   const parsed = querySchema.safeParse(query);
-  if (!parsed.success) {
-    throw validationError(
-      parsed.error.issues.flatMap((i) =>
-        i.code === "unrecognized_keys"
-          ? i.keys.map((k) => ({
-              field: k,
-              reason: "unknown_field",
-              message: `Unknown query parameter '${k}' (status, platform, from, to, limit, cursor).`,
-            }))
-          : [
-              {
-                field: String(i.path[0] ?? ""),
-                reason: "invalid_value",
-                message: `'${String(i.path[0])}' ${i.message}`,
-              },
-            ],
-      ),
-    );
-  }
-  const q = parsed.data;
-  const statuses = [...new Set(q.status ?? [])] as SubmissionStatus[];
-  const platform = q.platform ? normalizePlatform(q.platform) : null;
-  const from = q.from ? parseZonedIso(q.from) : null;
-  const to = q.to ? parseZonedIso(q.to) : null;
+  if (!parsed.success) throw validationError(zodIssues(parsed.error, query));
+  const { status: statuses = [], platform = null, from = null, to = null, limit = LIST_LIMIT.default } = parsed.data;
   if (from && to && from >= to) {
     throw validationError([{ field: "to", reason: "invalid_value", message: "'to' must be later than 'from'." }]);
   }
   const filters = sha256Hex(JSON.stringify([statuses, platform, from?.toISOString(), to?.toISOString()])).slice(0, 16);
-  const limit = q.limit ?? LIST_LIMIT.default;
-  const after = q.cursor ? decodeCursor(q.cursor, filters) : null;
+  const after = parsed.data.cursor ? decodeCursor(parsed.data.cursor, filters) : null;
 
   const { posts, more } = await deps.postList.list({ userId, statuses, platform, from, to, limit, after });
   const last = posts[posts.length - 1];
