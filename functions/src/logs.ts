@@ -20,6 +20,7 @@ export const logs = {
     logger.info("run finished", { postSubmissionId, runId, status, code }),
   runRetry: (postSubmissionId: string, runId: string, code: string, attempt: number) =>
     logger.warn("run will be retried", { postSubmissionId, runId, code, attempt }),
+  lastUsedNotRecorded: (error: unknown) => logger.warn("API key lastUsedAt not recorded", { error: String(error) }),
   rateLimiterUnavailable: (requestId: string, error: unknown) =>
     logger.error("rate limiter unavailable; request let through", { requestId, error: String(error) }),
   swept: (counts: Record<string, number>) => logger.info("sweep finished", counts),

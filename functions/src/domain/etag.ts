@@ -16,13 +16,12 @@ export function etagOf(v: Version): string {
 
 /** Whether an `If-Match` header names this version (`*` always does). */
 export function ifMatchHolds(header: string, v: Version): boolean {
-  const etag = etagOf(v);
-  return header
-    .split(",")
-    .map((part) => part.trim())
-    .some((part) => {
-      if (part === "*") return true;
-      const bare = part.replace(/^W\//, "");
-      return bare === etag || bare === etag.slice(1, -1) || bare.replace(/^"|"$/g, "") === v.updatedAtIso;
-    });
+  const current = etagOf(v).slice(1, -1);
+  return header.split(",").some((part) => {
+    const value = part
+      .trim()
+      .replace(/^W\//, "")
+      .replace(/^"(.*)"$/, "$1");
+    return value === "*" || value === current || value === v.updatedAtIso;
+  });
 }

@@ -1,5 +1,6 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { generateApiKey, generateKeyId, hashApiKey, keyPreview, type KeyMode } from "../domain/api-key";
+import { logs } from "../logs";
 import { COLLECTIONS } from "./collections";
 import { converters, type ApiKeyRecord } from "./records";
 import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";
@@ -19,13 +20,16 @@ export interface ApiKeySummary {
 
 export class ApiKeyStore {
   private readonly cache: TtlCache<ApiKeyRecord | null>;
-  private readonly touched = new Map<string, number>();
+  /** Keys whose lastUsedAt this instance wrote recently: the write happens once per entry lifetime. */
+  private readonly touched: TtlCache<void>;
 
   constructor(
     private readonly db: Firestore,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.cache = new TtlCache(AUTH_CACHE_TTL_MS, 10_000, () => this.clock().getTime());
+    const now = () => this.clock().getTime();
+    this.cache = new TtlCache(AUTH_CACHE_TTL_MS, 10_000, now);
+    this.touched = new TtlCache(LAST_USED_PRECISION_MS, 10_000, now);
   }
 
   private collection() {
@@ -37,13 +41,20 @@ export class ApiKeyStore {
     return this.cache.get(keyHash, async () => (await this.collection().doc(keyHash).get()).data() ?? null);
   }
 
-  /** Records use, at most once per LAST_USED_PRECISION_MS per key on this instance. */
-  async touch(keyHash: string, now: Date): Promise<void> {
-    const last = this.touched.get(keyHash);
-    if (last !== undefined && now.getTime() - last < LAST_USED_PRECISION_MS) return;
-    this.touched.set(keyHash, now.getTime());
-    if (this.touched.size > 10_000) this.touched.delete(this.touched.keys().next().value as string);
-    await this.collection().doc(keyHash).withConverter(null).update({ lastUsedAt: FieldValue.serverTimestamp() });
+  /**
+   * Records use, at most once per LAST_USED_PRECISION_MS per key on this instance. Bookkeeping
+   * only: a failed write is logged and retried on a later request, never fails this one.
+   */
+  async touch(keyHash: string): Promise<void> {
+    await this.touched
+      .get(keyHash, () =>
+        this.collection()
+          .doc(keyHash)
+          .withConverter(null)
+          .update({ lastUsedAt: FieldValue.serverTimestamp() })
+          .then(() => undefined),
+      )
+      .catch((error: unknown) => logs.lastUsedNotRecorded(error));
   }
 
   /** Creates a key; the raw key is returned once and never stored. */
@@ -54,20 +65,21 @@ export class ApiKeyStore {
   ): Promise<{ apiKey: string; summary: ApiKeySummary }> {
     const apiKey = generateApiKey(mode);
     const keyHash = hashApiKey(apiKey);
-    const ref = this.collection().doc(keyHash);
-    await ref.withConverter(null).create({
+    const record = {
       userId,
       keyId: generateKeyId(),
       preview: keyPreview(apiKey),
       name,
       mode,
-      createdAt: FieldValue.serverTimestamp(),
       revokedAt: null,
       lastUsedAt: null,
-    });
-    const record = (await ref.get()).data();
-    if (!record) throw new Error(`apiKeys/${keyHash} vanished after create`);
-    return { apiKey, summary: summarize(record) };
+    };
+    // createdAt is the commit time, which the write result reports: no read-back needed.
+    const result = await this.collection()
+      .doc(keyHash)
+      .withConverter(null)
+      .create({ ...record, createdAt: FieldValue.serverTimestamp() });
+    return { apiKey, summary: summarize({ ...record, createdAt: result.writeTime }) };
   }
 
   /** The user's keys, newest first. */
@@ -90,8 +102,9 @@ export class ApiKeyStore {
       const current = (await tx.get(doc.ref)).data();
       if (!current) return null;
       if (current.revokedAt) return current;
-      tx.update(doc.ref.withConverter(null), { revokedAt: Timestamp.fromDate(this.clock()) });
-      return { ...current, revokedAt: Timestamp.fromDate(this.clock()) };
+      const revokedAt = Timestamp.fromDate(this.clock());
+      tx.update(doc.ref.withConverter(null), { revokedAt });
+      return { ...current, revokedAt };
     });
     this.cache.delete(doc.id);
     return record ? summarize(record) : null;

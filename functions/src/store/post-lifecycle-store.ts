@@ -10,7 +10,11 @@ export type Change =
   | { kind: "missing" }
   | { kind: "conflict"; status: SubmissionStatus }
   | { kind: "stale"; version: Version }
-  | { kind: "done"; submission: SubmissionRecord; previous: SubmissionRecord };
+  /** The change was made (or, for a repeated cancel, had been); `previous` is the post before it. */
+  | { kind: "done"; previous: SubmissionRecord };
+
+/** What a change does to the post it read: refuse (a Change), or update these fields. */
+type Decision = Exclude<Change, { kind: "done" }> | { kind: "unchanged" } | { kind: "update"; fields: object };
 
 export interface Edit {
   request: NormalizedPostRequest;
@@ -38,31 +42,34 @@ export class PostLifecycleStore {
   private async change(
     id: string,
     userId: string,
-    apply: (sub: SubmissionRecord, snap: DocumentSnapshot) => Change | Record<string, unknown>,
+    decide: (sub: SubmissionRecord, snap: DocumentSnapshot) => Decision,
   ): Promise<Change> {
     const ref = this.submissions.ref(id);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       const sub = snap.data();
       if (!sub || sub.userId !== userId) return { kind: "missing" };
-      const outcome = apply(sub, snap);
-      if ("kind" in outcome) return outcome as Change;
-      const update = { ...outcome, updatedAt: FieldValue.serverTimestamp() };
-      tx.update(ref.withConverter(null), update);
-      return { kind: "done", submission: { ...sub, ...(outcome as Partial<SubmissionRecord>) }, previous: sub };
+      const decision = decide(sub, snap);
+      if (decision.kind === "unchanged") return { kind: "done", previous: sub };
+      if (decision.kind !== "update") return decision;
+      tx.update(ref.withConverter(null), { ...decision.fields, updatedAt: FieldValue.serverTimestamp() });
+      return { kind: "done", previous: sub };
     });
   }
 
   /** `scheduled`/`queued` → `canceled`; canceling a canceled post is a no-op success. */
   cancel(id: string, userId: string): Promise<Change> {
     return this.change(id, userId, (sub) => {
-      if (sub.status === "canceled") return { kind: "done", submission: sub, previous: sub };
+      if (sub.status === "canceled") return { kind: "unchanged" };
       if (!isCancelable(sub.status)) return { kind: "conflict", status: sub.status };
       return {
-        status: "canceled",
-        summary: { ...initialSummary(sub.targets.length), pending: 0 },
-        deferred: false,
-        canceledAt: FieldValue.serverTimestamp(),
+        kind: "update",
+        fields: {
+          status: "canceled",
+          summary: { ...initialSummary(sub.targets.length), pending: 0 },
+          deferred: false,
+          canceledAt: FieldValue.serverTimestamp(),
+        },
       };
     });
   }
@@ -75,12 +82,15 @@ export class PostLifecycleStore {
       if (ifMatch !== null && !ifMatchHolds(ifMatch, version)) return { kind: "stale", version };
       const edit = build(sub);
       return {
-        request: edit.request,
-        targets: edit.targets,
-        platforms: [...new Set(edit.targets.map((t) => t.platform))],
-        scheduledTime: Timestamp.fromDate(edit.scheduledTime),
-        deferred: edit.deferred,
-        summary: initialSummary(edit.targets.length),
+        kind: "update",
+        fields: {
+          request: edit.request,
+          targets: edit.targets,
+          platforms: [...new Set(edit.targets.map((t) => t.platform))],
+          scheduledTime: Timestamp.fromDate(edit.scheduledTime),
+          deferred: edit.deferred,
+          summary: initialSummary(edit.targets.length),
+        },
       };
     });
   }
@@ -90,11 +100,14 @@ export class PostLifecycleStore {
     return this.change(id, userId, (sub) => {
       if (sub.status !== "scheduled") return { kind: "conflict", status: sub.status };
       return {
-        status: "queued",
-        scheduledTime: null,
-        request: { ...sub.request, scheduledTime: null },
-        deferred: false,
-        publishedEarlyAt: FieldValue.serverTimestamp(),
+        kind: "update",
+        fields: {
+          status: "queued",
+          scheduledTime: null,
+          request: { ...sub.request, scheduledTime: null },
+          deferred: false,
+          publishedEarlyAt: FieldValue.serverTimestamp(),
+        },
       };
     });
   }

@@ -36,10 +36,16 @@ export class RateLimitStore {
     return { id: ref.id, at: result.writeTime.toDate() };
   }
 
+  /** The subject's entries: all of them, or one endpoint's. */
+  private scoped(subject: string, endpoint: string | null): Query {
+    const hits = this.hits(subject);
+    return endpoint === null ? hits : hits.where("endpoint", "==", endpoint);
+  }
+
   private window(subject: string, endpoint: string | null, at: Date, windowMs: number): Query {
-    let q: Query = this.hits(subject);
-    if (endpoint !== null) q = q.where("endpoint", "==", endpoint);
-    return q.where("at", ">", Timestamp.fromMillis(at.getTime() - windowMs)).where("at", "<=", Timestamp.fromDate(at));
+    return this.scoped(subject, endpoint)
+      .where("at", ">", Timestamp.fromMillis(at.getTime() - windowMs))
+      .where("at", "<=", Timestamp.fromDate(at));
   }
 
   /** Entries in the window ending at `at` (inclusive), all endpoints or one. */
@@ -54,9 +60,7 @@ export class RateLimitStore {
    * ties as earlier would refuse them all.
    */
   async tiesAfter(subject: string, endpoint: string | null, at: Date, id: string): Promise<number> {
-    let q: Query = this.hits(subject);
-    if (endpoint !== null) q = q.where("endpoint", "==", endpoint);
-    const snap = await q
+    const snap = await this.scoped(subject, endpoint)
       .where("at", "==", Timestamp.fromDate(at))
       .where(FieldPath.documentId(), ">", this.hits(subject).doc(id))
       .count()

@@ -35,7 +35,7 @@ export class SweepQueries {
   /** Submissions still in `status` although `field` says they should have moved on. */
   async stuck(
     status: SubmissionStatus,
-    field: "createdAt" | "scheduledTime" | "updatedAt",
+    field: "scheduledTime" | "updatedAt",
     before: Date,
     limit: number,
   ): Promise<Found[]> {

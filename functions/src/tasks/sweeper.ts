@@ -63,7 +63,8 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
     await deps.submissions.clearDeferred(id);
     counts.handedOver = (counts.handedOver ?? 0) + 1;
   }
-  for (const { id } of await deps.queries.stuck("queued", "createdAt", before(SWEEP.graceMs), SWEEP.batch)) {
+  // By updatedAt, not createdAt: a post published early (publish-now) is queued long after it was created.
+  for (const { id } of await deps.queries.stuck("queued", "updatedAt", before(SWEEP.graceMs), SWEEP.batch)) {
     await orchestrate(id, null, "queued");
   }
   for (const { id } of await deps.queries.stuck("scheduled", "scheduledTime", before(SWEEP.graceMs), SWEEP.batch)) {

@@ -138,7 +138,6 @@ describe("DELETE /v1/posts/{id}", () => {
 
   it("either cancels or dispatches when cancel races the orchestrator, never both", async () => {
     const t = await h.tenant();
-    const outcomes = new Set<string>();
     for (let i = 0; i < 6; i++) {
       const id = await created(t.key, body({ scheduledTime: inMinutes(2) }));
       h.offsetMs = 3 * 60_000; // due: the orchestrator and the cancel race for it
@@ -153,9 +152,7 @@ describe("DELETE /v1/posts/{id}", () => {
         expect(status).not.toBe("canceled");
         expect(runs).toBe(2);
       }
-      outcomes.add(String(res.status));
     }
-    expect([...outcomes].every((s) => s === "200" || s === "409")).toBe(true);
   });
 });
 

@@ -22,8 +22,7 @@ export function requireApiKey(deps: DepsProvider) {
     if (!c.identity?.subscriptionActive) {
       throw new AppError("forbidden", "An active subscription is required to access the API.");
     }
-    const d = deps();
-    await d.apiKeys.touch(auth.keyHash, d.clock());
+    await deps().apiKeys.touch(auth.keyHash);
     next();
   };
 }

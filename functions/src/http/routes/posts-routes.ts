@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { apiKeyAuth, ctx } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
@@ -22,11 +22,8 @@ export function postsRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 200, await listPosts(req.query, apiKeyAuth(res).userId, deps()));
   });
 
-  const answer = async (
-    req: Parameters<Parameters<Router["get"]>[1]>[0],
-    res: Parameters<Parameters<Router["get"]>[1]>[1],
-    run: (id: string) => Promise<{ post: unknown; etag: string }>,
-  ) => {
+  /** Answers with one post and its ETag (GET, DELETE, PATCH, publish-now). */
+  const answer = async (req: Request, res: Response, run: (id: string) => Promise<{ post: unknown; etag: string }>) => {
     const id = String(req.params.id);
     ctx(res).postSubmissionId = id;
     const { post, etag } = await run(id);

@@ -64,7 +64,8 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
   const current = await deps.submissions.get(id);
   if (!current || current.userId !== auth.userId) throw new AppError("not_found", `No post ${id}.`);
   const now = deps.clock();
-  const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, body, { now, mode: auth.mode });
+  // The post's own mode decides what it may ask for (sandbox outcomes), whichever key edits it.
+  const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, body, { now, mode: current.mode });
   // Validated once before the transaction, so a bad body fails fast and never waits on a lock.
   const preview = edited(current.request as unknown as NormalizedPostRequest);
   const accounts = await deps.users.accountsByPlatform(auth.userId, [
