@@ -40,7 +40,7 @@ async function main() {
     if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(json)}`);
   };
   const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
-    post: { content: { text: `bench ${i} ${randomUUID()}`, platform } },
+    post: { content: { text: `bench ${i} ${randomUUID()}`, videoUrl: "https://cdn.example.com/bench.mp4", platform } },
   });
 
   console.log("\n1. POST /v1/posts vs a bare Firestore commit, same emulator, same concurrency");

@@ -102,7 +102,7 @@ function banner(base: string, logFile: string) {
   const curl = `curl -s -X POST "${base}/v1/posts" \\
   -H "Content-Type: application/json" \\
   -H "soku-api-key: ${DEMO_TEST_KEY}" \\
-  -d '{"post":{"content":{"text":"Hello from Postcast","platform":[{"platform":"x","accountId":"x_primary"},"threads","linkedin","instagram"],"mediaType":"text"}}}'`;
+  -d '{"post":{"content":{"text":"Hello from Postcast","platform":[{"platform":"x","accountId":"x_primary"},"threads","linkedin","facebook"],"mediaType":"text"}}}'`;
   console.log(`
 Postcast local stack is up.
 

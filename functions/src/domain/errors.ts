@@ -55,6 +55,8 @@ export interface FieldIssue {
   field: string;
   reason: string;
   message: string;
+  /** For a platform rule: the target's platform. */
+  platform?: string;
 }
 
 /** A 400 `validation_error` that lists every problem found, the first one in `field`/`reason`. */

@@ -25,6 +25,7 @@ const patchSchema = z.strictObject({
     .optional(),
   scheduledTime: z.string().optional(),
   trial_reel: z.unknown().optional(),
+  strict: z.unknown().optional(),
   sandbox: z.unknown().optional(),
 });
 
@@ -41,12 +42,20 @@ export function asPostBody(request: NormalizedPostRequest): Record<string, unkno
         ...(c.mediaType === "image" ? { imageUrls: c.imageUrls } : {}),
         ...(c.mediaType === "video" ? { videoUrl: c.videoUrl } : {}),
         platform: c.platform.map((t) =>
-          t.accountId === null ? t.platform : { platform: t.platform, accountId: t.accountId },
+          t.accountId === null && t.text == null && t.options === undefined
+            ? t.platform
+            : {
+                platform: t.platform,
+                ...(t.accountId !== null ? { accountId: t.accountId } : {}),
+                ...(t.text != null ? { text: t.text } : {}),
+                ...(t.options !== undefined ? { options: t.options } : {}),
+              },
         ),
       },
     },
     ...(request.scheduledTime ? { scheduledTime: request.scheduledTime } : {}),
     trial_reel: request.trial_reel,
+    ...(request.strict === false ? { strict: false } : {}),
     ...(request.sandbox ? { sandbox: request.sandbox } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validationError, type FieldIssue } from "./errors";
 import { zodIssues } from "./zod-issues";
+import { PLATFORM_OPTION_SCHEMAS } from "./platform-options";
 import { normalizePlatform, type Platform } from "./platforms";
 import { SANDBOX_OUTCOMES, type SandboxOutcome } from "./sandbox-outcome";
 import { checkScheduledTime } from "./scheduled-time";
@@ -17,10 +18,15 @@ export const POST_LIMITS = {
 
 export type MediaType = "text" | "image" | "video";
 
-/** A target as the caller wrote it, platform normalized; accountId null for a string target. */
+/**
+ * A target as the caller wrote it, platform normalized; accountId null for a string target. `text`
+ * null means the post's text; `options` are the platform's own, validated by its schema.
+ */
 export interface RequestedTarget {
   platform: Platform;
   accountId: string | null;
+  text?: string | null;
+  options?: Record<string, unknown>;
 }
 
 /** The request after validation: the shape stored as `postSubmissions/{id}.request`. */
@@ -36,6 +42,8 @@ export interface NormalizedPostRequest {
   };
   scheduledTime: string | null;
   trial_reel: boolean;
+  /** false: content that breaks a platform's rules is adjusted (and the change recorded) instead of refused. */
+  strict?: boolean;
   sandbox: { outcomes: Record<string, SandboxOutcome> } | null;
 }
 
@@ -71,7 +79,33 @@ const platformName = z.string().refine((name) => normalizePlatform(name) !== nul
   params: { reason: "unsupported_platform" },
 });
 
-const targetObject = z.strictObject({ platform: platformName, accountId: accountId.optional() });
+const targetObject = z
+  .strictObject({
+    platform: platformName,
+    accountId: accountId.optional(),
+    text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((t, refine) => {
+    const platform = normalizePlatform(t.platform);
+    if (!platform || t.options === undefined) return;
+    const checked = PLATFORM_OPTION_SCHEMAS[platform].safeParse(t.options);
+    if (checked.success) return;
+    for (const issue of checked.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          refine.addIssue({
+            code: "custom",
+            path: ["options", ...issue.path, key],
+            message: `is not a ${platform} option`,
+            params: { reason: "unknown_field" },
+          });
+        }
+        continue;
+      }
+      refine.addIssue({ ...issue, path: ["options", ...issue.path] });
+    }
+  });
 const target = z.union([platformName, targetObject]);
 
 const contentSchema = z.strictObject({
@@ -87,6 +121,7 @@ const bodySchema = z.strictObject({
   post: z.strictObject({ content: contentSchema }),
   scheduledTime: z.string().optional().nullable(),
   trial_reel: z.boolean().optional(),
+  strict: z.boolean().optional(),
   enableRepurposing: z.boolean().optional(),
   sandbox: z.strictObject({ outcomes: z.record(z.string().min(1).max(300), z.enum(SANDBOX_OUTCOMES)) }).optional(),
 });
@@ -153,7 +188,12 @@ function normalize(body: ParsedBody, ctx: ParseContext, issues: FieldIssue[]): N
   const platform: RequestedTarget[] = rawTargets.map((t) =>
     typeof t === "string"
       ? { platform: normalizePlatform(t) as Platform, accountId: null }
-      : { platform: normalizePlatform(t.platform) as Platform, accountId: t.accountId ?? null },
+      : {
+          platform: normalizePlatform(t.platform) as Platform,
+          accountId: t.accountId ?? null,
+          ...(t.text !== undefined && t.text !== null ? { text: t.text } : {}),
+          ...(t.options !== undefined ? { options: t.options } : {}),
+        },
   );
   issues.push(...duplicateTargetIssues(platform));
 
@@ -162,6 +202,7 @@ function normalize(body: ParsedBody, ctx: ParseContext, issues: FieldIssue[]): N
     post: { content: { text, ...media, platform } },
     scheduledTime: scheduled.iso,
     trial_reel: body.trial_reel ?? false,
+    ...(body.strict === false ? { strict: false } : {}),
     sandbox: body.sandbox ? { outcomes: body.sandbox.outcomes } : null,
   };
 }

@@ -1,6 +1,7 @@
 import { AppError, validationError, type FieldIssue } from "./errors";
 import type { Platform } from "./platforms";
 import type { RequestedTarget } from "./post-request";
+import type { Adjustment } from "./target-plan";
 
 export type AccountStatus = "active" | "needs_reauth" | "disconnected";
 
@@ -14,6 +15,8 @@ export interface ResolvedTarget {
   platform: Platform;
   accountId: string;
   runId: string;
+  /** Changes made to fit the platform's rules (`strict: false`). */
+  adjustments?: Adjustment[];
 }
 
 /**

@@ -56,7 +56,13 @@ export type AccountRecord = z.infer<typeof accountSchema>;
 const runError = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
 export type RunError = z.infer<typeof runError>;
 
-const targetSchema = z.object({ platform, accountId: z.string(), runId: z.string() });
+const adjustmentSchema = z.object({ rule: z.string(), message: z.string() });
+const targetSchema = z.object({
+  platform,
+  accountId: z.string(),
+  runId: z.string(),
+  adjustments: z.array(adjustmentSchema).optional(),
+});
 const summarySchema = z.object({
   total: z.number().int(),
   succeeded: z.number().int(),
@@ -98,6 +104,8 @@ export const runSchema = z.object({
   /** Identifies the delivery that holds the run while `processing`, and until when. */
   leaseId: z.string().nullable().optional(),
   leaseExpiresAt: timestamp.nullable().optional(),
+  /** Changes made to fit the platform's rules when the post was sent with `strict: false`. */
+  adjustments: z.array(adjustmentSchema).optional(),
 });
 export type RunRecord = z.infer<typeof runSchema>;
 

@@ -170,6 +170,7 @@ export class SubmissionStore {
           finishedAt: null,
           leaseId: null,
           leaseExpiresAt: null,
+          adjustments: t.adjustments ?? [],
         });
       }
       return { kind: "ready", submission: { ...sub, status: "orchestrating" } };

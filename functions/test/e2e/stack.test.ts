@@ -43,8 +43,11 @@ const runs = async (db: Firestore, id: string) =>
   Object.fromEntries((await db.collection(`postSubmissions/${id}/runs`).get()).docs.map((d) => [d.id, d.data()]));
 const final = (s: Record<string, unknown>) =>
   ["completed", "partially_failed", "failed", "dispatch_failed"].includes(String(s.status));
+// A video post: valid on every platform's rules.
 const text = (platform: unknown, extra: object = {}) => ({
-  post: { content: { text: `e2e ${Date.now()} ${Math.random()}`, platform } },
+  post: {
+    content: { text: `e2e ${Date.now()} ${Math.random()}`, videoUrl: "https://cdn.example.com/e2e.mp4", platform },
+  },
   ...extra,
 });
 

@@ -27,7 +27,7 @@ function expectEnvelope(res: request.Response, status: number, code: string) {
 describe("POST /v1/posts", () => {
   it("accepts a post: 202, Location, request id, and the submission, its log and its task", async () => {
     const t = await h.tenant();
-    const res = await post(t.key, textPost([xPrimary, "threads", "TikTok"]), { "X-Request-ID": "client-req-1" });
+    const res = await post(t.key, textPost([xPrimary, "threads", "LinkedIn"]), { "X-Request-ID": "client-req-1" });
     expect(res.status).toBe(202);
     const id = res.body.postSubmissionId as string;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -45,7 +45,7 @@ describe("POST /v1/posts", () => {
       targets: [
         { platform: "x", accountId: "x_primary", runId: "x" },
         { platform: "threads", accountId: "threads_main", runId: "threads" },
-        { platform: "tiktok", accountId: "tiktok_main", runId: "tiktok" },
+        { platform: "linkedin", accountId: "linkedin_main", runId: "linkedin" },
       ],
     });
     expect(sub.keyHash).toMatch(/^[0-9a-f]{64}$/);

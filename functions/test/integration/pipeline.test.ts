@@ -12,8 +12,9 @@ async function submit(key: string, body: Record<string, unknown>) {
 
 const sub = async (id: string) => (await h.db.doc(`postSubmissions/${id}`).get()).data()!;
 const run = async (id: string, runId: string) => (await h.db.doc(`postSubmissions/${id}/runs/${runId}`).get()).data()!;
+// A video post: every platform takes one, so any target is valid under its platform's rules.
 const content = (platform: unknown, extra: Record<string, unknown> = {}) => ({
-  post: { content: { text: `pipeline ${Math.random()}`, platform } },
+  post: { content: { text: `pipeline ${Math.random()}`, videoUrl: "https://cdn.example.com/clip.mp4", platform } },
   ...extra,
 });
 

@@ -3,6 +3,7 @@ import { apiKeyAuth, ctx } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
 import { createPost } from "../use-cases/create-post";
+import { dryRunPost, wantsDryRun } from "../use-cases/dry-run-post";
 import { getPost } from "../use-cases/get-post";
 import { listPosts } from "../use-cases/list-posts";
 import { cancelPost, editPost, publishPostNow } from "../use-cases/post-lifecycle";
@@ -12,6 +13,10 @@ export function postsRoutes(deps: DepsProvider): Router {
   const router = Router();
 
   router.post("/", async (req, res) => {
+    if (wantsDryRun(req.query)) {
+      await sendJson(req, res, deps, 200, await dryRunPost(req, res, deps()));
+      return;
+    }
     const result = await createPost(req, res, deps());
     res.setHeader("Location", `/v1/posts/${result.postSubmissionId}`);
     if (result.replayed) res.setHeader("Idempotent-Replayed", "true");

@@ -1,8 +1,8 @@
 import type { Request, Response } from "express";
-import { AppError, validationError } from "../../domain/errors";
+import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
-import { parsePostRequest, type NormalizedPostRequest } from "../../domain/post-request";
-import { resolveTargets, type ResolvedTarget } from "../../domain/targets";
+import { parsePostRequest } from "../../domain/post-request";
+import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
 import type { IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
@@ -55,9 +55,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
   }
   if (!parsed.request || !accounts) throw parsed.error;
   const request = parsed.request;
-  const requested = request.post.content.platform;
-  const targets = resolveTargets(requested, accounts);
-  checkSandboxKeys(request, targets);
+  const targets = acceptedTargets(planSubmission(request, accounts));
 
   const id = deps.newId();
   const scheduledTime = request.scheduledTime ? new Date(request.scheduledTime) : null;
@@ -131,18 +129,4 @@ function replay(record: IdempotencyRecord, fingerprint: string, res: Response): 
   }
   ctx(res).postSubmissionId = record.postSubmissionId;
   return { postSubmissionId: record.postSubmissionId, replayed: true };
-}
-
-/** Sandbox outcomes must name a targeted platform or run, so a typo is not silently ignored. */
-export function checkSandboxKeys(request: NormalizedPostRequest, targets: ResolvedTarget[]): void {
-  const known = new Set(targets.flatMap((t) => [t.platform, t.runId]));
-  const unknown = Object.keys(request.sandbox?.outcomes ?? {}).filter((k) => !known.has(k.toLowerCase()));
-  if (unknown.length === 0) return;
-  throw validationError(
-    unknown.map((k) => ({
-      field: `sandbox.outcomes.${k}`,
-      reason: "unknown_target",
-      message: `sandbox.outcomes names '${k}', which is neither a targeted platform nor a run id (${[...known].join(", ")}).`,
-    })),
-  );
 }

@@ -2,7 +2,7 @@ import { AppError } from "../../domain/errors";
 import { etagOf } from "../../domain/etag";
 import { applyPostEdit } from "../../domain/post-edit";
 import type { NormalizedPostRequest } from "../../domain/post-request";
-import { resolveTargets } from "../../domain/targets";
+import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
 import type { Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
@@ -10,7 +10,6 @@ import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
 import { taskIds } from "../../tasks/task-ids";
 import type { ApiKeyAuth } from "../context";
 import type { AppDeps } from "../deps";
-import { checkSandboxKeys } from "./create-post";
 import { getPost } from "./get-post";
 
 const VERB = { cancel: "canceled", edit: "edited", publishNow: "published now" } as const;
@@ -78,8 +77,7 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
   const change = await deps.lifecycle.edit(id, auth.userId, ifMatch, (sub) => {
     // Applied to the request stored now: a concurrent edit's other fields are kept, not lost.
     const request = edited(sub.request as unknown as NormalizedPostRequest);
-    const targets = resolveTargets(request.post.content.platform, accounts);
-    checkSandboxKeys(request, targets);
+    const targets = acceptedTargets(planSubmission(request, accounts));
     scheduledTime = new Date(request.scheduledTime ?? now.toISOString());
     deferred = scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
     return { request, targets, scheduledTime, deferred };

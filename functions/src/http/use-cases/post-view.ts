@@ -13,6 +13,7 @@ function runView(runId: string, run: RunRecord) {
     platformPostId: run.platformPostId,
     permalink: run.permalink,
     error: run.error,
+    adjustments: run.adjustments ?? [],
     createdAt: iso(run.createdAt),
     updatedAt: iso(run.updatedAt),
     finishedAt: iso(run.finishedAt),
