@@ -10,6 +10,8 @@ import type { PublisherDeps } from "../tasks/publisher";
 import type { SweeperDeps } from "../tasks/sweeper";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps } from "./app-deps";
+import { credentialsKeyring } from "./credentials-key";
+import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
 import { REGION, tasksServiceAccount } from "./params";
 import { rateLimitConfig } from "./rate-limits";
@@ -58,12 +60,14 @@ export const orchestratorDeps = lazy<OrchestratorDeps>(() => ({
   sleep,
 }));
 
-export const publisherDeps = lazy<PublisherDeps>(() => ({
-  runs: new RunStore(getDb()),
-  adapters: defaultAdapterRegistry(),
-  enqueuer: enqueuer(),
-  clock,
-}));
+export const publisherDeps = lazy<PublisherDeps>(() =>
+  buildPublisherDeps(getDb(), {
+    enqueuer: enqueuer(),
+    clock,
+    adapters: defaultAdapterRegistry(),
+    keyring: credentialsKeyring,
+  }),
+);
 
 export const sweeperDeps = lazy<SweeperDeps>(() => {
   const db = getDb();

@@ -11,6 +11,10 @@ export const COLLECTIONS = {
   idempotencyKeys: "idempotencyKeys",
   rateLimits: "rateLimits",
   hits: "hits",
+  credentials: "credentials",
+  accountUsage: "accountUsage",
+  publishes: "publishes",
+  deadLetters: "deadLetters",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

@@ -49,6 +49,7 @@ export const accountSchema = z.object({
   displayName: z.string().nullable().optional(),
   username: z.string().nullable().optional(),
   status: z.enum(["active", "needs_reauth", "disconnected"]),
+  statusReason: z.string().nullable().optional(),
   createdAt: timestamp.optional(),
 });
 export type AccountRecord = z.infer<typeof accountSchema>;
@@ -106,6 +107,12 @@ export const runSchema = z.object({
   leaseExpiresAt: timestamp.nullable().optional(),
   /** Changes made to fit the platform's rules when the post was sent with `strict: false`. */
   adjustments: z.array(adjustmentSchema).optional(),
+  /** What the platform has of this run so far (container ids, upload sessions, publish ids). */
+  progress: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** Set right before a call that may publish, cleared when its outcome is recorded. */
+  pendingCommit: z.object({ attempt: z.number().int(), at: timestamp }).nullable().optional(),
+  /** The platform is processing the post; later tasks check on it. */
+  waiting: z.object({ since: timestamp, checks: z.number().int(), reason: z.string() }).nullable().optional(),
 });
 export type RunRecord = z.infer<typeof runSchema>;
 

@@ -1,4 +1,11 @@
-import { FieldValue, Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type Firestore,
+  type Transaction,
+} from "firebase-admin/firestore";
+import { sha256Hex } from "../domain/canonical-json";
 import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
 import { converters, type RunError, type RunRecord, type SubmissionRecord } from "./records";
@@ -8,16 +15,28 @@ export type ClaimResult =
   | { kind: "missing" }
   | { kind: "final"; status: RunStatus }
   | { kind: "busy"; leaseExpiresAt: Date }
+  | { kind: "not_waiting" }
   | { kind: "claimed"; run: RunRecord; submission: SubmissionRecord };
 
 export type RunOutcome =
   | { status: "succeeded"; platformPostId: string; permalink: string | null }
   | { status: "failed" | "unknown"; error: RunError };
 
+export interface DeadLetter {
+  userId: string;
+  attempts: number;
+}
+
+type Write = { ref: DocumentReference; data: Record<string, unknown> };
+
+/** How long after a planned check a waiting run counts as lost (the sweeper then re-enqueues it). */
+const WAIT_GRACE_MS = 10 * 60_000;
+
 /**
  * A run's lifecycle as seen by its publisher. The claim is a lease: a second delivery of the same
  * task while the first holds the lease is turned away, and a run that reached a final status is
- * never claimed again, whatever Cloud Tasks redelivers.
+ * never claimed again, whatever Cloud Tasks redelivers. Every write checks the lease, so a
+ * delivery that lost it (it ran past its lease) changes nothing.
  */
 export class RunStore {
   private readonly submissions: SubmissionStore;
@@ -34,7 +53,19 @@ export class RunStore {
     return { runSnap, subSnap };
   }
 
-  async claim(id: string, runId: string, leaseId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
+  /**
+   * Takes the run for one delivery. A check (`countAttempt: false`) only takes a run that is
+   * waiting on the platform; a publish delivery takes a queued run, a waiting one, or one whose
+   * holder's lease ran out.
+   */
+  async claim(
+    id: string,
+    runId: string,
+    leaseId: string,
+    now: Date,
+    leaseMs: number,
+    options: { countAttempt: boolean } = { countAttempt: true },
+  ): Promise<ClaimResult> {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = runSnap.data();
@@ -42,31 +73,116 @@ export class RunStore {
       if (!run || !submission) return { kind: "missing" };
       if (isFinalRun(run.status)) return { kind: "final", status: run.status };
       const leaseEnd = run.leaseExpiresAt?.toDate();
-      if (run.status === "processing" && leaseEnd && leaseEnd > now) return { kind: "busy", leaseExpiresAt: leaseEnd };
+      const held = run.status === "processing" && run.leaseId && leaseEnd && leaseEnd > now;
+      if (held) return { kind: "busy", leaseExpiresAt: leaseEnd };
+      if (!options.countAttempt && !run.waiting) return { kind: "not_waiting" };
 
-      const claimed: RunRecord = {
-        ...run,
-        status: "processing",
-        attempts: run.attempts + 1,
-        leaseId,
-        leaseExpiresAt: Timestamp.fromMillis(now.getTime() + leaseMs),
-      };
+      const attempts = run.attempts + (options.countAttempt ? 1 : 0);
+      const leaseExpiresAt = Timestamp.fromMillis(now.getTime() + leaseMs);
       tx.update(runSnap.ref.withConverter(null), {
         status: "processing",
-        attempts: claimed.attempts,
+        attempts,
         leaseId,
-        leaseExpiresAt: claimed.leaseExpiresAt,
+        leaseExpiresAt,
         updatedAt: FieldValue.serverTimestamp(),
       });
-      return { kind: "claimed", run: claimed, submission };
+      return { kind: "claimed", run: { ...run, status: "processing", attempts, leaseId, leaseExpiresAt }, submission };
+    });
+  }
+
+  /** Runs `change` on the run if this delivery still holds its lease. */
+  private async whileHeld(
+    id: string,
+    runId: string,
+    leaseId: string,
+    change: (tx: Transaction, ref: DocumentReference, run: RunRecord) => void,
+  ): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.submissions.runRef(id, runId));
+      const run = snap.data();
+      if (!run || run.status !== "processing" || run.leaseId !== leaseId) return false;
+      change(tx, snap.ref.withConverter(null), run);
+      return true;
     });
   }
 
   /**
-   * Records a final outcome and the submission's new summary (and final status once nothing is
-   * pending) in one transaction. Returns false when this delivery no longer holds the lease.
+   * Marks the run as about to make a call that may publish, with the progress so far, and (for
+   * per-account pacing) counts the publish. Throws when the lease was lost: the call must not
+   * happen then.
    */
-  async finish(id: string, runId: string, leaseId: string, outcome: RunOutcome): Promise<boolean> {
+  async markCommit(
+    id: string,
+    runId: string,
+    leaseId: string,
+    progress: object,
+    mark: { attempt: number; at: Date },
+    usage?: Write,
+  ) {
+    const held = await this.whileHeld(id, runId, leaseId, (tx, ref) => {
+      tx.update(ref, {
+        progress,
+        pendingCommit: { attempt: mark.attempt, at: Timestamp.fromDate(mark.at) },
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      if (usage) tx.set(usage.ref, usage.data);
+    });
+    if (!held) throw new Error(`run ${id}/${runId} lease lost before publishing`);
+  }
+
+  async saveProgress(id: string, runId: string, leaseId: string, progress: object): Promise<boolean> {
+    return this.whileHeld(id, runId, leaseId, (tx, ref) =>
+      tx.update(ref, { progress, updatedAt: FieldValue.serverTimestamp() }),
+    );
+  }
+
+  /** The earlier commit was shown not to have published: a new one may be made. */
+  async clearCommit(id: string, runId: string, leaseId: string): Promise<boolean> {
+    return this.whileHeld(id, runId, leaseId, (tx, ref) =>
+      tx.update(ref, { pendingCommit: null, updatedAt: FieldValue.serverTimestamp() }),
+    );
+  }
+
+  /**
+   * The platform accepted the post and is processing it: the lease is released and a check task
+   * comes back at `nextCheckAt`. A lost check is found by the sweeper once the grace has passed.
+   */
+  async wait(
+    id: string,
+    runId: string,
+    leaseId: string,
+    progress: object,
+    nextCheckAt: Date,
+    reason: string,
+    now: Date,
+  ): Promise<number | null> {
+    let checks: number | null = null;
+    await this.whileHeld(id, runId, leaseId, (tx, ref, run) => {
+      checks = (run.waiting?.checks ?? 0) + 1;
+      tx.update(ref, {
+        progress,
+        pendingCommit: null,
+        waiting: { since: run.waiting?.since ?? Timestamp.fromDate(now), checks, reason },
+        leaseId: null,
+        leaseExpiresAt: Timestamp.fromMillis(nextCheckAt.getTime() + WAIT_GRACE_MS),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+    });
+    return checks;
+  }
+
+  /**
+   * Records a final outcome and the submission's new summary (and final status once nothing is
+   * pending) in one transaction, with a dead-letter record when the run needs an operator's eye.
+   * Returns false when this delivery no longer holds the lease.
+   */
+  async finish(
+    id: string,
+    runId: string,
+    leaseId: string,
+    outcome: RunOutcome,
+    deadLetter?: DeadLetter,
+  ): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = runSnap.data();
@@ -80,31 +196,55 @@ export class RunStore {
         platformPostId: outcome.status === "succeeded" ? outcome.platformPostId : null,
         permalink: outcome.status === "succeeded" ? outcome.permalink : null,
         error: outcome.status === "succeeded" ? null : outcome.error,
+        pendingCommit: null,
+        waiting: null,
         leaseId: null,
         leaseExpiresAt: null,
         updatedAt: FieldValue.serverTimestamp(),
         finishedAt: FieldValue.serverTimestamp(),
       });
       tx.update(subSnap.ref.withConverter(null), { summary, status, updatedAt: FieldValue.serverTimestamp() });
+      if (deadLetter && outcome.status !== "succeeded") {
+        tx.set(this.db.collection(COLLECTIONS.deadLetters).doc(sha256Hex(`${id}/${runId}`)), {
+          postSubmissionId: id,
+          runId,
+          platform: run.platform,
+          accountId: run.accountId,
+          userId: deadLetter.userId,
+          status: outcome.status,
+          error: outcome.error,
+          attempts: deadLetter.attempts,
+          progress: run.progress ?? null,
+          createdAt: FieldValue.serverTimestamp(),
+        });
+      }
       return true;
     });
   }
 
-  /** A retryable failure: the run goes back to `queued` with the error, and the lease is freed. */
-  async release(id: string, runId: string, leaseId: string, error: RunError): Promise<boolean> {
-    return this.db.runTransaction(async (tx) => {
-      const runSnap = await tx.get(this.submissions.runRef(id, runId));
-      const run = runSnap.data();
-      if (!run || run.status !== "processing" || run.leaseId !== leaseId) return false;
-      tx.update(runSnap.ref.withConverter(null), {
+  /**
+   * A retryable failure: the run goes back to `queued` with the error, and the lease is freed.
+   * `clearCommit` when the platform's answer showed nothing was published; `refundAttempt` when
+   * the delivery was only deferred (pacing) and did not try.
+   */
+  async release(
+    id: string,
+    runId: string,
+    leaseId: string,
+    error: RunError | null,
+    options: { clearCommit: boolean; refundAttempt?: boolean },
+  ): Promise<boolean> {
+    return this.whileHeld(id, runId, leaseId, (tx, ref, run) =>
+      tx.update(ref, {
         status: "queued",
-        error,
+        ...(error ? { error } : {}),
+        ...(options.clearCommit ? { pendingCommit: null } : {}),
+        ...(options.refundAttempt ? { attempts: Math.max(0, run.attempts - 1) } : {}),
         leaseId: null,
         leaseExpiresAt: null,
         updatedAt: FieldValue.serverTimestamp(),
-      });
-      return true;
-    });
+      }),
+    );
   }
 
   /** Runs in `status` whose `field` is older than `before`, across submissions (collection group). */

@@ -7,5 +7,7 @@ export type OrchestratePayload = z.infer<typeof orchestratePayload>;
 export const publishPayload = z.object({
   postSubmissionId: z.string().min(1).max(100),
   runId: z.string().min(1).max(300),
+  /** A check on a post the platform is still processing (does not count as an attempt). */
+  check: z.boolean().optional(),
 });
 export type PublishPayload = z.infer<typeof publishPayload>;

@@ -6,6 +6,8 @@ export const MAX_PUBLISH_ATTEMPTS = 5;
 /** Longer than a publisher's timeout, so a live delivery never loses its lease. */
 export const PUBLISH_LEASE_MS = 10 * 60_000;
 export const PUBLISHER_TIMEOUT_SECONDS = 540;
+/** How long a run may wait on a platform's processing (containers expire after 24 h). */
+export const MAX_WAIT_MS = 24 * 3600_000;
 
 /**
  * Cloud Tasks retries with exponential backoff. It allows more attempts than a run does, because

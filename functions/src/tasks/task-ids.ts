@@ -16,6 +16,12 @@ export const taskIds = {
     `orch-${safe(postSubmissionId)}-${at ? at.getTime() : "now"}`,
   publish: (postSubmissionId: string, runId: string, attempt = 0): string =>
     `pub-${safe(postSubmissionId)}-${safe(runId)}-${attempt}`,
+  /** A check on a post the platform is processing: one id per check. */
+  check: (postSubmissionId: string, runId: string, n: number): string =>
+    `chk-${safe(postSubmissionId)}-${safe(runId)}-${n}`,
+  /** A retry at a set time (a platform's retry-after, a posting cap's next slot). */
+  retry: (postSubmissionId: string, runId: string, tag: string): string =>
+    `pub-${safe(postSubmissionId)}-${safe(runId)}-${safe(tag)}`,
   /** An early delivery hands over to a task for the right time; unique, so it never hits the original id. */
   redefer: (postSubmissionId: string, at: Date, deliveredAt: Date): string =>
     `orch-${safe(postSubmissionId)}-${at.getTime()}-early-${deliveredAt.getTime()}`,

@@ -80,16 +80,22 @@ describe("the publishing pipeline with the real store", () => {
     expect(await run(id, "facebook")).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
-  it("records an unknown outcome without retrying it", async () => {
+  it("reconciles a lost answer instead of publishing again, and records an undecidable one as unknown", async () => {
     const t = await h.tenant();
     const id = await submit(t.key, content(["youtube"], { sandbox: { outcomes: { youtube: "unknown" } } }));
     await h.drain();
+    // Attempt 1 published and lost the answer; attempt 2 only asked the platform, which could not tell.
     expect(await run(id, "youtube")).toMatchObject({
       status: "unknown",
-      attempts: 1,
-      error: { code: "outcome_unknown" },
+      attempts: 2,
+      pendingCommit: null,
+      error: { code: "outcome_unknown", retryable: false, message: expect.stringContaining("cannot show") },
     });
     expect(await sub(id)).toMatchObject({ status: "failed" });
+    const dead = await h.db.collection("deadLetters").where("postSubmissionId", "==", id).get();
+    expect(dead.docs.map((d) => d.data())).toEqual([
+      expect.objectContaining({ runId: "youtube", status: "unknown", userId: t.uid }),
+    ]);
   });
 
   it("never publishes a succeeded run again, whatever is redelivered", async () => {

@@ -43,6 +43,9 @@ suite("firestore.rules", () => {
       await setDoc(doc(db, "postSubmissions/p2/runs/x"), { status: "queued" });
       await setDoc(doc(db, "apiKeys/abc"), { userId: "alice" });
       await setDoc(doc(db, "rateLimits/s1/hits/h1"), { at: 1 });
+      await setDoc(doc(db, "credentials/c1"), { userId: "alice", sealed: { ciphertext: "…" } });
+      await setDoc(doc(db, "accountUsage/a1/publishes/p1"), { at: 1 });
+      await setDoc(doc(db, "deadLetters/d1"), { userId: "alice" });
     });
   });
   afterAll(() => env.cleanup());
@@ -69,6 +72,10 @@ suite("firestore.rules", () => {
     await assertFails(getDoc(doc(alice(), "users/alice/idempotencyKeys/h_1")));
     await assertFails(getDoc(doc(alice(), "apiKeys/abc")));
     await assertFails(getDoc(doc(alice(), "rateLimits/s1/hits/h1")));
+    await assertFails(getDoc(doc(alice(), "credentials/c1")));
+    await assertFails(getDocs(query(collection(alice(), "credentials"), where("userId", "==", "alice"))));
+    await assertFails(getDoc(doc(alice(), "accountUsage/a1/publishes/p1")));
+    await assertFails(getDoc(doc(alice(), "deadLetters/d1")));
     await assertFails(getDoc(doc(anonymous(), "postSubmissions/p1")));
     await assertFails(getDoc(doc(anonymous(), "users/alice")));
   });

@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Firestore } from "firebase-admin/firestore";
 import { seedTenant, type TenantOptions } from "../../dev/seed";
 import { buildAppDeps } from "../../src/config/app-deps";
+import { buildPublisherDeps } from "../../src/config/publisher-deps";
+import type { Platform } from "../../src/domain/platforms";
+import type { PublishCap } from "../../src/domain/publish-caps";
 import { idTokenVerifier } from "../../src/config/id-tokens";
 import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
 import { PLATFORMS } from "../../src/domain/platforms";
@@ -19,6 +22,7 @@ import { sweep } from "../../src/tasks/sweeper";
 import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
 import { testDb } from "./firestore";
 import { InlineTasks, type Handlers } from "./inline-tasks";
+import { TEST_KEYRING } from "./keyring";
 
 /**
  * The real app, stores and task handlers against the Firestore emulator, with Cloud Tasks replaced
@@ -30,6 +34,8 @@ export class Harness {
   offsetMs = 0;
   readonly clock = () => new Date(Date.now() + this.offsetMs);
   adapters: AdapterRegistry = defaultAdapterRegistry();
+  /** Per-account posting caps; production's unless a test sets its own. */
+  caps: Readonly<Record<Platform, PublishCap | null>> | null = null;
   readonly submissions: SubmissionStore;
   readonly runs: RunStore;
   readonly deps: AppDeps;
@@ -53,7 +59,13 @@ export class Harness {
   }
 
   handlers(): Handlers {
-    const publisherDeps = { runs: this.runs, adapters: this.adapters, enqueuer: this.tasks, clock: this.clock };
+    const publisherDeps = buildPublisherDeps(this.db, {
+      enqueuer: this.tasks,
+      clock: this.clock,
+      adapters: this.adapters,
+      keyring: () => TEST_KEYRING,
+      ...(this.caps ? { caps: this.caps } : {}),
+    });
     const handlers: Handlers = {
       [TASK_FUNCTIONS.orchestratePost]: (data, meta) =>
         orchestratePost(

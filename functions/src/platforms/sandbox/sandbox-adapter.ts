@@ -1,54 +1,39 @@
 import { sha256Hex } from "../../domain/canonical-json";
 import type { Platform } from "../../domain/platforms";
 import { PublishError } from "../../domain/publish-error";
-import type { PlatformAdapter, PublishContext, PublishResult } from "../platform-adapter";
+import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
 
 /** How long a sandbox `rate_limited` outcome asks the publisher to wait. */
 export const SANDBOX_RETRY_AFTER_SECONDS = 2;
 
 /**
- * Simulated publishing for sk_test_ keys (contract §6): no platform is called. The outcome is
- * chosen by the request's `sandbox.outcomes`; the ids are derived from the run, so a retried
- * attempt reports the same post.
+ * Simulated publishing for sk_test_ keys (contract §6): no platform is called and no credentials
+ * are read. It goes through the same commit and reconciliation path as a real adapter: `unknown`
+ * commits, then loses the answer, and its reconciliation cannot decide, so the run ends `unknown`.
  */
 export class SandboxAdapter implements PlatformAdapter {
   constructor(readonly platform: Platform) {}
 
-  validate(): [] {
-    return [];
-  }
-
-  publish(ctx: PublishContext): Promise<PublishResult> {
-    try {
-      return Promise.resolve(this.simulate(ctx));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  private simulate(ctx: PublishContext): PublishResult {
+  async step(ctx: PublishContext): Promise<StepResult> {
+    const attempt = ctx.run.attempt;
     switch (ctx.sandboxOutcome) {
       case "fail":
         throw new PublishError("rejected", "Sandbox: the platform rejected the post (requested outcome 'fail').");
       case "auth_expired":
         throw new PublishError(
           "auth_expired",
-          "Sandbox: the account's token was rejected (requested outcome 'auth_expired').",
-        );
-      case "unknown":
-        throw new PublishError(
-          "outcome_unknown",
-          "Sandbox: the platform's answer was lost after it may have published (requested outcome 'unknown').",
+          "Sandbox: the account's token was rejected (requested outcome 'auth_expired'); with a live key the account would now need reconnecting.",
         );
       case "transient":
-        if (ctx.attempt <= 2)
+        if (attempt <= 2) {
           throw new PublishError(
             "transient",
-            `Sandbox: temporary platform failure (attempt ${ctx.attempt} of 'transient').`,
+            `Sandbox: temporary platform failure (attempt ${attempt} of 'transient').`,
           );
+        }
         break;
       case "rate_limited":
-        if (ctx.attempt <= 1) {
+        if (attempt <= 1) {
           throw new PublishError(
             "rate_limited",
             "Sandbox: rate limited by the platform (requested outcome 'rate_limited').",
@@ -58,13 +43,41 @@ export class SandboxAdapter implements PlatformAdapter {
           );
         }
         break;
+      case "unknown":
+        await ctx.commit({ sandbox: "sent" });
+        throw new PublishError(
+          "outcome_unknown",
+          "Sandbox: the platform's answer was lost after it may have published (requested outcome 'unknown').",
+        );
       case "succeed":
         break;
     }
-    const postId = `sandbox_${sha256Hex(`${ctx.postSubmissionId}/${ctx.runId}`).slice(0, 20)}`;
+    await ctx.commit({ sandbox: "sent" });
+    return this.published(ctx);
+  }
+
+  /** The sandbox "platform" keeps every post it accepted, except for `unknown`, which it cannot tell. */
+  reconcile(ctx: PublishContext): Promise<Reconciliation> {
+    if (ctx.sandboxOutcome === "unknown") {
+      return Promise.resolve({
+        kind: "undecidable",
+        reason:
+          "Sandbox: the platform's answer was lost and its state cannot show whether the post went out (requested outcome 'unknown'). Not retried, so it cannot be posted twice.",
+      });
+    }
+    return Promise.resolve(ctx.progress.sandbox === "sent" ? this.published(ctx) : { kind: "not_published" });
+  }
+
+  refresh(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
+  private published(ctx: PublishContext): Published {
+    const postId = `sandbox_${sha256Hex(`${ctx.run.postSubmissionId}/${ctx.run.runId}`).slice(0, 20)}`;
     return {
+      kind: "published",
       platformPostId: postId,
-      permalink: `https://sandbox.postcast.invalid/${ctx.platform}/${encodeURIComponent(ctx.accountId)}/${postId}`,
+      permalink: `https://sandbox.postcast.invalid/${ctx.run.platform}/${encodeURIComponent(ctx.run.accountId)}/${postId}`,
     };
   }
 

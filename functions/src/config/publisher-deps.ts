@@ -1,0 +1,43 @@
+import type { Firestore } from "firebase-admin/firestore";
+import type { Keyring } from "../domain/credentials";
+import type { Platform } from "../domain/platforms";
+import type { PublishCap } from "../domain/publish-caps";
+import { HttpClient } from "../platforms/http-client";
+import { HttpMediaSource } from "../platforms/media-source";
+import type { AdapterRegistry } from "../platforms/registry";
+import { AccountStore } from "../store/account-store";
+import { AccountUsageStore } from "../store/account-usage-store";
+import { CredentialStore } from "../store/credential-store";
+import { RunStore } from "../store/run-store";
+import type { PublisherDeps } from "../tasks/delivery";
+import type { TaskEnqueuer } from "../tasks/task-enqueuer";
+
+/** Platform calls time out after this long; a publish call that times out is reconciled, never repeated blindly. */
+const PLATFORM_TIMEOUT_MS = 60_000;
+
+/** The publishers' dependencies, the same for the deployed functions and the tests. */
+export function buildPublisherDeps(
+  db: Firestore,
+  options: {
+    enqueuer: TaskEnqueuer;
+    clock: () => Date;
+    adapters: AdapterRegistry;
+    keyring: () => Keyring;
+    http?: HttpClient;
+    caps?: Readonly<Record<Platform, PublishCap | null>>;
+  },
+): PublisherDeps {
+  const http = options.http ?? new HttpClient({ timeoutMs: PLATFORM_TIMEOUT_MS });
+  return {
+    runs: new RunStore(db),
+    adapters: options.adapters,
+    enqueuer: options.enqueuer,
+    clock: options.clock,
+    credentials: new CredentialStore(db, options.keyring, options.clock),
+    accounts: new AccountStore(db),
+    usage: new AccountUsageStore(db),
+    http,
+    media: new HttpMediaSource(http),
+    ...(options.caps ? { caps: options.caps } : {}),
+  };
+}
