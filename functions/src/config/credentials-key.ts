@@ -13,18 +13,24 @@ function projectId(): string {
   return process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "";
 }
 
-let cached: { source: string; keyring: Keyring } | undefined;
+let keyring: Keyring | undefined;
 
 /**
- * The keyring, read on first use. A `demo-` project (the emulators: it can reach nothing real)
- * without the secret gets a key derived from its name, so the local stack needs no setup; any
- * other project without the secret fails loudly instead of storing credentials unprotected.
+ * The keyring, read once per instance on first use. A `demo-` project (the emulators: it can reach
+ * nothing real) without the secret gets a key derived from its name, so the local stack needs no
+ * setup; any other project without the secret fails loudly instead of storing credentials
+ * unprotected.
  */
 export function credentialsKeyring(): Keyring {
-  const secret = process.env.CREDENTIALS_KEY || (projectId().startsWith("demo-") ? "" : credentialsKey.value());
-  const source =
-    secret || `local:${createHash("sha256").update(`postcast-local-only/${projectId()}`).digest("base64")}`;
-  if (!secret && !projectId().startsWith("demo-")) throw new Error("CREDENTIALS_KEY is not set");
-  if (cached?.source !== source) cached = { source, keyring: parseKeyring(source) };
-  return cached.keyring;
+  return (keyring ??= readKeyring());
+}
+
+function readKeyring(): Keyring {
+  const demo = projectId().startsWith("demo-");
+  // On a demo project the variable may be absent by design; reading it directly avoids the SDK's
+  // missing-secret warning there.
+  const secret = demo ? (process.env.CREDENTIALS_KEY ?? "") : credentialsKey.value();
+  if (secret) return parseKeyring(secret);
+  if (!demo) throw new Error("CREDENTIALS_KEY is not set");
+  return parseKeyring(`local:${createHash("sha256").update(`postcast-local-only/${projectId()}`).digest("base64")}`);
 }

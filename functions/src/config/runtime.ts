@@ -6,7 +6,7 @@ import { SubmissionStore } from "../store/submission-store";
 import { SweepQueries } from "../store/sweep-queries";
 import { CloudTasksEnqueuer } from "../tasks/cloud-tasks-enqueuer";
 import type { OrchestratorDeps } from "../tasks/orchestrator";
-import type { PublisherDeps } from "../tasks/publisher";
+import type { PublisherDeps } from "../tasks/delivery";
 import type { SweeperDeps } from "../tasks/sweeper";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps } from "./app-deps";

@@ -65,7 +65,9 @@ export class HttpClient {
         redirect: "manual",
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      // The abort reason is a DOMException, which is not an Error instance on Node 20.
+      const name = (error as { name?: unknown } | null)?.name;
+      const timedOut = name === "TimeoutError" || name === "AbortError";
       throw new NetworkError(
         `${request.method} ${url.origin}${url.pathname}: ${timedOut ? `no answer within ${timeoutMs} ms` : String(error)}`,
         timedOut,
@@ -91,30 +93,4 @@ export class HttpClient {
     }
     return { status: response.status, headers: response.headers, text, bytes, body: parsed };
   }
-}
-
-/**
- * A platform answered with an error status. Adapters throw it with the platform's own code and
- * message; their classifyError turns it into the shared taxonomy.
- */
-export class PlatformHttpError extends Error {
-  constructor(
-    readonly platform: string,
-    readonly status: number,
-    readonly code: string | null,
-    message: string,
-    readonly response: HttpResponse,
-  ) {
-    super(`${platform} answered ${status}${code ? ` (${code})` : ""}: ${message}`);
-    this.name = "PlatformHttpError";
-  }
-}
-
-/** Seconds until a rate limit resets, from Retry-After or a reset header (Unix seconds). */
-export function retryAfterSeconds(headers: Headers, now: Date, resetHeader?: string): number | undefined {
-  const after = headers.get("retry-after");
-  if (after && /^\d+$/.test(after)) return Number(after);
-  const reset = resetHeader ? headers.get(resetHeader) : null;
-  if (reset && /^\d+$/.test(reset)) return Math.max(1, Number(reset) - Math.floor(now.getTime() / 1000));
-  return undefined;
 }

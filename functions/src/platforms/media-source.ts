@@ -14,8 +14,9 @@ export interface MediaSource {
 }
 
 /**
- * Loads a post's media over HTTP, bounded in size. Platforms that pull by URL (Instagram, Threads,
- * TikTok, Facebook) never use it.
+ * Loads a post's media over HTTP into memory and refuses it over `maxBytes` (checked after the
+ * download: streaming, safe fetching and rehosting come with the media issue). Platforms that pull
+ * by URL (Instagram, Threads, TikTok, Facebook) never use it.
  */
 export class HttpMediaSource implements MediaSource {
   constructor(

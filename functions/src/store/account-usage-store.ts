@@ -2,7 +2,7 @@ import { FieldValue, Timestamp, type CollectionReference, type Firestore } from 
 import { sha256Hex } from "../domain/canonical-json";
 import { deferUntil, type PublishCap } from "../domain/publish-caps";
 import { COLLECTIONS } from "./collections";
-import type { AccountRef } from "./credential-store";
+import { accountKey, type AccountRef } from "./credential-store";
 
 /**
  * Each account's recent publishes, for per-account pacing: `accountUsage/{hash}/publishes/{run}`,
@@ -12,8 +12,7 @@ export class AccountUsageStore {
   constructor(private readonly db: Firestore) {}
 
   private publishes(account: AccountRef): CollectionReference {
-    const id = sha256Hex(`${account.userId}/${account.platform}/${account.accountId}`);
-    return this.db.collection(COLLECTIONS.accountUsage).doc(id).collection(COLLECTIONS.publishes);
+    return this.db.collection(COLLECTIONS.accountUsage).doc(accountKey(account)).collection(COLLECTIONS.publishes);
   }
 
   /** Null when one more publish fits the cap now; otherwise when it will. */

@@ -13,6 +13,11 @@ export interface AccountRef {
   accountId: string;
 }
 
+/** The document id for an account in the internal per-account collections (credentials, usage). */
+export function accountKey(account: AccountRef): string {
+  return sha256Hex(`${account.userId}/${account.platform}/${account.accountId}`);
+}
+
 export interface StoredCredentials {
   credentials: Credentials;
   version: number;
@@ -54,8 +59,7 @@ export class CredentialStore {
   ) {}
 
   private ref(account: AccountRef): DocumentReference<CredentialDoc> {
-    const id = sha256Hex(`${account.userId}/${account.platform}/${account.accountId}`);
-    return this.db.collection(COLLECTIONS.credentials).withConverter(credentialConverter).doc(id);
+    return this.db.collection(COLLECTIONS.credentials).withConverter(credentialConverter).doc(accountKey(account));
   }
 
   private associatedData(account: AccountRef): string {

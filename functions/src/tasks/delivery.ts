@@ -18,7 +18,7 @@ import type {
 import type { AdapterRegistry } from "../platforms/registry";
 import type { AccountStore } from "../store/account-store";
 import type { AccountUsageStore } from "../store/account-usage-store";
-import type { CredentialStore } from "../store/credential-store";
+import type { AccountRef, CredentialStore } from "../store/credential-store";
 import type { RunRecord, SubmissionRecord } from "../store/records";
 import type { RunStore } from "../store/run-store";
 import { MAX_PUBLISH_ATTEMPTS, MAX_WAIT_MS, PUBLISH_FUNCTION } from "./queue-options";
@@ -66,6 +66,7 @@ export class Delivery {
   private readonly id: string;
   private readonly runId: string;
   private readonly progress: Progress;
+  private readonly account: AccountRef;
 
   constructor(
     private readonly deps: PublisherDeps,
@@ -80,6 +81,7 @@ export class Delivery {
     this.runId = ids.runId;
     this.adapter = deps.adapters.forRun(platform, submission.mode);
     this.progress = { ...((run.progress ?? {}) as Progress) };
+    this.account = { userId: submission.userId, platform, accountId: run.accountId };
   }
 
   async perform(): Promise<void> {
@@ -102,7 +104,6 @@ export class Delivery {
 
   private context(): PublishContext {
     const { run, submission } = this;
-    const account = { userId: submission.userId, platform: this.platform, accountId: run.accountId };
     const request = submission.request as unknown as NormalizedPostRequest;
     return {
       run: {
@@ -122,7 +123,7 @@ export class Delivery {
         Object.assign(this.progress, progress);
         await this.deps.runs.saveProgress(this.id, this.runId, this.leaseId, this.progress);
       },
-      auth: this.auth(account),
+      auth: this.auth(),
       http: this.deps.http,
       media: this.deps.media,
       clock: this.deps.clock,
@@ -136,25 +137,24 @@ export class Delivery {
     return planTarget(targetInput(request, requested), request.strict !== false).content;
   }
 
-  private auth(account: { userId: string; platform: Platform; accountId: string }): AuthSession {
+  private auth(): AuthSession {
     if (this.submission.mode === "test") {
       // The sandbox never calls a platform, so it never needs (or reads) credentials.
       const none = () => Promise.reject(new PublishError("auth_expired", "The sandbox has no credentials."));
       return { credentials: none, refreshAfterRejection: none };
     }
-    return new StoredAuthSession(this.deps.credentials, account, this.adapter, this.deps.http, this.deps.clock);
+    return new StoredAuthSession(this.deps.credentials, this.account, this.adapter, this.deps.http, this.deps.clock);
   }
 
   private async commit(progress: Progress): Promise<void> {
-    const account = { userId: this.submission.userId, platform: this.platform, accountId: this.run.accountId };
     const cap = this.submission.mode === "live" ? (this.deps.caps ?? PUBLISH_CAPS)[this.platform] : null;
     const now = this.deps.clock();
     if (cap) {
-      const slot = await this.deps.usage.nextSlot(account, cap, now);
+      const slot = await this.deps.usage.nextSlot(this.account, cap, now);
       if (slot) throw new PacingDeferral(slot);
     }
     Object.assign(this.progress, progress);
-    const usage = cap ? this.deps.usage.entry(account, `${this.id}/${this.runId}`, cap, now) : undefined;
+    const usage = cap ? this.deps.usage.entry(this.account, `${this.id}/${this.runId}`, cap, now) : undefined;
     await this.deps.runs.markCommit(
       this.id,
       this.runId,
@@ -220,16 +220,12 @@ export class Delivery {
   private async fail(failure: PublishError): Promise<void> {
     const attempt = this.run.attempts;
     if (failure.code === "auth_expired" && this.submission.mode === "live") {
-      await this.deps.accounts.markNeedsReauth(
-        this.submission.userId,
-        this.platform,
-        this.run.accountId,
-        failure.message,
-      );
+      await this.deps.accounts.markNeedsReauth(this.account, failure.message);
     }
-    // A call that may have published got no answer: only the platform's state can tell.
+    // A call that may have published got no answer: only the platform's state can tell, so the
+    // commit mark must survive until a later delivery reconciles (a check included).
     const outcomeLost = this.committed && (failure.code === "transient" || failure.code === "outcome_unknown");
-    if (this.check && failure.retryable) {
+    if (this.check && failure.retryable && !outcomeLost) {
       return this.wait({
         kind: "wait",
         progress: this.progress,

@@ -6,8 +6,6 @@ import { Delivery, RetryLaterError, type PublisherDeps } from "./delivery";
 import { publishPayload } from "./payloads";
 import { PUBLISH_FUNCTION, PUBLISH_LEASE_MS } from "./queue-options";
 
-export { RetryLaterError, type PublisherDeps };
-
 /**
  * The handler shared by the eight publisher functions: claim the run, then let a Delivery publish
  * (or check on) it. A run that reached a final status is never published again, whatever Cloud

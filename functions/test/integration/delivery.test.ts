@@ -10,7 +10,7 @@ import { Harness } from "../support/harness";
 import { TEST_KEYRING } from "../support/keyring";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 
-type Move = "ok" | "lose" | "transient" | "reject" | "unauthorized" | "wait";
+type Move = "ok" | "lose" | "transient" | "reject" | "unauthorized" | "wait" | "container";
 
 /**
  * A live "platform" with state, to test delivery semantics: it keeps what was published per run,
@@ -23,6 +23,8 @@ class ScriptedPlatform implements PlatformAdapter {
   refreshCalls = 0;
   canRefresh = true;
   script: Move[] = [];
+  /** For "container": the publish call made by a later check loses its answer this many times. */
+  loseOnCheck = 0;
 
   async step(ctx: PublishContext): Promise<StepResult> {
     let creds = await ctx.auth.credentials();
@@ -33,7 +35,19 @@ class ScriptedPlatform implements PlatformAdapter {
         return { kind: "wait", progress: { ...ctx.progress, checks }, afterSeconds: 5, reason: "processing" };
       return { kind: "published", platformPostId: ctx.progress.processing, permalink: null };
     }
+    if (typeof ctx.progress.container === "string") {
+      // Like a Meta container: ready on this check, so the check itself makes the publish call.
+      await ctx.commit({ container: ctx.progress.container });
+      this.publishCalls += 1;
+      const id = `post_${this.publishCalls}`;
+      this.posts.set(key, id);
+      if (this.loseOnCheck-- > 0) throw new NetworkError("no answer within 60000 ms", true);
+      return { kind: "published", platformPostId: id, permalink: null };
+    }
     const move = this.script.shift() ?? "ok";
+    if (move === "container") {
+      return { kind: "wait", progress: { container: "c_1" }, afterSeconds: 5, reason: "container IN_PROGRESS" };
+    }
     if (move === "transient") throw new NetworkError("connection reset", false);
     if (move === "reject") throw new PublishError("rejected", "duplicate content");
     if (move === "unauthorized" && creds.accessToken !== "fresh") {
@@ -192,6 +206,19 @@ describe("delivery that never posts twice", () => {
       attempts: 1,
       waiting: null,
     });
+  });
+
+  it("reconciles a publish call made by a check that lost its answer, instead of calling again", async () => {
+    const t = await liveTenant();
+    platform.script = ["container"];
+    platform.loseOnCheck = 1;
+    const id = await submitX(t.key);
+    await h.drain();
+    expect(await runOf(id)).toMatchObject({ status: "processing", waiting: { checks: 1 } });
+    h.offsetMs += 6_000;
+    await h.drain();
+    expect(platform.publishCalls).toBe(1);
+    expect(await runOf(id)).toMatchObject({ status: "succeeded", platformPostId: "post_1", pendingCommit: null });
   });
 });
 
