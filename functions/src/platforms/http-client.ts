@@ -11,6 +11,8 @@ export interface HttpRequest {
   json?: unknown;
   form?: Record<string, string | undefined>;
   body?: Buffer | string;
+  /** multipart/form-data; fetch writes the boundary. */
+  multipart?: FormData;
   timeoutMs?: number;
 }
 
@@ -44,7 +46,7 @@ export class HttpClient {
     const url = new URL(request.url);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...request.headers };
-    let body: string | Buffer | undefined = request.body;
+    let body: string | Buffer | FormData | undefined = request.multipart ?? request.body;
     if (request.json !== undefined) {
       headers["content-type"] ??= "application/json";
       body = JSON.stringify(request.json);

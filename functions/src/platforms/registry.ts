@@ -9,9 +9,11 @@ export interface AdapterRegistry {
 }
 
 /** Test keys always get the sandbox; live keys get the platform's adapter. */
-export function defaultAdapterRegistry(live: Partial<Record<Platform, PlatformAdapter>> = {}): AdapterRegistry {
+export function defaultAdapterRegistry(
+  live: (platform: Platform) => PlatformAdapter | undefined = () => undefined,
+): AdapterRegistry {
   return {
     forRun: (platform, mode) =>
-      mode === "test" ? new SandboxAdapter(platform) : (live[platform] ?? new UnavailableAdapter(platform)),
+      mode === "test" ? new SandboxAdapter(platform) : (live(platform) ?? new UnavailableAdapter(platform)),
   };
 }

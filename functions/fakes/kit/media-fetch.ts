@@ -1,0 +1,17 @@
+/** What a platform that pulls media by URL got when it fetched one. */
+export type Fetched = { ok: true; bytes: number; contentType: string } | { ok: false; reason: string };
+
+/**
+ * Fetches a media URL the way Meta's and TikTok's servers do when a container pulls it: no
+ * redirects followed, a bounded wait, any non-200 a failure.
+ */
+export async function fetchMedia(url: string, timeoutMs = 10_000): Promise<Fetched> {
+  try {
+    const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 200) return { ok: false, reason: `HTTP ${res.status}` };
+    const bytes = (await res.arrayBuffer()).byteLength;
+    return { ok: true, bytes, contentType: res.headers.get("content-type") ?? "application/octet-stream" };
+  } catch (error) {
+    return { ok: false, reason: String(error) };
+  }
+}

@@ -1,0 +1,317 @@
+import { createHash } from "node:crypto";
+import express, { type Request, type Response } from "express";
+import { FakePlatform } from "../kit/fake-platform";
+
+const PART_BYTES = 4 * 1024 * 1024;
+const RESERVED = "\\|{}@[]()<>#*_~";
+
+interface VideoUpload {
+  owner: string;
+  size: number;
+  parts: Map<number, string>;
+  token: string;
+  status: "WAITING_UPLOAD" | "PROCESSING" | "AVAILABLE" | "PROCESSING_FAILED";
+  polls: number;
+}
+
+/**
+ * What LinkedIn shows of a little-text commentary: it is cut at the first unescaped reserved
+ * character (the silent truncation that escaping prevents); templates and escapes resolve.
+ */
+export function displayedCommentary(commentary: string): string {
+  let out = "";
+  for (let i = 0; i < commentary.length; i += 1) {
+    const c = commentary[i]!;
+    if (c === "\\" && i + 1 < commentary.length) {
+      out += commentary[i + 1];
+      i += 1;
+    } else if (c === "{" && commentary.startsWith("{hashtag|\\#|", i)) {
+      const end = commentary.indexOf("}", i);
+      out += `#${commentary.slice(i + 12, end)}`;
+      i = end;
+    } else if (RESERVED.includes(c)) {
+      return out;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * LinkedIn's REST API as documented: LinkedIn-Version and X-Restli-Protocol-Version required,
+ * /rest/posts answering 201 with an empty body and the URN in x-restli-id, 422 DUPLICATE_POST
+ * naming the original, images and byte-range video parts with ETags, video status polling, the
+ * author finder, little-text truncation, and the OAuth refresh grant.
+ */
+export class FakeLinkedIn extends FakePlatform {
+  readonly images = new Map<string, { owner: string; uploaded: boolean }>();
+  readonly videoUploads = new Map<string, VideoUpload>();
+
+  constructor() {
+    super("linkedin");
+    const r = this.router;
+    r.post("/oauth/v2/accessToken", (req, res) => this.token(req, res));
+    r.put("/_upload/images/:id", express.raw({ type: () => true, limit: "50mb" }), (req, res) =>
+      this.putImage(req, res),
+    );
+    r.put("/_upload/videos/:id/:part", express.raw({ type: () => true, limit: "50mb" }), (req, res) =>
+      this.putPart(req, res),
+    );
+    r.use("/rest", (req, res, next) => this.versioned(req, res, next));
+    r.post("/rest/posts", (req, res) => this.createPost(req, res));
+    r.get("/rest/posts", (req, res) => this.findPosts(req, res));
+    r.post("/rest/images", (req, res) => this.initImage(req, res));
+    r.post("/rest/videos", (req, res) => this.videos(req, res));
+    r.get("/rest/videos/:urn", (req, res) => this.videoStatus(req, res));
+  }
+
+  protected notFound(_req: Request, res: Response) {
+    res.status(404).json({ status: 404, code: "NOT_FOUND", message: "Not Found" });
+  }
+
+  protected unauthorized(res: Response, reason: string) {
+    res
+      .status(401)
+      .json({
+        status: 401,
+        serviceErrorCode: 65600,
+        code: "INVALID_ACCESS_TOKEN",
+        message: `Invalid access token (${reason})`,
+      });
+  }
+
+  protected transientFailure() {
+    return { status: 503, body: { status: 503, message: "Service Unavailable" } };
+  }
+
+  protected rateLimitFailure() {
+    return {
+      status: 429,
+      body: {
+        status: 429,
+        serviceErrorCode: 101,
+        message: "Resource level throttle limit for calls to this resource is reached.",
+      },
+    };
+  }
+
+  private unprocessable(res: Response, message: string, code: string) {
+    res.status(422).json({
+      errorDetailType: "com.linkedin.common.error.BadRequest",
+      message,
+      errorDetails: { inputErrors: [{ description: message, input: {}, code }] },
+      status: 422,
+    });
+  }
+
+  private versioned(req: Request, res: Response, next: () => void) {
+    const version = req.get("linkedin-version") ?? "";
+    if (!/^\d{6}$/.test(version) || version < "202511") {
+      return void res
+        .status(426)
+        .json({ status: 426, code: "NONEXISTENT_VERSION", message: `Requested version ${version} is not active` });
+    }
+    if (req.get("x-restli-protocol-version") !== "2.0.0") {
+      return void res.status(400).json({ status: 400, message: "X-Restli-Protocol-Version 2.0.0 is required" });
+    }
+    next();
+  }
+
+  private token(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!body.client_id || !body.client_secret) return void res.status(401).json({ error: "invalid_client" });
+    const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", false) : null;
+    if (!grant)
+      return void res
+        .status(400)
+        .json({
+          error: "invalid_grant",
+          error_description: "The provided authorization grant or refresh token is invalid, expired or revoked.",
+        });
+    res.json({
+      access_token: grant.accessToken,
+      expires_in: this.accessTokenTtlSeconds,
+      refresh_token: body.refresh_token,
+      refresh_token_expires_in: 300 * 86400,
+    });
+  }
+
+  private author(account: string) {
+    return `urn:li:person:${account}`;
+  }
+
+  private createPost(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const body = req.body as {
+      author?: string;
+      commentary?: string;
+      visibility?: string;
+      lifecycleState?: string;
+      distribution?: unknown;
+      content?: { media?: { id?: string }; multiImage?: { images?: { id?: string }[] } };
+    };
+    if (body.author !== this.author(account))
+      return void res
+        .status(403)
+        .json({ status: 403, message: "Not enough permissions to create a post for this author" });
+    if (body.lifecycleState !== "PUBLISHED")
+      return this.unprocessable(res, "lifecycleState must be PUBLISHED", "INVALID_VALUE");
+    if (!body.visibility || !body.distribution)
+      return this.unprocessable(res, "visibility and distribution are required", "MISSING_FIELD");
+    const media = body.content?.media?.id
+      ? [body.content.media.id]
+      : (body.content?.multiImage?.images ?? []).map((i) => String(i.id));
+    for (const urn of media) {
+      const image = this.images.get(urn);
+      const video = this.videoUploads.get(urn);
+      const ready =
+        (image?.uploaded && image.owner === body.author) ||
+        (video?.status === "AVAILABLE" && video.owner === body.author);
+      if (!ready) return this.unprocessable(res, `Media ${urn} is not available`, "INVALID_VALUE");
+    }
+    if (media.length > 1 && (media.length < 2 || media.length > 20))
+      return this.unprocessable(res, "multiImage needs 2 to 20 images", "INVALID_VALUE");
+    const commentary = body.commentary ?? "";
+    const dup = this.postsOf(account).find(
+      (p) => p.details.commentary === commentary && JSON.stringify(p.media) === JSON.stringify(media),
+    );
+    if (dup) return this.unprocessable(res, `Content is a duplicate of ${dup.id}`, "DUPLICATE_POST");
+    const post = this.publish({
+      id: `urn:li:share:${this.id()}`,
+      accountId: account,
+      kind: media.length ? "media" : "text",
+      text: displayedCommentary(commentary),
+      media,
+      details: { commentary, visibility: body.visibility },
+    });
+    res.status(201).set("x-restli-id", post.id).end();
+  }
+
+  private findPosts(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    if (req.query.q !== "author" || req.query.author !== this.author(account))
+      return void res.status(400).json({ status: 400, message: "author finder requires q=author and your author" });
+    const elements = this.postsOf(account)
+      .slice()
+      .reverse()
+      .slice(0, Number(req.query.count ?? 10))
+      .map((p) => ({
+        id: p.id,
+        author: this.author(account),
+        commentary: p.details.commentary,
+        createdAt: p.createdAt,
+      }));
+    res.json({ elements, paging: { start: 0, count: elements.length } });
+  }
+
+  private origin(req: Request) {
+    return `${req.protocol}://${req.get("host")}`;
+  }
+
+  private initImage(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const owner = (req.body as { initializeUploadRequest?: { owner?: string } }).initializeUploadRequest?.owner;
+    if (req.query.action !== "initializeUpload" || owner !== this.author(account))
+      return this.unprocessable(res, "initializeUploadRequest.owner is invalid", "INVALID_VALUE");
+    const id = this.id();
+    const urn = `urn:li:image:${id}`;
+    this.images.set(urn, { owner, uploaded: false });
+    res.json({
+      value: {
+        uploadUrlExpiresAt: Date.now() + 3600_000,
+        uploadUrl: `${this.origin(req)}/_upload/images/${id}`,
+        image: urn,
+      },
+    });
+  }
+
+  private putImage(req: Request, res: Response) {
+    if (!this.authorize(req, res)) return;
+    const image = this.images.get(`urn:li:image:${req.params.id}`);
+    if (!image || !(req.body instanceof Buffer) || req.body.length === 0) return void res.status(400).end();
+    image.uploaded = true;
+    res.status(201).end();
+  }
+
+  private videos(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    if (req.query.action === "initializeUpload") {
+      const r = (req.body as { initializeUploadRequest?: { owner?: string; fileSizeBytes?: number } })
+        .initializeUploadRequest;
+      if (r?.owner !== this.author(account) || !Number.isInteger(r.fileSizeBytes) || (r.fileSizeBytes ?? 0) <= 0) {
+        return this.unprocessable(res, "initializeUploadRequest is invalid", "INVALID_VALUE");
+      }
+      const id = this.id();
+      const urn = `urn:li:video:${id}`;
+      const size = r.fileSizeBytes!;
+      const upload: VideoUpload = {
+        owner: r.owner,
+        size,
+        parts: new Map(),
+        token: `tok_${id}`,
+        status: "WAITING_UPLOAD",
+        polls: 0,
+      };
+      this.videoUploads.set(urn, upload);
+      const uploadInstructions = [];
+      for (let first = 0, part = 0; first < size; first += PART_BYTES, part += 1) {
+        const last = Math.min(size, first + PART_BYTES) - 1;
+        uploadInstructions.push({
+          uploadUrl: `${this.origin(req)}/_upload/videos/${id}/${part}`,
+          firstByte: first,
+          lastByte: last,
+        });
+      }
+      return void res.json({
+        value: { uploadUrlsExpireAt: Date.now() + 3600_000, video: urn, uploadInstructions, uploadToken: upload.token },
+      });
+    }
+    if (req.query.action === "finalizeUpload") {
+      const r = (
+        req.body as { finalizeUploadRequest?: { video?: string; uploadToken?: string; uploadedPartIds?: string[] } }
+      ).finalizeUploadRequest;
+      const upload = this.videoUploads.get(r?.video ?? "");
+      const expected = upload ? [...upload.parts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]) : [];
+      const parts = Math.ceil((upload?.size ?? 0) / PART_BYTES);
+      if (
+        !upload ||
+        r?.uploadToken !== upload.token ||
+        expected.length !== parts ||
+        JSON.stringify(r.uploadedPartIds) !== JSON.stringify(expected)
+      ) {
+        return this.unprocessable(res, "uploadedPartIds do not match the uploaded parts", "INVALID_VALUE");
+      }
+      upload.status = "PROCESSING";
+      return void res.status(200).end();
+    }
+    res.status(400).json({ status: 400, message: "Unknown action" });
+  }
+
+  private putPart(req: Request, res: Response) {
+    if (!this.authorize(req, res)) return;
+    const upload = this.videoUploads.get(`urn:li:video:${req.params.id}`);
+    if (!upload || !(req.body instanceof Buffer)) return void res.status(400).end();
+    const etag = `/${createHash("md5").update(req.body).digest("hex")}`;
+    upload.parts.set(Number(req.params.part), etag);
+    res.status(200).set("etag", etag).end();
+  }
+
+  private videoStatus(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const urn = decodeURIComponent(String(req.params.urn));
+    const upload = this.videoUploads.get(urn);
+    if (!upload || upload.owner !== this.author(account))
+      return void res.status(403).json({ status: 403, message: "Accessing this video resource is forbidden" });
+    if (upload.status === "PROCESSING") {
+      upload.polls += 1;
+      if (upload.polls > this.processingPolls) upload.status = "AVAILABLE";
+    }
+    res.json({ id: urn, owner: upload.owner, status: upload.status });
+  }
+}

@@ -1,0 +1,45 @@
+import { FakeContainerPlatform } from "./fake-container-platform";
+
+/**
+ * Instagram content publishing: image containers (JPEG), REELS (video_url), CAROUSEL (2–10 items),
+ * STORIES; captions up to 2,200 characters; 50 published posts per rolling 24 hours.
+ */
+export class FakeInstagram extends FakeContainerPlatform {
+  constructor() {
+    super("instagram", {
+      version: "v25.0",
+      createEdge: "media",
+      publishEdge: "media_publish",
+      quotaEdge: "content_publishing_limit",
+      refreshGrantType: "ig_refresh_token",
+      textField: "caption",
+      maxChildren: 10,
+      quota: 50,
+      permalinkBase: "https://www.instagram.com/p",
+      fetchError: "Error: Media download has failed. The media URI doesn't meet our requirements. (2207052)",
+      validate: (p) => {
+        const type = p.media_type ?? "IMAGE";
+        if (p.caption && [...p.caption].length > 2200) return { error: "The caption is too long (2207010)." };
+        if (type === "CAROUSEL") return { url: null };
+        if (type === "REELS" || type === "VIDEO") {
+          if (!p.video_url) return { error: "The parameter video_url is required" };
+          if (p.trial_params && !/graduation_strategy/.test(p.trial_params)) return { error: "Invalid trial_params" };
+          return { url: p.video_url };
+        }
+        if (type === "STORIES")
+          return p.image_url || p.video_url
+            ? { url: p.image_url ?? p.video_url! }
+            : { error: "image_url or video_url is required" };
+        if (type !== "IMAGE") return { error: `Unsupported media_type ${type}` };
+        if (!p.image_url) return { error: "The parameter image_url is required" };
+        return { url: p.image_url };
+      },
+      statusBody: (c) => ({
+        status_code: c.state,
+        status:
+          c.error ??
+          (c.state === "FINISHED" ? "Finished: Media has been uploaded and it is ready to be published." : c.state),
+      }),
+    });
+  }
+}

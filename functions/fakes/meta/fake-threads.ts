@@ -1,0 +1,34 @@
+import { FakeContainerPlatform } from "./fake-container-platform";
+
+const TYPES = ["TEXT", "IMAGE", "VIDEO", "CAROUSEL"];
+
+/** The Threads API: TEXT/IMAGE/VIDEO/CAROUSEL containers (2–20 items), 500 characters, 250 posts a day. */
+export class FakeThreads extends FakeContainerPlatform {
+  constructor() {
+    super("threads", {
+      version: "v1.0",
+      createEdge: "threads",
+      publishEdge: "threads_publish",
+      quotaEdge: "threads_publishing_limit",
+      refreshGrantType: "th_refresh_token",
+      textField: "text",
+      maxChildren: 20,
+      quota: 250,
+      permalinkBase: "https://www.threads.net/t",
+      fetchError: "FAILED_DOWNLOADING_VIDEO",
+      validate: (p) => {
+        const type = p.media_type ?? "";
+        if (!TYPES.includes(type)) return { error: "Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}" };
+        if (p.text && Buffer.byteLength(p.text, "utf8") > 500 && [...p.text].length > 500) {
+          return { error: "Param text must be at most 500 characters long." };
+        }
+        if (type === "TEXT" && !p.text) return { error: "Param text is required for TEXT posts." };
+        if (p.link_attachment && type !== "TEXT") return { error: "link_attachment is only supported on TEXT posts." };
+        if (type === "IMAGE" && !p.image_url) return { error: "Param image_url is required." };
+        if (type === "VIDEO" && !p.video_url) return { error: "Param video_url is required." };
+        return { url: p.image_url ?? p.video_url ?? null };
+      },
+      statusBody: (c) => ({ status: c.state, ...(c.error ? { error_message: c.error } : {}) }),
+    });
+  }
+}

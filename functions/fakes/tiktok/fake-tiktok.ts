@@ -1,0 +1,286 @@
+import express, { type Request, type Response } from "express";
+import { fetchMedia, type Fetched } from "../kit/media-fetch";
+import { FakePlatform } from "../kit/fake-platform";
+
+const MB = 1024 * 1024;
+
+interface Publish {
+  id: string;
+  accountId: string;
+  kind: "video" | "photo";
+  privacy: string;
+  title: string;
+  source: "FILE_UPLOAD" | "PULL_FROM_URL";
+  size: number;
+  chunkSize: number;
+  chunks: number;
+  received: number;
+  fetched: Promise<Fetched> | null;
+  polls: number;
+  status: "PROCESSING_UPLOAD" | "PROCESSING_DOWNLOAD" | "PUBLISH_COMPLETE" | "FAILED";
+  failReason: string | null;
+  postId: string | null;
+  media: string[];
+}
+
+/**
+ * TikTok's Content Posting API: the `{data, error:{code,message,log_id}}` envelope on every answer,
+ * creator info, direct-post video init (FILE_UPLOAD with TikTok's chunk rules, 206/201 on PUT, or
+ * PULL_FROM_URL from verified prefixes), photo posts, status fetch, 6 inits a minute per token, the
+ * ~15 posts a day cap, SELF_ONLY for unaudited clients, and rotating refresh tokens.
+ */
+export class FakeTikTok extends FakePlatform {
+  readonly publishes = new Map<string, Publish>();
+  /** An unaudited client may only post SELF_ONLY. */
+  audited = true;
+  verifiedPrefixes: string[] = [];
+  privacyOptions = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"];
+  dailyCap = 15;
+  private readonly inits = new Map<string, number[]>();
+
+  constructor() {
+    super("tiktok");
+    const r = this.router;
+    r.post("/v2/oauth/token/", (req, res) => this.token(req, res));
+    r.post("/v2/post/publish/creator_info/query/", (req, res) => this.creatorInfo(req, res));
+    r.post("/v2/post/publish/video/init/", (req, res) => this.init(req, res, "video"));
+    r.post("/v2/post/publish/content/init/", (req, res) => this.init(req, res, "photo"));
+    r.post("/v2/post/publish/status/fetch/", (req, res) => void this.status(req, res));
+    r.put("/upload/:id", express.raw({ type: () => true, limit: "200mb" }), (req, res) => this.chunk(req, res));
+  }
+
+  private envelope(res: Response, status: number, code: string, message = "", data: unknown = {}) {
+    res.status(status).json({ data, error: { code, message, log_id: `log_${Date.now()}` } });
+  }
+
+  protected notFound(_req: Request, res: Response) {
+    this.envelope(res, 404, "not_found", "The requested resource does not exist");
+  }
+
+  protected unauthorized(res: Response, reason: string) {
+    this.envelope(
+      res,
+      401,
+      "access_token_invalid",
+      `The access token is invalid or not found in the request (${reason}).`,
+    );
+  }
+
+  protected transientFailure() {
+    return {
+      status: 500,
+      body: { data: {}, error: { code: "internal_error", message: "Something went wrong", log_id: "log_x" } },
+    };
+  }
+
+  protected rateLimitFailure() {
+    return {
+      status: 429,
+      body: { data: {}, error: { code: "rate_limit_exceeded", message: "Rate limit exceeded", log_id: "log_x" } },
+    };
+  }
+
+  private token(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!body.client_key || !body.client_secret)
+      return void res
+        .status(401)
+        .json({ error: "invalid_client", error_description: "Client key or secret is incorrect.", log_id: "log" });
+    const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", true) : null;
+    if (!grant)
+      return void res
+        .status(400)
+        .json({ error: "invalid_grant", error_description: "Refresh token is invalid or expired.", log_id: "log" });
+    res.json({
+      access_token: grant.accessToken,
+      expires_in: this.accessTokenTtlSeconds,
+      open_id: grant.accountId,
+      refresh_token: grant.refreshToken,
+      refresh_expires_in: 180 * 86400,
+      scope: "user.info.basic,video.publish,video.upload",
+      token_type: "Bearer",
+    });
+  }
+
+  private creatorInfo(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    this.envelope(res, 200, "ok", "", {
+      creator_avatar_url: "https://p16.tiktokcdn.com/avatar.jpeg",
+      creator_username: `${account}_handle`,
+      creator_nickname: account,
+      privacy_level_options: this.audited ? this.privacyOptions : ["SELF_ONLY"],
+      comment_disabled: false,
+      duet_disabled: false,
+      stitch_disabled: false,
+      max_video_post_duration_sec: 600,
+    });
+  }
+
+  private init(req: Request, res: Response, kind: "video" | "photo") {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const token = (req.get("authorization") ?? "").slice(7);
+    const recent = (this.inits.get(token) ?? []).filter((t) => t > Date.now() - 60_000);
+    if (recent.length >= 6) return this.envelope(res, 429, "rate_limit_exceeded", "6 requests per minute per token");
+    this.inits.set(token, [...recent, Date.now()]);
+    const body = req.body as {
+      post_info?: Record<string, unknown>;
+      source_info?: Record<string, unknown>;
+      media_type?: string;
+      post_mode?: string;
+    };
+    const info = body.post_info ?? {};
+    const source = body.source_info ?? {};
+    const privacy = String(info.privacy_level ?? "");
+    if (!this.privacyOptions.includes(privacy))
+      return this.envelope(res, 400, "invalid_params", "privacy_level is required");
+    if (!this.audited && privacy !== "SELF_ONLY") {
+      return this.envelope(
+        res,
+        403,
+        "unaudited_client_can_only_post_to_private_accounts",
+        "Unaudited clients can only post with SELF_ONLY.",
+      );
+    }
+    const day = this.postsOf(account).filter((p) => p.createdAt > Date.now() - 86400_000).length;
+    if (day >= this.dailyCap)
+      return this.envelope(res, 403, "spam_risk_too_many_posts", "The creator has reached the daily post cap.");
+    const id = `v_pub_${kind === "photo" ? "photo" : "video"}~${this.id()}`;
+    const base: Publish = {
+      id,
+      accountId: account,
+      kind,
+      privacy,
+      title: String(info.title ?? info.description ?? ""),
+      source: "PULL_FROM_URL",
+      size: 0,
+      chunkSize: 0,
+      chunks: 0,
+      received: 0,
+      fetched: null,
+      polls: 0,
+      status: "PROCESSING_DOWNLOAD",
+      failReason: null,
+      postId: null,
+      media: [],
+    };
+    if (kind === "photo") {
+      if (body.media_type !== "PHOTO" || body.post_mode !== "DIRECT_POST")
+        return this.envelope(res, 400, "invalid_params", "media_type PHOTO and post_mode are required");
+      if (String(info.title ?? "").length > 90 || String(info.description ?? "").length > 4000)
+        return this.envelope(res, 400, "invalid_params", "title or description too long");
+      const images = (source.photo_images as string[] | undefined) ?? [];
+      if (source.source !== "PULL_FROM_URL" || images.length < 1 || images.length > 35)
+        return this.envelope(res, 400, "invalid_params", "photo_images must hold 1 to 35 URLs");
+      base.title = String(info.description ?? "");
+      base.media = images;
+      base.fetched = Promise.all(images.map((u) => fetchMedia(u))).then(
+        (all) => all.find((f) => !f.ok) ?? { ok: true, bytes: 0, contentType: "image/jpeg" },
+      );
+      this.publishes.set(id, base);
+      return this.envelope(res, 200, "ok", "", { publish_id: id });
+    }
+    if (String(info.title ?? "").length > 2200) return this.envelope(res, 400, "invalid_params", "title is too long");
+    if (source.source === "PULL_FROM_URL") {
+      const url = String(source.video_url ?? "");
+      if (!this.verifiedPrefixes.some((p) => url.startsWith(p)))
+        return this.envelope(res, 403, "url_ownership_unverified", "The URL's domain or prefix is not verified.");
+      this.publishes.set(id, { ...base, media: [url], fetched: fetchMedia(url) });
+      return this.envelope(res, 200, "ok", "", { publish_id: id });
+    }
+    if (source.source !== "FILE_UPLOAD")
+      return this.envelope(res, 400, "invalid_params", "source must be FILE_UPLOAD or PULL_FROM_URL");
+    const size = Number(source.video_size);
+    const chunk = Number(source.chunk_size);
+    const count = Number(source.total_chunk_count);
+    const whole =
+      size < 5 * MB
+        ? chunk === size && count === 1
+        : chunk >= 5 * MB && chunk <= 64 * MB && count === Math.floor(size / chunk);
+    const lastChunk = size - (count - 1) * chunk;
+    if (!Number.isInteger(size) || size <= 0 || !whole || count < 1 || count > 1000 || lastChunk > 128 * MB) {
+      return this.envelope(
+        res,
+        400,
+        "invalid_params",
+        "The chunk_size or total_chunk_count does not follow the media transfer rules.",
+      );
+    }
+    this.publishes.set(id, {
+      ...base,
+      source: "FILE_UPLOAD",
+      size,
+      chunkSize: chunk,
+      chunks: count,
+      status: "PROCESSING_UPLOAD",
+    });
+    const upload_url = `${req.protocol}://${req.get("host")}/upload/${encodeURIComponent(id)}`;
+    this.envelope(res, 200, "ok", "", { publish_id: id, upload_url });
+  }
+
+  private chunk(req: Request, res: Response) {
+    const p = this.publishes.get(decodeURIComponent(String(req.params.id)));
+    if (!p || p.source !== "FILE_UPLOAD") return void res.status(404).end();
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.get("content-range") ?? "");
+    const body = req.body as Buffer;
+    const index = p.received;
+    const first = index * p.chunkSize;
+    const last = index === p.chunks - 1 ? p.size - 1 : first + p.chunkSize - 1;
+    if (
+      !range ||
+      Number(range[1]) !== first ||
+      Number(range[2]) !== last ||
+      Number(range[3]) !== p.size ||
+      body.length !== last - first + 1
+    ) {
+      return void res
+        .status(400)
+        .json({ error: { code: "invalid_params", message: `expected bytes ${first}-${last}/${p.size}` } });
+    }
+    if (!["video/mp4", "video/quicktime", "video/webm"].includes(req.get("content-type") ?? ""))
+      return void res.status(415).end();
+    p.received += 1;
+    if (p.received < p.chunks) return void res.status(206).end();
+    p.status = "PROCESSING_DOWNLOAD";
+    p.fetched = Promise.resolve({ ok: true, bytes: p.size, contentType: "video/mp4" });
+    res.status(201).end();
+  }
+
+  private async status(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const p = this.publishes.get(String((req.body as { publish_id?: string }).publish_id));
+    if (!p) return this.envelope(res, 400, "invalid_publish_id", "publish_id does not exist");
+    if (p.accountId !== account)
+      return this.envelope(res, 403, "token_not_authorized_for_specified_publish_id", "not your publish");
+    if (p.status === "PROCESSING_DOWNLOAD") {
+      p.polls += 1;
+      if (p.polls > this.processingPolls && p.fetched) {
+        const fetched = await p.fetched;
+        if (p.status === "PROCESSING_DOWNLOAD") {
+          if (!fetched.ok) {
+            p.status = "FAILED";
+            p.failReason = p.kind === "photo" ? "photo_pull_failed" : "video_pull_failed";
+          } else {
+            p.status = "PUBLISH_COMPLETE";
+            const post = this.publish({
+              accountId: account,
+              kind: p.kind,
+              text: p.title,
+              media: p.media,
+              details: { privacy: p.privacy, publishId: p.id },
+            });
+            p.postId = p.privacy === "SELF_ONLY" ? null : post.id;
+          }
+        }
+      }
+    }
+    this.envelope(res, 200, "ok", "", {
+      status: p.status,
+      ...(p.failReason ? { fail_reason: p.failReason } : {}),
+      ...(p.postId ? { publicaly_available_post_id: [p.postId] } : {}),
+      uploaded_bytes: p.source === "FILE_UPLOAD" ? Math.min(p.size, p.received * p.chunkSize) : 0,
+    });
+  }
+}

@@ -1,0 +1,242 @@
+import type { Request, Response } from "express";
+import { FakePlatform } from "../kit/fake-platform";
+
+const PROBLEM = "https://api.x.com/2/problems";
+
+interface Upload {
+  accountId: string;
+  mediaType: string;
+  category: string;
+  total: number;
+  segments: Map<number, number>;
+  state: "uploading" | "pending" | "in_progress" | "succeeded" | "failed";
+  polls: number;
+}
+
+/**
+ * X API v2 as documented: Bearer user tokens, `POST /2/tweets` (201, Problem JSON errors,
+ * 403 on duplicate text, `x-rate-limit-*` headers, 100 posts per 15 minutes per user), the
+ * dedicated chunked media endpoints with async processing for video, the user timeline for
+ * lookups, and the OAuth 2 token endpoint with single-use rotating refresh tokens.
+ */
+export class FakeX extends FakePlatform {
+  readonly uploads = new Map<string, Upload>();
+  postLimit = 100;
+  private readonly windows = new Map<string, number[]>();
+  /** Video media is processed asynchronously; images are ready at finalize. */
+  constructor() {
+    super("x");
+    const r = this.router;
+    r.post("/2/oauth2/token", (req, res) => this.token(req, res));
+    r.post("/2/tweets", (req, res) => this.createPost(req, res));
+    r.get("/2/users/:id/tweets", (req, res) => this.timeline(req, res));
+    r.post("/2/media/upload/initialize", (req, res) => this.initialize(req, res));
+    r.post("/2/media/upload/:id/append", (req, res) => this.append(req, res));
+    r.post("/2/media/upload/:id/finalize", (req, res) => this.finalize(req, res));
+    r.get("/2/media/upload", (req, res) => this.status(req, res));
+  }
+
+  protected notFound(_req: Request, res: Response) {
+    res.status(404).json({ title: "Not Found Error", type: `${PROBLEM}/resource-not-found`, status: 404 });
+  }
+
+  protected unauthorized(res: Response) {
+    res.status(401).json({ title: "Unauthorized", type: "about:blank", status: 401, detail: "Unauthorized" });
+  }
+
+  protected transientFailure() {
+    return {
+      status: 503,
+      body: { title: "Service Unavailable", type: "about:blank", status: 503, detail: "Service Unavailable" },
+    };
+  }
+
+  protected rateLimitFailure() {
+    const reset = String(Math.ceil(Date.now() / 1000) + 1);
+    return {
+      status: 429,
+      headers: { "x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": reset },
+      body: {
+        title: "Too Many Requests",
+        type: `${PROBLEM}/rate-limit-exceeded`,
+        status: 429,
+        detail: "Too Many Requests",
+      },
+    };
+  }
+
+  private invalid(res: Response, detail: string) {
+    res.status(400).json({ title: "Invalid Request", type: `${PROBLEM}/invalid-request`, detail, status: 400 });
+  }
+
+  private token(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!(req.get("authorization") ?? "").startsWith("Basic ")) {
+      return void res
+        .status(401)
+        .json({ error: "unauthorized_client", error_description: "Missing valid authorization header" });
+    }
+    if (body.grant_type !== "refresh_token" || !body.refresh_token) {
+      return void res
+        .status(400)
+        .json({ error: "invalid_request", error_description: "Value passed for the grant type was invalid." });
+    }
+    const grant = this.redeemRefresh(body.refresh_token, true);
+    if (!grant)
+      return void res
+        .status(400)
+        .json({ error: "invalid_request", error_description: "Value passed for the token was invalid." });
+    res.json({
+      token_type: "bearer",
+      expires_in: this.accessTokenTtlSeconds,
+      access_token: grant.accessToken,
+      refresh_token: grant.refreshToken,
+      scope: "tweet.write tweet.read users.read media.write offline.access",
+    });
+  }
+
+  private createPost(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const body = req.body as { text?: unknown; media?: { media_ids?: unknown } };
+    const allowed = new Set([
+      "text",
+      "media",
+      "reply_settings",
+      "made_with_ai",
+      "paid_partnership",
+      "reply",
+      "poll",
+      "quote_tweet_id",
+    ]);
+    const unknown = Object.keys(body).find((k) => !allowed.has(k));
+    if (unknown) return this.invalid(res, `The \`${unknown}\` field is not allowed.`);
+    const mediaIds = (body.media?.media_ids as string[] | undefined) ?? [];
+    const text = typeof body.text === "string" ? body.text : "";
+    if (!text && mediaIds.length === 0) return this.invalid(res, "Post text or media is required.");
+    if (mediaIds.length > 4) return this.invalid(res, "Your media IDs are invalid.");
+    for (const id of mediaIds) {
+      const upload = this.uploads.get(id);
+      if (!upload || upload.accountId !== account || upload.state !== "succeeded") {
+        return this.invalid(res, "Your media IDs are invalid.");
+      }
+    }
+    const window = (this.windows.get(account) ?? []).filter((t) => t > Date.now() - 15 * 60_000);
+    const reset = String(Math.ceil(((window[0] ?? Date.now()) + 15 * 60_000) / 1000));
+    const limits = { "x-rate-limit-limit": String(this.postLimit), "x-rate-limit-reset": reset };
+    if (window.length >= this.postLimit) {
+      res.status(429).set({ ...limits, "x-rate-limit-remaining": "0" });
+      return void res.json(this.rateLimitFailure().body);
+    }
+    if (text && this.postsOf(account).some((p) => p.text === text && p.createdAt > Date.now() - 24 * 3600_000)) {
+      return void res.status(403).json({
+        detail: "You are not allowed to create a Tweet with duplicate content.",
+        type: "about:blank",
+        title: "Forbidden",
+        status: 403,
+      });
+    }
+    window.push(Date.now());
+    this.windows.set(account, window);
+    const post = this.publish({
+      accountId: account,
+      kind: "post",
+      text,
+      media: mediaIds,
+      details: req.body as Record<string, unknown>,
+    });
+    res.status(201).set({ ...limits, "x-rate-limit-remaining": String(this.postLimit - window.length) });
+    res.json({ data: { id: post.id, text, edit_history_tweet_ids: [post.id] } });
+  }
+
+  private timeline(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    if (req.params.id !== account)
+      return void res.status(403).json({ title: "Forbidden", type: "about:blank", status: 403 });
+    const since = Date.parse(String(req.query.start_time ?? "")) || 0;
+    const data = this.postsOf(account)
+      .filter((p) => p.createdAt >= since)
+      .reverse()
+      .map((p) => ({ id: p.id, text: p.text, created_at: new Date(p.createdAt).toISOString() }));
+    res.json(data.length ? { data, meta: { result_count: data.length } } : { meta: { result_count: 0 } });
+  }
+
+  private initialize(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const body = req.body as { media_type?: string; total_bytes?: number; media_category?: string };
+    const types = ["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm", "video/quicktime"];
+    if (!body.media_type || !types.includes(body.media_type)) return this.invalid(res, "media_type is invalid");
+    if (!Number.isInteger(body.total_bytes) || (body.total_bytes ?? 0) <= 0)
+      return this.invalid(res, "total_bytes is invalid");
+    const id = this.id();
+    this.uploads.set(id, {
+      accountId: account,
+      mediaType: body.media_type,
+      category: body.media_category ?? "tweet_image",
+      total: body.total_bytes!,
+      segments: new Map(),
+      state: "uploading",
+      polls: 0,
+    });
+    res.json({ data: { id, media_key: `3_${id}`, expires_after_secs: 86400 } });
+  }
+
+  private append(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const upload = this.uploads.get(String(req.params.id));
+    if (!upload || upload.accountId !== account) return this.invalid(res, "media_id is invalid");
+    const body = req.body as { media?: string; segment_index?: number };
+    const segment = Number(body.segment_index);
+    if (!body.media || !Number.isInteger(segment) || segment < 0 || segment > 999)
+      return this.invalid(res, "segment is invalid");
+    const bytes = Buffer.from(body.media, "base64").length;
+    if (bytes > 5 * 1024 * 1024) return this.invalid(res, "segment exceeds 5 MB");
+    upload.segments.set(segment, bytes);
+    res.json({ data: { expires_at: Math.ceil(Date.now() / 1000) + 86400 } });
+  }
+
+  private finalize(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const id = String(req.params.id);
+    const upload = this.uploads.get(id);
+    if (!upload || upload.accountId !== account) return this.invalid(res, "media_id is invalid");
+    const received = [...upload.segments.values()].reduce((a, b) => a + b, 0);
+    if (received !== upload.total)
+      return this.invalid(res, `File size mismatch: expected ${upload.total}, received ${received}`);
+    const video = upload.category === "tweet_video";
+    upload.state = video && this.processingPolls > 0 ? "pending" : "succeeded";
+    res.json({
+      data: {
+        id,
+        size: upload.total,
+        expires_after_secs: 86400,
+        ...(video ? { processing_info: this.info(upload) } : {}),
+      },
+    });
+  }
+
+  private status(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const upload = this.uploads.get(String(req.query.media_id));
+    if (req.query.command !== "STATUS" || !upload || upload.accountId !== account)
+      return this.invalid(res, "media_id is invalid");
+    upload.polls += 1;
+    if (upload.state !== "succeeded" && upload.state !== "failed") {
+      upload.state = upload.polls >= this.processingPolls ? "succeeded" : "in_progress";
+    }
+    res.json({ data: { id: String(req.query.media_id), processing_info: this.info(upload) } });
+  }
+
+  private info(upload: Upload) {
+    const done = upload.state === "succeeded";
+    return {
+      state: upload.state,
+      ...(done ? { progress_percent: 100 } : { check_after_secs: 1, progress_percent: 50 }),
+    };
+  }
+}

@@ -1,0 +1,223 @@
+import express, { type Request, type Response } from "express";
+import { FakePlatform } from "../kit/fake-platform";
+
+const QUANTUM = 256 * 1024;
+
+interface Session {
+  id: string;
+  accountId: string;
+  total: number;
+  type: string;
+  received: number;
+  metadata: { snippet: Record<string, unknown>; status: Record<string, unknown> };
+  videoId: string | null;
+  expired: boolean;
+}
+
+interface Video {
+  id: string;
+  accountId: string;
+  polls: number;
+  metadata: Session["metadata"];
+}
+
+/**
+ * YouTube Data API v3 resumable uploads: a session URI in Location, 308 Resume Incomplete with
+ * Range, `bytes *\/TOTAL` status queries, 404 for expired sessions, 201 with the video resource,
+ * the 100-a-day videos.insert quota (quotaExceeded), videos.list processing status, Google's error
+ * envelope, and a refresh grant that does not rotate the refresh token.
+ */
+export class FakeYouTube extends FakePlatform {
+  readonly sessions = new Map<string, Session>();
+  readonly videos = new Map<string, Video>();
+  insertQuota = 100;
+  private inserts = 0;
+
+  constructor() {
+    super("youtube");
+    const r = this.router;
+    r.post("/token", (req, res) => this.token(req, res));
+    r.post("/upload/youtube/v3/videos", (req, res) => this.open(req, res));
+    r.put("/upload/youtube/v3/videos", express.raw({ type: () => true, limit: "100mb" }), (req, res) =>
+      this.put(req, res),
+    );
+    r.get("/youtube/v3/videos", (req, res) => this.list(req, res));
+  }
+
+  private error(res: Response, status: number, reason: string, message: string) {
+    res
+      .status(status)
+      .json({ error: { code: status, message, errors: [{ message, domain: "youtube.video", reason }] } });
+  }
+
+  protected notFound(_req: Request, res: Response) {
+    this.error(res, 404, "notFound", "Not Found");
+  }
+
+  protected unauthorized(res: Response) {
+    res.status(401).json({
+      error: {
+        code: 401,
+        message: "Request had invalid authentication credentials.",
+        errors: [{ message: "Invalid Credentials", domain: "global", reason: "authError" }],
+        status: "UNAUTHENTICATED",
+      },
+    });
+  }
+
+  protected transientFailure() {
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 503,
+          message: "Backend Error",
+          errors: [{ reason: "backendError", domain: "global", message: "Backend Error" }],
+        },
+      },
+    };
+  }
+
+  protected rateLimitFailure() {
+    return {
+      status: 403,
+      body: {
+        error: {
+          code: 403,
+          message: "Rate limit exceeded",
+          errors: [{ reason: "rateLimitExceeded", domain: "youtube.quota", message: "Rate limit exceeded" }],
+        },
+      },
+    };
+  }
+
+  /** Makes a session forget itself, as YouTube does after about a week. */
+  expireSessions(): void {
+    for (const s of this.sessions.values()) s.expired = true;
+  }
+
+  private token(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!body.client_id || !body.client_secret) return void res.status(401).json({ error: "invalid_client" });
+    const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", false) : null;
+    if (!grant)
+      return void res
+        .status(400)
+        .json({ error: "invalid_grant", error_description: "Token has been expired or revoked." });
+    res.json({
+      access_token: grant.accessToken,
+      expires_in: this.accessTokenTtlSeconds,
+      scope: "https://www.googleapis.com/auth/youtube.upload",
+      token_type: "Bearer",
+    });
+  }
+
+  private open(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    if (req.query.uploadType !== "resumable")
+      return this.error(res, 400, "invalidUploadType", "uploadType must be resumable");
+    const total = Number(req.get("x-upload-content-length"));
+    if (!Number.isInteger(total) || total <= 0)
+      return this.error(res, 400, "mediaBodyRequired", "X-Upload-Content-Length is required");
+    const metadata = req.body as Session["metadata"];
+    const title = String(metadata.snippet?.title ?? "");
+    if (!title || [...title].length > 100 || /[<>]/.test(title))
+      return this.error(res, 400, "invalidTitle", "The request metadata specifies an invalid or empty video title.");
+    if (Buffer.byteLength(String(metadata.snippet?.description ?? "")) > 5000)
+      return this.error(res, 400, "invalidDescription", "The request metadata specifies an invalid video description.");
+    if (!["public", "unlisted", "private"].includes(String(metadata.status?.privacyStatus ?? "public")))
+      return this.error(res, 400, "invalidVideoMetadata", "Invalid privacyStatus");
+    if (this.inserts >= this.insertQuota) {
+      return this.error(
+        res,
+        403,
+        "quotaExceeded",
+        "The request cannot be completed because you have exceeded your quota.",
+      );
+    }
+    this.inserts += 1;
+    const id = this.id("up");
+    this.sessions.set(id, {
+      id,
+      accountId: account,
+      total,
+      type: req.get("x-upload-content-type") ?? "video/*",
+      received: 0,
+      metadata,
+      videoId: null,
+      expired: false,
+    });
+    res
+      .status(200)
+      .set(
+        "location",
+        `${req.protocol}://${req.get("host")}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}`,
+      )
+      .end();
+  }
+
+  private resource(video: Video) {
+    const processed = video.polls > this.processingPolls;
+    return {
+      kind: "youtube#video",
+      id: video.id,
+      snippet: video.metadata.snippet,
+      status: {
+        uploadStatus: processed ? "processed" : "uploaded",
+        privacyStatus: video.metadata.status?.privacyStatus ?? "public",
+      },
+      processingDetails: { processingStatus: processed ? "succeeded" : "processing" },
+    };
+  }
+
+  private put(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const session = this.sessions.get(String(req.query.upload_id));
+    if (!session || session.expired || session.accountId !== account)
+      return this.error(res, 404, "notFound", "Upload session not found");
+    const range = req.get("content-range") ?? "";
+    const incomplete = () => {
+      res.status(308);
+      if (session.received > 0) res.set("range", `bytes=0-${session.received - 1}`);
+      res.end();
+    };
+    const done = () => res.status(200).json(this.resource(this.videos.get(session.videoId!)!));
+    const query = /^bytes \*\/(\d+)$/.exec(range);
+    if (query) return session.videoId ? done() : incomplete();
+    const chunk = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(range);
+    const body = req.body as Buffer;
+    if (!chunk || Number(chunk[3]) !== session.total || Number(chunk[2]) - Number(chunk[1]) + 1 !== body.length) {
+      return this.error(res, 400, "badContent", "Content-Range does not match the body");
+    }
+    if (session.videoId) return done();
+    if (Number(chunk[1]) !== session.received) return incomplete();
+    const end = Number(chunk[2]) + 1;
+    if (end < session.total && body.length % QUANTUM !== 0)
+      return this.error(res, 400, "badContent", "Chunks must be multiples of 256 KiB");
+    session.received = end;
+    if (end < session.total) return incomplete();
+    const video: Video = { id: this.id("yt"), accountId: account, polls: 0, metadata: session.metadata };
+    this.videos.set(video.id, video);
+    session.videoId = video.id;
+    this.publish({
+      id: video.id,
+      accountId: account,
+      kind: "video",
+      text: String(session.metadata.snippet?.title ?? ""),
+      media: [],
+      details: { ...session.metadata },
+    });
+    res.status(201).json(this.resource(video));
+  }
+
+  private list(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const video = this.videos.get(String(req.query.id));
+    if (!video || video.accountId !== account) return void res.json({ kind: "youtube#videoListResponse", items: [] });
+    video.polls += 1;
+    res.json({ kind: "youtube#videoListResponse", items: [this.resource(video)] });
+  }
+}

@@ -1,0 +1,158 @@
+import { PublishError } from "../../domain/publish-error";
+import type { HttpResponse } from "../http-client";
+import { graphError, graphFailure, isTokenRejection } from "../meta/graph-errors";
+import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
+import { classifyThrown, field, sameText, stringField, withToken } from "../platform-calls";
+import type { PlatformSettings } from "../platform-settings";
+
+const GRAPH_VERSION = "v25.0";
+type Params = Record<string, string | undefined>;
+
+/**
+ * Facebook Pages: text and links on the feed, one photo through /photos, several as unpublished
+ * photos attached to one feed post, video through /videos (pulled from its URL) then polled until
+ * ready. Page tokens do not expire and have no refresh grant: a rejected one needs reconnecting.
+ */
+export class FacebookAdapter implements PlatformAdapter {
+  readonly platform = "facebook" as const;
+
+  constructor(private readonly settings: PlatformSettings) {}
+
+  async step(ctx: PublishContext): Promise<StepResult> {
+    const page = await this.pageId(ctx);
+    const { content } = ctx;
+    const retrying = ctx.progress.posting === true;
+    if (content.videoUrl) {
+      const videoId = stringField(ctx.progress, "videoId");
+      if (videoId) return this.videoStatus(ctx, page, videoId);
+      await ctx.commit({ posting: true });
+      const o = content.options as { title?: string };
+      const res = await this.call(ctx, "POST", `/${page}/videos`, {
+        file_url: content.videoUrl,
+        description: content.text ?? undefined,
+        title: o.title,
+      });
+      const id = stringField(res.body, "id");
+      if (res.status !== 200 || !id) throw this.failure(res, ctx, retrying);
+      await ctx.save({ videoId: id });
+      return this.videoStatus(ctx, page, id);
+    }
+    if (content.imageUrls.length === 1) {
+      await ctx.commit({ posting: true });
+      const res = await this.call(ctx, "POST", `/${page}/photos`, {
+        url: content.imageUrls[0],
+        message: content.text ?? undefined,
+      });
+      const id = stringField(res.body, "post_id") ?? stringField(res.body, "id");
+      if (res.status !== 200 || !id) throw this.failure(res, ctx, retrying);
+      return this.published(id);
+    }
+    const photos = [...((ctx.progress.photoIds as string[] | undefined) ?? [])];
+    while (photos.length < content.imageUrls.length) {
+      // Unpublished photos show nowhere until attached to a post, so uploading them is not publishing.
+      const res = await this.call(ctx, "POST", `/${page}/photos`, {
+        url: content.imageUrls[photos.length],
+        published: "false",
+      });
+      const id = stringField(res.body, "id");
+      if (res.status !== 200 || !id) throw this.failure(res, ctx, false);
+      photos.push(id);
+      await ctx.save({ photoIds: photos });
+    }
+    const o = content.options as { link?: string };
+    const params: Params = { message: content.text ?? undefined, link: photos.length ? undefined : o.link };
+    photos.forEach((id, i) => (params[`attached_media[${i}]`] = JSON.stringify({ media_fbid: id })));
+    await ctx.commit({ posting: true });
+    const res = await this.call(ctx, "POST", `/${page}/feed`, params);
+    const id = stringField(res.body, "id");
+    if (res.status !== 200 || !id) throw this.failure(res, ctx, retrying);
+    return this.published(id);
+  }
+
+  /** A lost answer: a video is found by its id or among the Page's videos, a post on its feed. */
+  async reconcile(ctx: PublishContext): Promise<Reconciliation> {
+    const page = await this.pageId(ctx);
+    const videoId = stringField(ctx.progress, "videoId");
+    if (videoId) return this.videoStatus(ctx, page, videoId);
+    const video = ctx.content.videoUrl !== null;
+    const res = await this.call(ctx, "GET", `/${page}/${video ? "videos" : "feed"}`, {
+      fields: video ? "id,description,created_time" : "id,message,created_time",
+      limit: "25",
+    });
+    if (res.status !== 200) throw graphFailure("Facebook", res, ctx.clock());
+    const items = (field(res.body, "data") as Record<string, string>[] | undefined) ?? [];
+    const match = items.find((p) => sameText(video ? p.description : p.message, ctx.content.text));
+    if (!match?.id) return { kind: "not_published" };
+    if (video) {
+      await ctx.save({ videoId: match.id });
+      return this.videoStatus(ctx, page, match.id);
+    }
+    return this.published(match.id);
+  }
+
+  refresh(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
+  classifyError(error: unknown): PublishError {
+    return classifyThrown(error);
+  }
+
+  private async videoStatus(ctx: PublishContext, page: string, videoId: string): Promise<StepResult> {
+    const res = await this.call(ctx, "GET", `/${videoId}`, { fields: "status" });
+    if (res.status !== 200) throw graphFailure("Facebook", res, ctx.clock());
+    const state = stringField(res.body, "status", "video_status");
+    if (state === "ready") {
+      return {
+        kind: "published",
+        platformPostId: videoId,
+        permalink: `https://www.facebook.com/${page}/videos/${videoId}`,
+      };
+    }
+    if (state === "error") {
+      const why = stringField(res.body, "status", "processing_phase", "error", "message") ?? "processing failed";
+      throw new PublishError("rejected", `Facebook could not process the video: ${why}`);
+    }
+    return {
+      kind: "wait",
+      progress: { ...ctx.progress, videoId },
+      afterSeconds: 30,
+      reason: `Facebook is processing video ${videoId} (${state ?? "processing"})`,
+    };
+  }
+
+  private published(id: string): Published {
+    return { kind: "published", platformPostId: id, permalink: `https://www.facebook.com/${id}` };
+  }
+
+  /** Code 506 after an attempt whose answer was lost means that attempt went out. */
+  private failure(res: HttpResponse, ctx: PublishContext, retrying: boolean): PublishError {
+    const failure = graphFailure("Facebook", res, ctx.clock());
+    if (retrying && graphError(res)?.code === 506) {
+      return new PublishError(
+        "outcome_unknown",
+        `Facebook reports the post as a duplicate of the earlier attempt: ${failure.message}`,
+      );
+    }
+    return failure;
+  }
+
+  private async pageId(ctx: PublishContext): Promise<string> {
+    const credentials = await ctx.auth.credentials();
+    return encodeURIComponent(credentials.extra.pageId ?? ctx.run.accountId);
+  }
+
+  private call(ctx: PublishContext, method: "GET" | "POST", path: string, params: Params): Promise<HttpResponse> {
+    return withToken(
+      ctx,
+      (c) =>
+        ctx.http.send({
+          method,
+          url: `${this.settings.apiUrl}/${GRAPH_VERSION}${path}`,
+          headers: { authorization: `Bearer ${c.accessToken}` },
+          ...(method === "GET" ? { query: params } : { form: params }),
+        }),
+      isTokenRejection,
+    );
+  }
+}

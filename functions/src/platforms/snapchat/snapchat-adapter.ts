@@ -1,0 +1,168 @@
+import { createCipheriv, randomBytes } from "node:crypto";
+import type { Credentials } from "../../domain/credentials";
+import { PublishError } from "../../domain/publish-error";
+import type { HttpClient, HttpResponse } from "../http-client";
+import type { MediaBlob } from "../media-source";
+import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
+import { classifyThrown, field, httpFailure, stringField, withToken } from "../platform-calls";
+import type { PlatformSettings } from "../platform-settings";
+import { refreshGrant } from "../token-refresh";
+
+/** Snap's Public Profile API takes encrypted parts of at most 32 MB. */
+const PART = 32 * 1024 * 1024;
+const EDGES = { story: "stories", saved_story: "saved_stories", spotlight: "spotlights" } as const;
+type PostType = keyof typeof EDGES;
+
+/**
+ * Snapchat Public Profile API: the media is encrypted client-side (AES-256-CBC, a fresh key and IV
+ * per upload), sent in parts and finalized, then posted as a story, saved story or Spotlight. The
+ * media id is the idempotency handle: a lost answer is settled by looking for a post of that media
+ * on the profile. (Paths beyond Snap's published steps follow third-party clients: see README.)
+ */
+export class SnapchatAdapter implements PlatformAdapter {
+  readonly platform = "snapchat" as const;
+
+  constructor(private readonly settings: PlatformSettings) {}
+
+  async step(ctx: PublishContext): Promise<StepResult> {
+    const profile = await this.profile(ctx);
+    let mediaId = stringField(ctx.progress, "mediaId");
+    if (!mediaId) {
+      const url = ctx.content.videoUrl ?? ctx.content.imageUrls[0] ?? "";
+      mediaId = await this.upload(ctx, profile, await ctx.media.load(url));
+      await ctx.save({ mediaId });
+    }
+    const type = this.type(ctx);
+    await ctx.commit({ posting: true });
+    const o = ctx.content.options as { locale?: string };
+    const body =
+      type === "spotlight"
+        ? {
+            media_id: mediaId,
+            description: ctx.content.text ?? "",
+            locale: o.locale ?? "en_US",
+            skip_save_to_profile: false,
+          }
+        : type === "saved_story"
+          ? { media_id: mediaId, title: ctx.content.title ?? "" }
+          : { media_id: mediaId };
+    const res = await this.call(ctx, "POST", `/v1/public_profiles/${profile}/${EDGES[type]}`, { json: body });
+    if (res.status !== 200 || stringField(res.body, "request_status") !== "SUCCESS")
+      throw this.failure(res, ctx.clock());
+    const id = stringField(res.body, EDGES[type], 0, "id") ?? stringField(res.body, "request_id") ?? mediaId;
+    return this.published(ctx, id);
+  }
+
+  async reconcile(ctx: PublishContext): Promise<Reconciliation> {
+    const mediaId = stringField(ctx.progress, "mediaId");
+    if (!mediaId) return { kind: "not_published" };
+    const profile = await this.profile(ctx);
+    const res = await this.call(ctx, "GET", `/v1/public_profiles/${profile}/${EDGES[this.type(ctx)]}`, {});
+    if (res.status !== 200) throw this.failure(res, ctx.clock());
+    const items = (field(res.body, EDGES[this.type(ctx)]) as { id?: string; media_id?: string }[] | undefined) ?? [];
+    const match = items.find((i) => i.media_id === mediaId);
+    return match?.id ? this.published(ctx, match.id) : { kind: "not_published" };
+  }
+
+  async refresh(credentials: Credentials, http: HttpClient): Promise<Credentials | null> {
+    if (!credentials.refreshToken) return null;
+    return refreshGrant(
+      http,
+      {
+        method: "POST",
+        url: `${this.settings.authUrl}/login/oauth2/access_token`,
+        form: {
+          grant_type: "refresh_token",
+          client_id: this.settings.clientId,
+          client_secret: this.settings.clientSecret(),
+          refresh_token: credentials.refreshToken,
+        },
+      },
+      credentials,
+      new Date(),
+      "Snapchat",
+    );
+  }
+
+  classifyError(error: unknown): PublishError {
+    return classifyThrown(error);
+  }
+
+  private type(ctx: PublishContext): PostType {
+    return (ctx.content.options as { type?: PostType }).type ?? (ctx.content.videoUrl ? "spotlight" : "story");
+  }
+
+  /** Creates the media, sends its encrypted parts, and finalizes it. Not publishing: safe to repeat. */
+  private async upload(ctx: PublishContext, profile: string, blob: MediaBlob): Promise<string> {
+    const key = randomBytes(32);
+    const iv = randomBytes(16);
+    const created = await this.call(ctx, "POST", `/v1/public_profiles/${profile}/media`, {
+      json: {
+        type: blob.contentType.startsWith("video/") ? "VIDEO" : "IMAGE",
+        name: `postcast-${ctx.run.postSubmissionId}-${ctx.run.runId}`,
+        key: key.toString("base64"),
+        iv: iv.toString("base64"),
+      },
+    });
+    const mediaId = stringField(created.body, "media_id");
+    const addPath = stringField(created.body, "add_path");
+    const finalizePath = stringField(created.body, "finalize_path");
+    if (created.status !== 200 || !mediaId || !addPath || !finalizePath) throw this.failure(created, ctx.clock());
+    const cipher = createCipheriv("aes-256-cbc", key, iv);
+    const parts = Math.max(1, Math.ceil(blob.size / PART));
+    for (let part = 0; part < parts; part += 1) {
+      const plain = blob.slice(part * PART, Math.min(blob.size, (part + 1) * PART));
+      const encrypted =
+        part === parts - 1 ? Buffer.concat([cipher.update(plain), cipher.final()]) : cipher.update(plain);
+      const form = new FormData();
+      form.set("action", "ADD");
+      form.set("part_number", String(part + 1));
+      form.set("file", new Blob([encrypted]), `part-${part + 1}`);
+      const res = await this.call(ctx, "POST", addPath, { multipart: form });
+      if (res.status !== 200) throw this.failure(res, ctx.clock());
+    }
+    const form = new FormData();
+    form.set("action", "FINALIZE");
+    const done = await this.call(ctx, "POST", finalizePath, { multipart: form });
+    if (done.status !== 200) throw this.failure(done, ctx.clock());
+    return mediaId;
+  }
+
+  private async published(ctx: PublishContext, id: string): Promise<Published> {
+    const username = (await ctx.auth.credentials()).extra.username;
+    return {
+      kind: "published",
+      platformPostId: id,
+      permalink: username ? `https://www.snapchat.com/add/${username}` : null,
+    };
+  }
+
+  private async profile(ctx: PublishContext): Promise<string> {
+    const credentials = await ctx.auth.credentials();
+    return encodeURIComponent(credentials.extra.profileId ?? ctx.run.accountId);
+  }
+
+  private call(
+    ctx: PublishContext,
+    method: "GET" | "POST",
+    path: string,
+    init: { json?: unknown; multipart?: FormData },
+  ): Promise<HttpResponse> {
+    return withToken(ctx, (c) =>
+      ctx.http.send({
+        method,
+        url: `${this.settings.apiUrl}${path}`,
+        headers: { authorization: `Bearer ${c.accessToken}` },
+        ...init,
+      }),
+    );
+  }
+
+  /** Snap's `{request_status: "ERROR", debug_message, error_code}` onto the shared taxonomy. */
+  private failure(res: HttpResponse, now: Date): PublishError {
+    const detail =
+      stringField(res.body, "debug_message") ?? stringField(res.body, "display_message") ?? res.text.slice(0, 200);
+    if (res.status === 200) return new PublishError("rejected", `Snapchat: ${detail}`);
+    return httpFailure("Snapchat", res, detail, now);
+  }
+}

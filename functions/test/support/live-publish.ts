@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import request from "supertest";
+import type { Platform } from "../../src/domain/platforms";
+import type { Harness } from "./harness";
+import type { LivePlatforms } from "./live-platforms";
+
+export interface LiveContent {
+  text?: string;
+  imageUrls?: string[];
+  videoUrl?: string;
+  options?: Record<string, unknown>;
+}
+
+export interface LiveTenant {
+  uid: string;
+  key: string;
+  account: string;
+  platform: Platform;
+  grant: Awaited<ReturnType<LivePlatforms["connect"]>>;
+}
+
+/**
+ * Publishing with a sk_live_ key through the real API, orchestrator and publisher against the
+ * fakes: a tenant with one connected account of `platform` (its own id, so tests never share a
+ * platform account), and helpers that submit a post to it and run every task, due or not.
+ */
+export async function liveTenant(
+  h: Harness,
+  live: LivePlatforms,
+  platform: Platform,
+  connect: Parameters<LivePlatforms["connect"]>[4] = {},
+): Promise<LiveTenant> {
+  const account = `${platform}_${randomUUID().slice(0, 8)}`;
+  const t = await h.tenant({ keys: [{ mode: "live" }], accounts: { [platform]: [account] } });
+  const grant = await live.connect(h, t.uid, platform, account, connect);
+  return { uid: t.uid, key: t.key, account, platform, grant };
+}
+
+export async function submitLive(h: Harness, t: LiveTenant, content: LiveContent, extra: Record<string, unknown> = {}) {
+  const target = {
+    platform: t.platform,
+    accountId: t.account,
+    ...(content.options ? { options: content.options } : {}),
+  };
+  const { options: _options, ...rest } = content;
+  const res = await request(h.app)
+    .post("/v1/posts")
+    .set("soku-api-key", t.key)
+    .send({ post: { content: { ...rest, platform: [target] } }, ...extra });
+  if (res.status !== 202) throw new Error(`POST /v1/posts answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.postSubmissionId as string;
+}
+
+export async function publishLive(
+  h: Harness,
+  t: LiveTenant,
+  content: LiveContent,
+  extra: Record<string, unknown> = {},
+) {
+  const id = await submitLive(h, t, content, extra);
+  await h.drain({ ignoreSchedule: true });
+  return { id, run: await runOf(h, id, t.platform) };
+}
+
+/** A single-target submission's run is named after its platform. */
+export async function runOf(h: Harness, id: string, platform: Platform) {
+  return (await h.db.doc(`postSubmissions/${id}/runs/${platform}`).get()).data()!;
+}
+
+export async function accountOf(h: Harness, t: LiveTenant) {
+  return (await h.db.doc(`users/${t.uid}/integrations/${t.platform}/accounts/${t.account}`).get()).data()!;
+}
