@@ -24,12 +24,19 @@ export class PublishError extends Error {
   readonly code: PublishErrorCode;
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | null;
+  /** The platform-side work was discarded (a failed container, an expired session): the retry is a new attempt. */
+  readonly startsOver: boolean;
 
-  constructor(code: PublishErrorCode, message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(
+    code: PublishErrorCode,
+    message: string,
+    options: { retryAfterSeconds?: number; cause?: unknown; startsOver?: boolean } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "PublishError";
     this.code = code;
     this.retryable = RETRYABLE.includes(code);
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.startsOver = options.startsOver ?? false;
   }
 }

@@ -225,11 +225,12 @@ export class Delivery {
     // A call that may have published got no answer: only the platform's state can tell, so the
     // commit mark must survive until a later delivery reconciles (a check included).
     const outcomeLost = this.committed && (failure.code === "transient" || failure.code === "outcome_unknown");
-    if (this.check && failure.retryable && !outcomeLost) {
+    if (this.check && failure.retryable && !outcomeLost && !failure.startsOver) {
+      // A failed poll costs no attempt: the platform is still working on what was sent.
       return this.wait({
         kind: "wait",
         progress: this.progress,
-        afterSeconds: CHECK_BACKOFF_SECONDS,
+        afterSeconds: failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS,
         reason: failure.message,
       });
     }
@@ -241,13 +242,12 @@ export class Delivery {
     if (runError.retryable && attempt < MAX_PUBLISH_ATTEMPTS) {
       await this.deps.runs.release(this.id, this.runId, this.leaseId, runError, { clearCommit: !outcomeLost });
       logs.runRetry(this.id, this.runId, runError.code, attempt);
-      if (failure.retryAfterSeconds !== null) {
+      if (failure.retryAfterSeconds !== null || this.check) {
         // The platform said when to come back: a task scheduled for then honours it exactly,
-        // where Cloud Tasks' own backoff would not.
-        return this.enqueueRetry(
-          new Date(this.deps.clock().getTime() + failure.retryAfterSeconds * 1000),
-          String(attempt),
-        );
+        // where Cloud Tasks' own backoff would not. A check delivery hands over to a publish
+        // task, so the new try counts as an attempt and the attempt cap bounds it.
+        const after = failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS;
+        return this.enqueueRetry(new Date(this.deps.clock().getTime() + after * 1000), String(attempt));
       }
       throw new RetryLaterError(`${runError.code}: ${failure.message}`);
     }

@@ -75,7 +75,7 @@ export class ContainerFlow {
         await ctx.save(CLEARED);
         const why = `${this.api.name} container ${container} is ${status.state}: ${status.error}`;
         if (status.state === "EXPIRED" || this.api.retryableError(status.error))
-          throw new PublishError("transient", why);
+          throw new PublishError("transient", why, { startsOver: true });
         throw new PublishError("rejected", why);
       }
     }

@@ -245,6 +245,7 @@ export class TikTokAdapter implements PlatformAdapter {
       throw new PublishError(
         reason === "internal" ? "transient" : "rejected",
         `TikTok could not publish the post: ${reason}`,
+        { startsOver: true },
       );
     }
     return {

@@ -180,7 +180,9 @@ export class YouTubeAdapter implements PlatformAdapter {
   private async sessionFailure(ctx: PublishContext, res: HttpResponse): Promise<PublishError> {
     if (res.status === 404 || res.status === 410) {
       await ctx.save({ session: null, offset: 0 });
-      return new PublishError("transient", "YouTube's upload session expired; a new one will be opened.");
+      return new PublishError("transient", "YouTube's upload session expired; a new one will be opened.", {
+        startsOver: true,
+      });
     }
     return this.failure(res, ctx.clock());
   }
