@@ -242,9 +242,22 @@ export class FakeTikTok extends FakePlatform {
       return void res.status(415).end();
     p.received += 1;
     if (p.received < p.chunks) return void res.status(206).end();
+    // The last chunk is the commit: from here the video is posted whatever the caller hears.
     p.status = "PROCESSING_DOWNLOAD";
     p.fetched = Promise.resolve({ ok: true, bytes: p.size, contentType: "video/mp4" });
+    this.record(p);
     res.status(201).end();
+  }
+
+  private record(p: Publish): void {
+    const post = this.publish({
+      accountId: p.accountId,
+      kind: p.kind,
+      text: p.title,
+      media: p.media,
+      details: { privacy: p.privacy, publishId: p.id },
+    });
+    p.postId = p.privacy === "SELF_ONLY" ? null : post.id;
   }
 
   private async status(req: Request, res: Response) {
@@ -264,14 +277,7 @@ export class FakeTikTok extends FakePlatform {
             p.failReason = p.kind === "photo" ? "photo_pull_failed" : "video_pull_failed";
           } else {
             p.status = "PUBLISH_COMPLETE";
-            const post = this.publish({
-              accountId: account,
-              kind: p.kind,
-              text: p.title,
-              media: p.media,
-              details: { privacy: p.privacy, publishId: p.id },
-            });
-            p.postId = p.privacy === "SELF_ONLY" ? null : post.id;
+            if (p.source === "PULL_FROM_URL") this.record(p);
           }
         }
       }

@@ -1,5 +1,5 @@
 import { adapterSuite, uniqueText } from "../../support/adapter-suite";
-import { liveTenant, publishLive } from "../../support/live-publish";
+import { liveTenant, publishLive, runOf, submitLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("youtube");
 const yt = live.fakes.youtube;
@@ -42,9 +42,14 @@ describe("YouTube adapter against the fake Data API (resumable videos.insert)", 
   it("waits for quotaExceeded until Pacific midnight instead of failing", async () => {
     const t = await liveTenant(h, live, "youtube");
     yt.insertQuota = 0;
-    const { run } = await publishLive(h, t, { text: uniqueText("quota"), videoUrl: live.media.media("v.mp4") }).catch(() => ({ run: null }));
-    yt.insertQuota = 100;
-    expect(run).not.toBeNull();
+    const id = await submitLive(h, t, { text: uniqueText("quota"), videoUrl: live.media.media("v.mp4") });
+    await h.drain();
+    expect(await runOf(h, id, "youtube")).toMatchObject({ status: "queued", error: { code: "rate_limited" } });
+    yt.insertQuota = 1000;
+    h.offsetMs += 25 * 3600_000;
+    await h.drain({ ignoreSchedule: true });
+    expect(await runOf(h, id, "youtube")).toMatchObject({ status: "succeeded" });
+    expect(yt.postsOf(t.account)).toHaveLength(1);
   });
 
   it("fails an invalid title at once, and refreshes a rejected token without a new refresh token", async () => {
