@@ -6,6 +6,22 @@ import { COLLECTIONS, SUBSCRIPTION_DOC } from "../src/store/collections";
 /** The demo tenant's sk_test_ key on the local stack (a demo- project: it can reach nothing real). */
 export const DEMO_TEST_KEY = "sk_test_postcast_local_demo_key_0123456789abcdefghijklmn";
 export const DEMO_UID = "demo-user";
+/** The demo tenant's sk_live_ key: it publishes for real, to the fake platform servers. */
+export const DEMO_LIVE_KEY = "sk_live_postcast_local_demo_key_0123456789abcdefghijklmn";
+
+/** The platform ids the OAuth flow stores with an account's credentials (here: the account id itself). */
+export function accountExtra(platform: Platform, accountId: string): Record<string, string> {
+  switch (platform) {
+    case "x":
+      return { userId: accountId, username: `${accountId}_handle` };
+    case "linkedin":
+      return { authorUrn: `urn:li:person:${accountId}` };
+    case "tiktok":
+      return { openId: accountId, username: `${accountId}_handle` };
+    default:
+      return { username: `${accountId}_handle` };
+  }
+}
 
 export interface TenantOptions {
   uid: string;

@@ -9,7 +9,11 @@ import { mkdirSync, createWriteStream } from "node:fs";
 import path from "node:path";
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
-import { DEFAULT_ACCOUNTS, DEMO_TEST_KEY, DEMO_UID, seedTenant } from "./seed";
+import { credentialsKeyring } from "../src/config/credentials-key";
+import { PLATFORMS } from "../src/domain/platforms";
+import { CredentialStore } from "../src/store/credential-store";
+import { startFakes } from "../fakes/serve";
+import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TEST_KEY, DEMO_UID, accountExtra, seedTenant } from "./seed";
 import { FIREBASE_BIN, LOCAL, REPO_ROOT, apiBaseUrl } from "./local-config";
 import { startFirestoreEmulator } from "./firestore-emulator";
 import { stopProcessGroup } from "./processes";
@@ -53,8 +57,33 @@ export async function startStack(options: { quiet?: boolean } = {}) {
     uid: DEMO_UID,
     email: "demo@postcast.local",
     accounts: DEFAULT_ACCOUNTS,
-    keys: [{ raw: DEMO_TEST_KEY, mode: "test" }],
+    keys: [
+      { raw: DEMO_TEST_KEY, mode: "test" },
+      { raw: DEMO_LIVE_KEY, mode: "live" },
+    ],
   });
+  // The fake platforms, with the demo accounts connected to them, so the live key publishes.
+  const fakes = await startFakes();
+  say(`Fake platforms on ${fakes.urls.x} … ${fakes.urls.snapchat}, media on ${fakes.urls.media}`);
+  const credentials = new CredentialStore(db, credentialsKeyring);
+  for (const platform of PLATFORMS) {
+    for (const accountId of DEFAULT_ACCOUNTS[platform]) {
+      // Backdated a day, as a connected account's long-lived Meta token would be, so it can be refreshed.
+      const grant = fakes.fakes[platform].grant(accountId, { ageSeconds: 48 * 3600 });
+      await credentials.write(
+        { userId: DEMO_UID, platform, accountId },
+        {
+          accessToken: grant.accessToken,
+          refreshToken: grant.refreshToken,
+          expiresAt: grant.expiresAt === null ? null : new Date(grant.expiresAt).toISOString(),
+          refreshTokenExpiresAt: null,
+          issuedAt: new Date(grant.issuedAt).toISOString(),
+          scope: null,
+          extra: accountExtra(platform, accountId),
+        },
+      );
+    }
+  }
 
   const logDir = path.join(REPO_ROOT, ".postcast");
   mkdirSync(logDir, { recursive: true });
@@ -77,6 +106,7 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const stop = async () => {
     clearInterval(timers.sweeper);
     await stopProcessGroup(child);
+    await fakes.stop();
     if (stopFirestore) await stopFirestore();
   };
 
@@ -95,7 +125,7 @@ export async function startStack(options: { quiet?: boolean } = {}) {
     sweep(sweeperDeps()).catch((error: unknown) => console.error("sweeper:", error));
   }, SWEEP_EVERY_MS);
 
-  return { base, stop, logFile, db };
+  return { base, stop, logFile, db, fakes };
 }
 
 function banner(base: string, logFile: string) {
@@ -107,12 +137,17 @@ function banner(base: string, logFile: string) {
 Postcast local stack is up.
 
   API base URL   ${base}
-  Demo API key   ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
+  Demo API keys  ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
+                 ${DEMO_LIVE_KEY}   (sk_live_: publishes to the fake platform servers)
   Firestore      ${process.env.FIRESTORE_EMULATOR_HOST}   Cloud Tasks ${LOCAL.tasks.host}:${LOCAL.tasks.port}   Auth ${LOCAL.auth.host}:${LOCAL.auth.port}
 
 Publish to four platforms:
 
 ${curl}
+
+Publish for real, to the fake platforms, with the live key (then: curl -s ${"http://127.0.0.1:9101"}/_fake/posts):
+
+${curl.replace(DEMO_TEST_KEY, DEMO_LIVE_KEY).replace("Hello from Postcast", "Hello, live from Postcast")}
 
 Watch it publish (the submission and its runs, live from Firestore):
 

@@ -6,6 +6,7 @@ import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type Request as TaskRequest } from "firebase-functions/v2/tasks";
 import { credentialsKey } from "./config/credentials-key";
+import { CLIENT_SECRETS } from "./config/platform-settings";
 import { REGION } from "./config/params";
 import { appDeps, orchestratorDeps, publisherDeps, sweeperDeps } from "./config/runtime";
 import type { Platform } from "./domain/platforms";
@@ -36,7 +37,7 @@ function publisher(platform: Platform) {
       retryConfig: PUBLISH_RETRY,
       rateLimits: PUBLISH_RATE_LIMITS[platform],
       timeoutSeconds: PUBLISHER_TIMEOUT_SECONDS,
-      secrets: [credentialsKey],
+      secrets: [credentialsKey, ...(CLIENT_SECRETS[platform] ? [CLIENT_SECRETS[platform]] : [])],
     },
     (req: TaskRequest) => createPublishHandler(platform, publisherDeps())(req.data, { retryCount: req.retryCount }),
   );

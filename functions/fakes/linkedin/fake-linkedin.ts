@@ -71,14 +71,12 @@ export class FakeLinkedIn extends FakePlatform {
   }
 
   protected unauthorized(res: Response, reason: string) {
-    res
-      .status(401)
-      .json({
-        status: 401,
-        serviceErrorCode: 65600,
-        code: "INVALID_ACCESS_TOKEN",
-        message: `Invalid access token (${reason})`,
-      });
+    res.status(401).json({
+      status: 401,
+      serviceErrorCode: 65600,
+      code: "INVALID_ACCESS_TOKEN",
+      message: `Invalid access token (${reason})`,
+    });
   }
 
   protected transientFailure() {
@@ -123,12 +121,10 @@ export class FakeLinkedIn extends FakePlatform {
     if (!body.client_id || !body.client_secret) return void res.status(401).json({ error: "invalid_client" });
     const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", false) : null;
     if (!grant)
-      return void res
-        .status(400)
-        .json({
-          error: "invalid_grant",
-          error_description: "The provided authorization grant or refresh token is invalid, expired or revoked.",
-        });
+      return void res.status(400).json({
+        error: "invalid_grant",
+        error_description: "The provided authorization grant or refresh token is invalid, expired or revoked.",
+      });
     res.json({
       access_token: grant.accessToken,
       expires_in: this.accessTokenTtlSeconds,

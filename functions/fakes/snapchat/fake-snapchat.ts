@@ -40,15 +40,13 @@ export class FakeSnapchat extends FakePlatform {
   }
 
   private error(res: Response, status: number, message: string, code = "E1001") {
-    res
-      .status(status)
-      .json({
-        request_status: "ERROR",
-        request_id: this.id("req"),
-        debug_message: message,
-        display_message: message,
-        error_code: code,
-      });
+    res.status(status).json({
+      request_status: "ERROR",
+      request_id: this.id("req"),
+      debug_message: message,
+      display_message: message,
+      error_code: code,
+    });
   }
 
   protected notFound(_req: Request, res: Response) {

@@ -37,6 +37,12 @@ const params = Object.fromEntries(
   }
 >;
 
+/** URL prefixes verified in TikTok's developer portal (comma-separated): TikTok pulls those, others are uploaded. */
+const tiktokPullPrefixes = defineString("TIKTOK_PULL_URL_PREFIXES", {
+  default: "",
+  description: "URL prefixes TikTok may pull media from (verified in its developer portal)",
+});
+
 /**
  * Client secrets of the platforms whose refresh grant needs one. Threads and Instagram refresh
  * with the token alone and Facebook Page tokens do not expire, so their publishers need none.
@@ -67,5 +73,14 @@ export function platformSettings(platform: Platform): PlatformSettings {
       if (isDemoProject()) return process.env[secret.name] ?? `postcast-local-${platform}-secret`;
       return secret.value();
     },
+    ...(platform === "tiktok"
+      ? {
+          pullPrefixes: tiktokPullPrefixes
+            .value()
+            .split(",")
+            .map((p) => p.trim())
+            .filter(Boolean),
+        }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { AppDeps } from "../http/deps";
+import { liveAdapters } from "../platforms/live-adapters";
 import { defaultAdapterRegistry } from "../platforms/registry";
 import { getDb } from "../store/firestore";
 import { RunStore } from "../store/run-store";
@@ -11,6 +12,7 @@ import type { SweeperDeps } from "../tasks/sweeper";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps } from "./app-deps";
 import { credentialsKeyring } from "./credentials-key";
+import { platformSettings } from "./platform-settings";
 import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
 import { REGION, tasksServiceAccount } from "./params";
@@ -64,7 +66,7 @@ export const publisherDeps = lazy<PublisherDeps>(() =>
   buildPublisherDeps(getDb(), {
     enqueuer: enqueuer(),
     clock,
-    adapters: defaultAdapterRegistry(),
+    adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
     keyring: credentialsKeyring,
   }),
 );

@@ -61,7 +61,8 @@ const CHECK_BACKOFF_SECONDS = 60;
  * whose outcome was lost, advance the run through its adapter, and record what happened.
  */
 export class Delivery {
-  private committed = false;
+  /** A call that may have published was made, in this delivery or in one whose outcome was lost. */
+  private committed: boolean;
   private readonly adapter: PlatformAdapter;
   private readonly id: string;
   private readonly runId: string;
@@ -77,6 +78,7 @@ export class Delivery {
     ids: { postSubmissionId: string; runId: string },
     private readonly check: boolean,
   ) {
+    this.committed = Boolean(run.pendingCommit);
     this.id = ids.postSubmissionId;
     this.runId = ids.runId;
     this.adapter = deps.adapters.forRun(platform, submission.mode);
@@ -222,9 +224,10 @@ export class Delivery {
     if (failure.code === "auth_expired" && this.submission.mode === "live") {
       await this.deps.accounts.markNeedsReauth(this.account, failure.message);
     }
-    // A call that may have published got no answer: only the platform's state can tell, so the
-    // commit mark must survive until a later delivery reconciles (a check included).
-    const outcomeLost = this.committed && (failure.code === "transient" || failure.code === "outcome_unknown");
+    // After a call that may have published, a failure that is not a definite refusal leaves the
+    // outcome open: only the platform's state can tell, so the commit mark must survive until a
+    // later delivery reconciles, and running out of attempts ends `unknown`, never `failed`.
+    const outcomeLost = this.committed && (failure.retryable || failure.code === "outcome_unknown");
     if (this.check && failure.retryable && !outcomeLost && !failure.startsOver) {
       // A failed poll costs no attempt: the platform is still working on what was sent.
       return this.wait({

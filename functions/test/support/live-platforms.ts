@@ -9,6 +9,7 @@ import type { FakePlatform } from "../../fakes/kit/fake-platform";
 import { MediaServer } from "../../fakes/kit/media-server";
 import type { Harness } from "./harness";
 import { TEST_KEYRING } from "./keyring";
+import { accountExtra } from "../../dev/seed";
 
 /**
  * Every platform's fake server and a media server, started on free ports, with the live adapters
@@ -72,19 +73,5 @@ export class LivePlatforms {
     };
     await new CredentialStore(h.db, () => TEST_KEYRING).write({ userId, platform, accountId }, credentials);
     return grant;
-  }
-}
-
-/** The platform ids the OAuth flow stores with an account's credentials. */
-export function accountExtra(platform: Platform, accountId: string): Record<string, string> {
-  switch (platform) {
-    case "x":
-      return { userId: accountId, username: `${accountId}_handle` };
-    case "linkedin":
-      return { authorUrn: `urn:li:person:${accountId}` };
-    case "tiktok":
-      return { openId: accountId, username: `${accountId}_handle` };
-    default:
-      return { username: `${accountId}_handle` };
   }
 }

@@ -12,7 +12,11 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
     const { run } = await publishLive(h, t, { text, options: { link: "https://example.com/post" } });
     const [post] = fb.postsOf(t.account);
     expect(post).toMatchObject({ kind: "link", text, details: { link: "https://example.com/post" } });
-    expect(run).toMatchObject({ status: "succeeded", platformPostId: post!.id, permalink: `https://www.facebook.com/${post!.id}` });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      platformPostId: post!.id,
+      permalink: `https://www.facebook.com/${post!.id}`,
+    });
   });
 
   it("posts one photo through /photos", async () => {
@@ -33,7 +37,11 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
   it("posts a video by file_url and waits until it is ready", async () => {
     const t = await liveTenant(h, live, "facebook", pageToken);
     fb.processingPolls = 2;
-    const { run } = await publishLive(h, t, { text: uniqueText("video"), videoUrl: live.media.media("v.mp4"), options: { title: "Demo" } });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("video"),
+      videoUrl: live.media.media("v.mp4"),
+      options: { title: "Demo" },
+    });
     const [post] = fb.postsOf(t.account);
     expect(post).toMatchObject({ kind: "video", details: { title: "Demo" } });
     expect(run).toMatchObject({ status: "succeeded", platformPostId: post!.id, attempts: 1 });

@@ -8,11 +8,19 @@ describe("Instagram adapter against the fake Instagram Graph API", () => {
   it("publishes an image through container → status_code FINISHED → media_publish", async () => {
     const t = await liveTenant(h, live, "instagram");
     const text = uniqueText("IG image #launch");
-    const { run } = await publishLive(h, t, { text, imageUrls: [live.media.media("a.jpg")], options: { altText: "a cat" } });
+    const { run } = await publishLive(h, t, {
+      text,
+      imageUrls: [live.media.media("a.jpg")],
+      options: { altText: "a cat" },
+    });
     const [post] = ig.postsOf(t.account);
     expect(post).toMatchObject({ kind: "IMAGE", text });
     expect(post!.details).toMatchObject({ alt_text: "a cat" });
-    expect(run).toMatchObject({ status: "succeeded", platformPostId: post!.id, permalink: `https://www.instagram.com/p/${post!.id}` });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      platformPostId: post!.id,
+      permalink: `https://www.instagram.com/p/${post!.id}`,
+    });
   });
 
   it("publishes a carousel of item containers", async () => {
@@ -67,7 +75,10 @@ describe("Instagram adapter against the fake Instagram Graph API", () => {
 
   it("retries when the media cannot be fetched yet, failing after five attempts with the container's error", async () => {
     const t = await liveTenant(h, live, "instagram");
-    const { run } = await publishLive(h, t, { text: uniqueText("404"), imageUrls: [`${live.media.url}/missing/a.jpg`] });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("404"),
+      imageUrls: [`${live.media.url}/missing/a.jpg`],
+    });
     expect(run).toMatchObject({ status: "failed", attempts: 5, error: { code: "transient" } });
     expect(run.error.message).toMatch(/2207052/);
   });

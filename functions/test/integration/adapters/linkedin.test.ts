@@ -14,20 +14,33 @@ describe("LinkedIn adapter against the fake LinkedIn REST API", () => {
     expect(post!.text).toBe(text); // the fake cuts at the first unescaped reserved character
     expect(fromLittleText(String(post!.details.commentary))).toBe(text);
     expect(post!.details.visibility).toBe("CONNECTIONS");
-    expect(run).toMatchObject({ status: "succeeded", platformPostId: post!.id, permalink: `https://www.linkedin.com/feed/update/${post!.id}` });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      platformPostId: post!.id,
+      permalink: `https://www.linkedin.com/feed/update/${post!.id}`,
+    });
   });
 
   it("uploads images and posts them as a multiImage post", async () => {
     const t = await liveTenant(h, live, "linkedin");
-    const { run } = await publishLive(h, t, { text: uniqueText("images"), imageUrls: [live.media.media("a.jpg"), live.media.media("b.png")] });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("images"),
+      imageUrls: [live.media.media("a.jpg"), live.media.media("b.png")],
+    });
     expect(run.status).toBe("succeeded");
-    expect(li.postsOf(t.account)[0]!.media).toEqual([expect.stringMatching(/^urn:li:image:/), expect.stringMatching(/^urn:li:image:/)]);
+    expect(li.postsOf(t.account)[0]!.media).toEqual([
+      expect.stringMatching(/^urn:li:image:/),
+      expect.stringMatching(/^urn:li:image:/),
+    ]);
   });
 
   it("uploads a video in 4 MB parts, finalizes with their ETags and waits until AVAILABLE", async () => {
     const t = await liveTenant(h, live, "linkedin");
     li.processingPolls = 2;
-    const { run } = await publishLive(h, t, { text: uniqueText("video"), videoUrl: live.media.media("v.mp4", 9 * 1024 * 1024) });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("video"),
+      videoUrl: live.media.media("v.mp4", 9 * 1024 * 1024),
+    });
     expect(run.status).toBe("succeeded");
     const [post] = li.postsOf(t.account);
     expect(post!.media).toEqual([expect.stringMatching(/^urn:li:video:/)]);
@@ -53,11 +66,30 @@ describe("LinkedIn adapter against the fake LinkedIn REST API", () => {
 
   it("retries 503 and 429, and fails a 422 validation error at once", async () => {
     const t = await liveTenant(h, live, "linkedin");
-    li.inject({ method: "POST", path: "/rest/posts", kind: "respond", status: 503, body: { status: 503, message: "Service Unavailable" } });
-    li.inject({ method: "POST", path: "/rest/posts", kind: "respond", status: 429, headers: { "retry-after": "5" }, body: { status: 429, message: "throttled" } });
+    li.inject({
+      method: "POST",
+      path: "/rest/posts",
+      kind: "respond",
+      status: 503,
+      body: { status: 503, message: "Service Unavailable" },
+    });
+    li.inject({
+      method: "POST",
+      path: "/rest/posts",
+      kind: "respond",
+      status: 429,
+      headers: { "retry-after": "5" },
+      body: { status: 429, message: "throttled" },
+    });
     const ok = await publishLive(h, t, { text: uniqueText("retry") });
     expect(ok.run).toMatchObject({ status: "succeeded", attempts: 3 });
-    li.inject({ method: "POST", path: "/rest/posts", kind: "respond", status: 422, body: { status: 422, message: "FIELD_LENGTH_TOO_LONG" } });
+    li.inject({
+      method: "POST",
+      path: "/rest/posts",
+      kind: "respond",
+      status: 422,
+      body: { status: 422, message: "FIELD_LENGTH_TOO_LONG" },
+    });
     const bad = await publishLive(h, t, { text: uniqueText("bad") });
     expect(bad.run).toMatchObject({ status: "failed", attempts: 1, error: { code: "rejected" } });
   });

@@ -6,9 +6,21 @@ const snap = live.fakes.snapchat;
 
 describe("Snapchat adapter against the fake Public Profile API", () => {
   it.each([
-    ["spotlight", () => ({ text: uniqueText("Spotlight #snap"), videoUrl: live.media.media("v.mp4", 40 * 1024 * 1024) }), "spotlights"],
+    [
+      "spotlight",
+      () => ({ text: uniqueText("Spotlight #snap"), videoUrl: live.media.media("v.mp4", 40 * 1024 * 1024) }),
+      "spotlights",
+    ],
     ["story", () => ({ imageUrls: [live.media.media("a.jpg")] }), "stories"],
-    ["saved story", () => ({ text: uniqueText("Saved"), imageUrls: [live.media.media("a.jpg")], options: { type: "saved_story", title: "Our launch" } }), "saved_stories"],
+    [
+      "saved story",
+      () => ({
+        text: uniqueText("Saved"),
+        imageUrls: [live.media.media("a.jpg")],
+        options: { type: "saved_story", title: "Our launch" },
+      }),
+      "saved_stories",
+    ],
   ])("uploads encrypted media in parts and posts a %s", async (_kind, content, edge) => {
     const t = await liveTenant(h, live, "snapchat");
     const { run } = await publishLive(h, t, content());
@@ -28,7 +40,13 @@ describe("Snapchat adapter against the fake Public Profile API", () => {
 
   it("retries 503, refreshes a rejected token, and needs a reconnect when revoked", async () => {
     const t = await liveTenant(h, live, "snapchat");
-    snap.inject({ method: "POST", path: "/stories", kind: "respond", status: 503, body: { request_status: "ERROR", debug_message: "busy" } });
+    snap.inject({
+      method: "POST",
+      path: "/stories",
+      kind: "respond",
+      status: 503,
+      body: { request_status: "ERROR", debug_message: "busy" },
+    });
     snap.tokens.delete(t.grant.accessToken);
     const ok = await publishLive(h, t, { imageUrls: [live.media.media("a.jpg")] });
     expect(ok.run).toMatchObject({ status: "succeeded", attempts: 2 });

@@ -6,9 +6,25 @@ const threads = live.fakes.threads;
 
 describe("Threads adapter against the fake Threads API", () => {
   it.each([
-    ["text", () => ({ text: uniqueText("Threads text"), options: { replyControl: "accounts_you_follow", topicTag: "launch" } }), "TEXT", 0],
+    [
+      "text",
+      () => ({
+        text: uniqueText("Threads text"),
+        options: { replyControl: "accounts_you_follow", topicTag: "launch" },
+      }),
+      "TEXT",
+      0,
+    ],
     ["image", () => ({ text: uniqueText("Threads image"), imageUrls: [live.media.media("a.jpg")] }), "IMAGE", 1],
-    ["carousel", () => ({ text: uniqueText("Threads carousel"), imageUrls: [live.media.media("a.jpg"), live.media.media("b.png")] }), "CAROUSEL", 2],
+    [
+      "carousel",
+      () => ({
+        text: uniqueText("Threads carousel"),
+        imageUrls: [live.media.media("a.jpg"), live.media.media("b.png")],
+      }),
+      "CAROUSEL",
+      2,
+    ],
     ["video", () => ({ text: uniqueText("Threads video"), videoUrl: live.media.media("v.mp4") }), "VIDEO", 1],
   ])("publishes a %s post through container → FINISHED → threads_publish", async (_kind, content, type, media) => {
     const t = await liveTenant(h, live, "threads");
@@ -35,8 +51,20 @@ describe("Threads adapter against the fake Threads API", () => {
 
   it("retries a Graph 'unexpected error' (code 2) and a rate limit (code 4)", async () => {
     const t = await liveTenant(h, live, "threads");
-    threads.inject({ method: "POST", path: "/threads_publish", kind: "respond", status: 500, body: { error: { message: "unexpected", code: 2 } } });
-    threads.inject({ method: "POST", path: "/threads_publish", kind: "respond", status: 400, body: { error: { message: "Application request limit reached", code: 4 } } });
+    threads.inject({
+      method: "POST",
+      path: "/threads_publish",
+      kind: "respond",
+      status: 500,
+      body: { error: { message: "unexpected", code: 2 } },
+    });
+    threads.inject({
+      method: "POST",
+      path: "/threads_publish",
+      kind: "respond",
+      status: 400,
+      body: { error: { message: "Application request limit reached", code: 4 } },
+    });
     const { run } = await publishLive(h, t, { text: uniqueText("retry") });
     expect(run).toMatchObject({ status: "succeeded" });
     expect(threads.postsOf(t.account)).toHaveLength(1);
@@ -45,7 +73,13 @@ describe("Threads adapter against the fake Threads API", () => {
 
   it("fails a post whose media Meta cannot fetch, with the container's error", async () => {
     const t = await liveTenant(h, live, "threads");
-    threads.inject({ method: "POST", path: "/threads", kind: "respond", status: 400, body: { error: { message: "Param image_url is not a valid URL", code: 100 } } });
+    threads.inject({
+      method: "POST",
+      path: "/threads",
+      kind: "respond",
+      status: 400,
+      body: { error: { message: "Param image_url is not a valid URL", code: 100 } },
+    });
     const { run } = await publishLive(h, t, { text: uniqueText("bad"), imageUrls: [live.media.media("a.jpg")] });
     expect(run).toMatchObject({ status: "failed", error: { code: "rejected" } });
     expect(run.error.message).toMatch(/image_url/);

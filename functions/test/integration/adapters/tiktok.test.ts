@@ -14,18 +14,32 @@ describe("TikTok adapter against the fake Content Posting API", () => {
   it("uploads a small video whole (FILE_UPLOAD) and polls status until PUBLISH_COMPLETE", async () => {
     const t = await liveTenant(h, live, "tiktok");
     const text = uniqueText("TikTok #fyp");
-    const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4"), options: { privacyLevel: "FOLLOWER_OF_CREATOR", disableDuet: true } });
+    const { run } = await publishLive(h, t, {
+      text,
+      videoUrl: live.media.media("v.mp4"),
+      options: { privacyLevel: "FOLLOWER_OF_CREATOR", disableDuet: true },
+    });
     const [post] = tt.postsOf(t.account);
     expect(post).toMatchObject({ kind: "video", text, details: { privacy: "FOLLOWER_OF_CREATOR" } });
-    expect(run).toMatchObject({ status: "succeeded", platformPostId: post!.id, permalink: `https://www.tiktok.com/@${t.account}_handle/video/${post!.id}` });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      platformPostId: post!.id,
+      permalink: `https://www.tiktok.com/@${t.account}_handle/video/${post!.id}`,
+    });
   });
 
   it("uploads a large video in 10 MB chunks (the last one takes the rest)", async () => {
     const t = await liveTenant(h, live, "tiktok");
-    const { run } = await publishLive(h, t, { text: uniqueText("big"), videoUrl: live.media.media("big.mp4", 25 * 1024 * 1024) });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("big"),
+      videoUrl: live.media.media("big.mp4", 25 * 1024 * 1024),
+    });
     expect(run.status).toBe("succeeded");
     const publish = [...tt.publishes.values()].find((p) => p.accountId === t.account)!;
-    expect({ chunks: publish.chunks, chunkSize: publish.chunkSize }).toEqual({ chunks: 2, chunkSize: 10 * 1024 * 1024 });
+    expect({ chunks: publish.chunks, chunkSize: publish.chunkSize }).toEqual({
+      chunks: 2,
+      chunkSize: 10 * 1024 * 1024,
+    });
   });
 
   it("pulls from a verified URL prefix, and posts photos by URL", async () => {
@@ -35,7 +49,11 @@ describe("TikTok adapter against the fake Content Posting API", () => {
     h.adapters = live.registry();
     const video = await publishLive(h, t, { text: uniqueText("pulled"), videoUrl: live.media.media("p.mp4") });
     expect(video.run.status).toBe("succeeded");
-    const photos = await publishLive(h, t, { text: uniqueText("photos"), imageUrls: [live.media.media("a.jpg"), live.media.media("b.jpg")], options: { title: "Album" } });
+    const photos = await publishLive(h, t, {
+      text: uniqueText("photos"),
+      imageUrls: [live.media.media("a.jpg"), live.media.media("b.jpg")],
+      options: { title: "Album" },
+    });
     expect(photos.run.status).toBe("succeeded");
     expect(tt.postsOf(t.account).map((p) => p.kind)).toEqual(["video", "photo"]);
   });
@@ -64,7 +82,11 @@ describe("TikTok adapter against the fake Content Posting API", () => {
   it("refuses a privacy level the creator is not offered, and SELF_ONLY-only unaudited clients", async () => {
     const t = await liveTenant(h, live, "tiktok");
     tt.audited = false;
-    const { run } = await publishLive(h, t, { text: uniqueText("private"), videoUrl: live.media.media("v.mp4"), options: { privacyLevel: "PUBLIC_TO_EVERYONE" } });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("private"),
+      videoUrl: live.media.media("v.mp4"),
+      options: { privacyLevel: "PUBLIC_TO_EVERYONE" },
+    });
     expect(run).toMatchObject({ status: "failed", error: { code: "rejected" } });
     expect(run.error.message).toMatch(/SELF_ONLY/);
     const selfOnly = await publishLive(h, t, { text: uniqueText("self"), videoUrl: live.media.media("v.mp4") });
@@ -74,8 +96,20 @@ describe("TikTok adapter against the fake Content Posting API", () => {
 
   it("retries a 429 and an internal_error", async () => {
     const t = await liveTenant(h, live, "tiktok");
-    tt.inject({ method: "POST", path: "/video/init/", kind: "respond", status: 500, body: { data: {}, error: { code: "internal_error", message: "", log_id: "l" } } });
-    tt.inject({ method: "POST", path: "/video/init/", kind: "respond", status: 429, body: { data: {}, error: { code: "rate_limit_exceeded", message: "", log_id: "l" } } });
+    tt.inject({
+      method: "POST",
+      path: "/video/init/",
+      kind: "respond",
+      status: 500,
+      body: { data: {}, error: { code: "internal_error", message: "", log_id: "l" } },
+    });
+    tt.inject({
+      method: "POST",
+      path: "/video/init/",
+      kind: "respond",
+      status: 429,
+      body: { data: {}, error: { code: "rate_limit_exceeded", message: "", log_id: "l" } },
+    });
     const { run } = await publishLive(h, t, { text: uniqueText("retry"), videoUrl: live.media.media("v.mp4") });
     expect(run).toMatchObject({ status: "succeeded", attempts: 3 });
   });

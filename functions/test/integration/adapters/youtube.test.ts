@@ -11,19 +11,35 @@ describe("YouTube adapter against the fake Data API (resumable videos.insert)", 
     const { run } = await publishLive(h, t, {
       text: uniqueText("Description"),
       videoUrl: live.media.media("v.mp4", 20 * MB),
-      options: { title: "Launch video", privacyStatus: "unlisted", tags: ["launch"], madeForKids: false, categoryId: "22" },
+      options: {
+        title: "Launch video",
+        privacyStatus: "unlisted",
+        tags: ["launch"],
+        madeForKids: false,
+        categoryId: "22",
+      },
     });
     const [video] = yt.postsOf(t.account);
     expect(video).toMatchObject({ text: "Launch video" });
-    expect(video!.details).toMatchObject({ snippet: { title: "Launch video", tags: ["launch"], categoryId: "22" }, status: { privacyStatus: "unlisted", selfDeclaredMadeForKids: false } });
-    expect(run).toMatchObject({ status: "succeeded", platformPostId: video!.id, permalink: `https://www.youtube.com/watch?v=${video!.id}` });
+    expect(video!.details).toMatchObject({
+      snippet: { title: "Launch video", tags: ["launch"], categoryId: "22" },
+      status: { privacyStatus: "unlisted", selfDeclaredMadeForKids: false },
+    });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      platformPostId: video!.id,
+      permalink: `https://www.youtube.com/watch?v=${video!.id}`,
+    });
   });
 
   it("resumes an interrupted upload where the session says it stopped (308 + Range)", async () => {
     const t = await liveTenant(h, live, "youtube");
     yt.inject({ method: "PUT", path: "/upload/youtube/v3/videos", kind: "drop", times: 1 });
     // The first PUT is the offset query; the drop hits it, then the second chunk is dropped too.
-    const { run } = await publishLive(h, t, { text: uniqueText("resume"), videoUrl: live.media.media("v.mp4", 17 * MB) });
+    const { run } = await publishLive(h, t, {
+      text: uniqueText("resume"),
+      videoUrl: live.media.media("v.mp4", 17 * MB),
+    });
     expect(run.status).toBe("succeeded");
     expect(yt.postsOf(t.account)).toHaveLength(1);
     const session = [...yt.sessions.values()].filter((s) => s.accountId === t.account);
@@ -54,7 +70,13 @@ describe("YouTube adapter against the fake Data API (resumable videos.insert)", 
 
   it("fails an invalid title at once, and refreshes a rejected token without a new refresh token", async () => {
     const t = await liveTenant(h, live, "youtube");
-    yt.inject({ method: "POST", path: "/upload/youtube/v3/videos", kind: "respond", status: 400, body: { error: { code: 400, message: "invalid title", errors: [{ reason: "invalidTitle" }] } } });
+    yt.inject({
+      method: "POST",
+      path: "/upload/youtube/v3/videos",
+      kind: "respond",
+      status: 400,
+      body: { error: { code: 400, message: "invalid title", errors: [{ reason: "invalidTitle" }] } },
+    });
     const bad = await publishLive(h, t, { text: uniqueText("bad"), videoUrl: live.media.media("v.mp4") });
     expect(bad.run).toMatchObject({ status: "failed", attempts: 1, error: { code: "rejected" } });
     yt.tokens.delete(t.grant.accessToken);

@@ -1,0 +1,58 @@
+/**
+ * `npm run fakes`: every platform's fake server on its fixed local port (the ones
+ * functions/.env.local points the emulated publishers at) and a media server, until Ctrl-C.
+ * `npm start` runs them too, so a sk_live_ key publishes end to end on the local stack.
+ */
+import type { Platform } from "../src/domain/platforms";
+import { allFakes, type Fakes } from "./all-fakes";
+import { MediaServer } from "./kit/media-server";
+
+export const FAKE_PORTS: Record<Platform, number> = {
+  x: 9101,
+  threads: 9102,
+  instagram: 9103,
+  facebook: 9104,
+  linkedin: 9105,
+  tiktok: 9106,
+  youtube: 9107,
+  snapchat: 9108,
+};
+export const MEDIA_PORT = 9100;
+
+export async function startFakes(): Promise<{
+  fakes: Fakes;
+  media: MediaServer;
+  urls: Record<string, string>;
+  stop: () => Promise<void>;
+}> {
+  const fakes = allFakes();
+  const media = new MediaServer();
+  const urls: Record<string, string> = { media: await media.start(MEDIA_PORT) };
+  for (const [platform, fake] of Object.entries(fakes) as [Platform, Fakes[Platform]][]) {
+    urls[platform] = await fake.listen(FAKE_PORTS[platform]);
+  }
+  fakes.tiktok.verifiedPrefixes = [urls.media!];
+  return {
+    fakes,
+    media,
+    urls,
+    stop: async () => {
+      await Promise.all([...Object.values(fakes).map((f) => f.close()), media.stop()]);
+    },
+  };
+}
+
+if (require.main === module) {
+  startFakes()
+    .then(({ urls, stop }) => {
+      console.log("Fake platform servers (control: POST /_fake/grants, POST|DELETE /_fake/faults, GET /_fake/posts):");
+      for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(10)} ${url}`);
+      const shutdown = () => void stop().then(() => process.exit(0));
+      process.on("SIGINT", shutdown);
+      process.on("SIGTERM", shutdown);
+    })
+    .catch((error: unknown) => {
+      console.error(`Could not start the fakes: ${String(error)}`);
+      process.exit(1);
+    });
+}
