@@ -217,6 +217,10 @@ describe("delivery that never posts twice", () => {
     expect(await runOf(id)).toMatchObject({ status: "processing", waiting: { checks: 1 } });
     h.offsetMs += 6_000;
     await h.drain();
+    // The lost answer keeps the mark; a publish task (a counted attempt) reconciles a minute later.
+    expect(await runOf(id)).toMatchObject({ status: "queued", error: { code: "outcome_unknown" } });
+    h.offsetMs += 61_000;
+    await h.drain();
     expect(platform.publishCalls).toBe(1);
     expect(await runOf(id)).toMatchObject({ status: "succeeded", platformPostId: "post_1", pendingCommit: null });
   });
