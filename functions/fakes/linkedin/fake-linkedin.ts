@@ -167,8 +167,7 @@ export class FakeLinkedIn extends FakePlatform {
         (video?.status === "AVAILABLE" && video.owner === body.author);
       if (!ready) return this.unprocessable(res, `Media ${urn} is not available`, "INVALID_VALUE");
     }
-    if (media.length > 1 && (media.length < 2 || media.length > 20))
-      return this.unprocessable(res, "multiImage needs 2 to 20 images", "INVALID_VALUE");
+    if (media.length > 20) return this.unprocessable(res, "multiImage needs 2 to 20 images", "INVALID_VALUE");
     const commentary = body.commentary ?? "";
     const dup = this.postsOf(account).find(
       (p) => p.details.commentary === commentary && JSON.stringify(p.media) === JSON.stringify(media),

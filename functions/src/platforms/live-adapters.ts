@@ -2,18 +2,18 @@ import type { Platform } from "../domain/platforms";
 import type { PlatformAdapter } from "./platform-adapter";
 import type { PlatformSettings } from "./platform-settings";
 import { FacebookAdapter } from "./facebook/facebook-adapter";
-import { InstagramAdapter } from "./instagram/instagram-adapter";
+import { instagramAdapter } from "./instagram/instagram-adapter";
 import { LinkedInAdapter } from "./linkedin/linkedin-adapter";
 import { SnapchatAdapter } from "./snapchat/snapchat-adapter";
-import { ThreadsAdapter } from "./threads/threads-adapter";
+import { threadsAdapter } from "./threads/threads-adapter";
 import { TikTokAdapter } from "./tiktok/tiktok-adapter";
 import { XAdapter } from "./x/x-adapter";
 import { YouTubeAdapter } from "./youtube/youtube-adapter";
 
 const BUILDERS: Record<Platform, (settings: PlatformSettings) => PlatformAdapter> = {
   x: (s) => new XAdapter(s),
-  threads: (s) => new ThreadsAdapter(s),
-  instagram: (s) => new InstagramAdapter(s),
+  threads: threadsAdapter,
+  instagram: instagramAdapter,
   facebook: (s) => new FacebookAdapter(s),
   linkedin: (s) => new LinkedInAdapter(s),
   tiktok: (s) => new TikTokAdapter(s, s.pullPrefixes ?? []),

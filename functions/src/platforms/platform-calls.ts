@@ -1,21 +1,23 @@
 import type { Credentials } from "../domain/credentials";
 import { PublishError } from "../domain/publish-error";
-import { NetworkError, type HttpResponse } from "./http-client";
+import { NetworkError, type HttpRequest, type HttpResponse } from "./http-client";
 import type { PublishContext } from "./platform-adapter";
 
 /**
- * Makes a call with the account's token and, when the platform rejects the token, once more with
- * a refreshed one. A rejected token means nothing was done, so repeating the call is safe.
+ * Sends a request with the account's bearer token and, when the platform rejects the token, once
+ * more with a refreshed one. A rejected token means nothing was done, so repeating it is safe.
  */
-export async function withToken(
+export async function sendWithToken(
   ctx: PublishContext,
-  call: (credentials: Credentials) => Promise<HttpResponse>,
+  request: HttpRequest,
   rejected: (res: HttpResponse) => boolean = (res) => res.status === 401,
 ): Promise<HttpResponse> {
+  const send = (c: Credentials) =>
+    ctx.http.send({ ...request, headers: { ...request.headers, authorization: `Bearer ${c.accessToken}` } });
   const credentials = await ctx.auth.credentials();
-  const res = await call(credentials);
+  const res = await send(credentials);
   if (!rejected(res)) return res;
-  return call(await ctx.auth.refreshAfterRejection(credentials));
+  return send(await ctx.auth.refreshAfterRejection(credentials));
 }
 
 /** Seconds to wait from a Retry-After header or an epoch-seconds reset header, if either is present. */

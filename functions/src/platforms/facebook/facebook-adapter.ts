@@ -2,7 +2,7 @@ import { PublishError } from "../../domain/publish-error";
 import type { HttpResponse } from "../http-client";
 import { graphError, graphFailure, isTokenRejection } from "../meta/graph-errors";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, sameText, stringField, withToken } from "../platform-calls";
+import { classifyThrown, field, sameText, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 
 const GRAPH_VERSION = "v25.0";
@@ -143,15 +143,13 @@ export class FacebookAdapter implements PlatformAdapter {
   }
 
   private call(ctx: PublishContext, method: "GET" | "POST", path: string, params: Params): Promise<HttpResponse> {
-    return withToken(
+    return sendWithToken(
       ctx,
-      (c) =>
-        ctx.http.send({
-          method,
-          url: `${this.settings.apiUrl}/${GRAPH_VERSION}${path}`,
-          headers: { authorization: `Bearer ${c.accessToken}` },
-          ...(method === "GET" ? { query: params } : { form: params }),
-        }),
+      {
+        method,
+        url: `${this.settings.apiUrl}/${GRAPH_VERSION}${path}`,
+        ...(method === "GET" ? { query: params } : { form: params }),
+      },
       isTokenRejection,
     );
   }

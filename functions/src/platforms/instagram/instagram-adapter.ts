@@ -1,11 +1,9 @@
-import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
 import type { TargetContent } from "../../domain/target-plan";
-import type { HttpClient } from "../http-client";
 import { ContainerFlow, type GraphCall, type Params } from "../meta/container-flow";
 import { graphFailure } from "../meta/graph-errors";
-import type { PlatformAdapter, PublishContext, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, stringField } from "../platform-calls";
+import type { PlatformAdapter, PublishContext } from "../platform-adapter";
+import { field, stringField } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 
 /** Instagram Graph API version the adapter speaks. */
@@ -16,44 +14,24 @@ const GRAPH_VERSION = "v25.0";
  * trial_params for trial reels), polled until FINISHED, then media_publish, after checking the
  * account's rolling content_publishing_limit.
  */
-export class InstagramAdapter implements PlatformAdapter {
-  readonly platform = "instagram" as const;
-  private readonly flow: ContainerFlow;
-
-  constructor(settings: PlatformSettings) {
-    this.flow = new ContainerFlow({
-      name: "Instagram",
-      base: `${settings.apiUrl}/${GRAPH_VERSION}`,
-      origin: settings.apiUrl,
-      edges: { create: "media", publish: "media_publish" },
-      statusFields: "status_code,status",
-      statusOf: (body) => stringField(body, "status_code"),
-      errorOf: (body) => stringField(body, "status") ?? "unknown error",
-      textField: "caption",
-      refreshGrantType: "ig_refresh_token",
-      // Meta's advice: query the status once a minute.
-      pollSeconds: 60,
-      containers: instagramContainers,
-      beforePublish: checkPublishingLimit,
-      retryableError: (message) => /2207003|2207001|2207032|2207052|timeout|fetch/i.test(message),
-    });
-  }
-
-  step(ctx: PublishContext): Promise<StepResult> {
-    return this.flow.step(ctx);
-  }
-
-  reconcile(ctx: PublishContext): Promise<Reconciliation> {
-    return this.flow.reconcile(ctx);
-  }
-
-  refresh(credentials: Credentials, http: HttpClient): Promise<Credentials | null> {
-    return this.flow.refresh(credentials, http);
-  }
-
-  classifyError(error: unknown): PublishError {
-    return classifyThrown(error);
-  }
+export function instagramAdapter(settings: PlatformSettings): PlatformAdapter {
+  return new ContainerFlow({
+    platform: "instagram",
+    name: "Instagram",
+    base: `${settings.apiUrl}/${GRAPH_VERSION}`,
+    origin: settings.apiUrl,
+    edges: { create: "media", publish: "media_publish" },
+    statusFields: "status_code,status",
+    statusOf: (body) => stringField(body, "status_code"),
+    errorOf: (body) => stringField(body, "status") ?? "unknown error",
+    textField: "caption",
+    refreshGrantType: "ig_refresh_token",
+    // Meta's advice: query the status once a minute.
+    pollSeconds: 60,
+    containers: instagramContainers,
+    beforePublish: checkPublishingLimit,
+    retryableError: (message) => /2207003|2207001|2207032|2207052|timeout|fetch/i.test(message),
+  });
 }
 
 /** Publishing past the rolling 24-hour quota fails; wait for the window instead. */

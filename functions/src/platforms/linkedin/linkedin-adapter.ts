@@ -10,7 +10,7 @@ import type {
   StepResult,
   Waiting,
 } from "../platform-adapter";
-import { classifyThrown, field, httpFailure, retryAfterSeconds, stringField, withToken } from "../platform-calls";
+import { classifyThrown, field, httpFailure, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
@@ -175,15 +175,13 @@ export class LinkedInAdapter implements PlatformAdapter {
   }
 
   private upload(ctx: PublishContext, url: string, bytes: Buffer, type: string): Promise<HttpResponse> {
-    return withToken(ctx, (c) =>
-      ctx.http.send({
-        method: "PUT",
-        url,
-        headers: { authorization: `Bearer ${c.accessToken}`, "content-type": type },
-        body: bytes,
-        timeoutMs: 300_000,
-      }),
-    );
+    return sendWithToken(ctx, {
+      method: "PUT",
+      url,
+      headers: { "content-type": type },
+      body: bytes,
+      timeoutMs: 300_000,
+    });
   }
 
   private async author(ctx: PublishContext): Promise<string> {
@@ -197,18 +195,15 @@ export class LinkedInAdapter implements PlatformAdapter {
     path: string,
     init: { json?: unknown; query?: Record<string, string | number> },
   ): Promise<HttpResponse> {
-    return withToken(ctx, (c) =>
-      ctx.http.send({
-        method,
-        url: `${this.settings.apiUrl}${path}`,
-        headers: {
-          authorization: `Bearer ${c.accessToken}`,
-          "linkedin-version": LINKEDIN_VERSION,
-          "x-restli-protocol-version": "2.0.0",
-        },
-        ...init,
-      }),
-    );
+    return sendWithToken(ctx, {
+      method,
+      url: `${this.settings.apiUrl}${path}`,
+      headers: {
+        "linkedin-version": LINKEDIN_VERSION,
+        "x-restli-protocol-version": "2.0.0",
+      },
+      ...init,
+    });
   }
 
   /** LinkedIn's `{status, serviceErrorCode, code, message}` onto the shared taxonomy. */

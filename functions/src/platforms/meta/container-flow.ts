@@ -2,8 +2,8 @@ import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
 import type { TargetContent } from "../../domain/target-plan";
 import type { HttpClient, HttpResponse } from "../http-client";
-import type { PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
-import { field, sameText, stringField, withToken } from "../platform-calls";
+import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
+import { classifyThrown, field, sameText, sendWithToken, stringField } from "../platform-calls";
 import { refreshGrant } from "../token-refresh";
 import { graphFailure, isTokenRejection } from "./graph-errors";
 
@@ -11,6 +11,7 @@ export type Params = Record<string, string | undefined>;
 
 /** What differs between Threads and Instagram in Meta's container → status → publish flow. */
 export interface ContainerApi {
+  platform: "threads" | "instagram";
   name: string;
   /** The API origin with its version, e.g. https://graph.threads.net/v1.0. */
   base: string;
@@ -41,8 +42,16 @@ const CLEARED = { container: null, children: [] };
  * FINISHED in separate check tasks, then publish it. The container is the idempotency handle: a
  * lost publish answer is settled by reading its status (PUBLISHED means it went out).
  */
-export class ContainerFlow {
-  constructor(private readonly api: ContainerApi) {}
+export class ContainerFlow implements PlatformAdapter {
+  readonly platform: "threads" | "instagram";
+
+  constructor(private readonly api: ContainerApi) {
+    this.platform = api.platform;
+  }
+
+  classifyError(error: unknown): PublishError {
+    return classifyThrown(error);
+  }
 
   async step(ctx: PublishContext): Promise<StepResult> {
     const call = this.caller(ctx);
@@ -118,15 +127,13 @@ export class ContainerFlow {
 
   private caller(ctx: PublishContext): GraphCall {
     return (method, path, params = {}) =>
-      withToken(
+      sendWithToken(
         ctx,
-        (c) =>
-          ctx.http.send({
-            method,
-            url: `${this.api.base}${path}`,
-            headers: { authorization: `Bearer ${c.accessToken}` },
-            ...(method === "GET" ? { query: params } : { form: params }),
-          }),
+        {
+          method,
+          url: `${this.api.base}${path}`,
+          ...(method === "GET" ? { query: params } : { form: params }),
+        },
         isTokenRejection,
       );
   }

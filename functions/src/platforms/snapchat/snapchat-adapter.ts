@@ -4,7 +4,7 @@ import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
 import type { MediaBlob } from "../media-source";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, httpFailure, stringField, withToken } from "../platform-calls";
+import { classifyThrown, field, httpFailure, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
@@ -148,14 +148,11 @@ export class SnapchatAdapter implements PlatformAdapter {
     path: string,
     init: { json?: unknown; multipart?: FormData },
   ): Promise<HttpResponse> {
-    return withToken(ctx, (c) =>
-      ctx.http.send({
-        method,
-        url: `${this.settings.apiUrl}${path}`,
-        headers: { authorization: `Bearer ${c.accessToken}` },
-        ...init,
-      }),
-    );
+    return sendWithToken(ctx, {
+      method,
+      url: `${this.settings.apiUrl}${path}`,
+      ...init,
+    });
   }
 
   /** Snap's `{request_status: "ERROR", debug_message, error_code}` onto the shared taxonomy. */

@@ -1,50 +1,27 @@
-import type { Credentials } from "../../domain/credentials";
-import type { PublishError } from "../../domain/publish-error";
 import type { TargetContent } from "../../domain/target-plan";
-import type { HttpClient } from "../http-client";
 import { ContainerFlow, type Params } from "../meta/container-flow";
-import type { PlatformAdapter, PublishContext, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, stringField } from "../platform-calls";
+import type { PlatformAdapter } from "../platform-adapter";
+import { stringField } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 
 /** Threads API: TEXT, IMAGE, VIDEO and CAROUSEL containers, published with threads_publish. */
-export class ThreadsAdapter implements PlatformAdapter {
-  readonly platform = "threads" as const;
-  private readonly flow: ContainerFlow;
-
-  constructor(settings: PlatformSettings) {
-    this.flow = new ContainerFlow({
-      name: "Threads",
-      base: `${settings.apiUrl}/v1.0`,
-      origin: settings.apiUrl,
-      edges: { create: "threads", publish: "threads_publish" },
-      statusFields: "status,error_message",
-      statusOf: (body) => stringField(body, "status"),
-      errorOf: (body) => stringField(body, "error_message") ?? "UNKNOWN",
-      textField: "text",
-      refreshGrantType: "th_refresh_token",
-      // Meta advises about 30 seconds before publishing and polling once a minute.
-      pollSeconds: 30,
-      containers: threadsContainers,
-      retryableError: (message) => message === "FAILED_DOWNLOADING_VIDEO" || message === "UNKNOWN",
-    });
-  }
-
-  step(ctx: PublishContext): Promise<StepResult> {
-    return this.flow.step(ctx);
-  }
-
-  reconcile(ctx: PublishContext): Promise<Reconciliation> {
-    return this.flow.reconcile(ctx);
-  }
-
-  refresh(credentials: Credentials, http: HttpClient): Promise<Credentials | null> {
-    return this.flow.refresh(credentials, http);
-  }
-
-  classifyError(error: unknown): PublishError {
-    return classifyThrown(error);
-  }
+export function threadsAdapter(settings: PlatformSettings): PlatformAdapter {
+  return new ContainerFlow({
+    platform: "threads",
+    name: "Threads",
+    base: `${settings.apiUrl}/v1.0`,
+    origin: settings.apiUrl,
+    edges: { create: "threads", publish: "threads_publish" },
+    statusFields: "status,error_message",
+    statusOf: (body) => stringField(body, "status"),
+    errorOf: (body) => stringField(body, "error_message") ?? "UNKNOWN",
+    textField: "text",
+    refreshGrantType: "th_refresh_token",
+    // Meta advises about 30 seconds before publishing and polling once a minute.
+    pollSeconds: 30,
+    containers: threadsContainers,
+    retryableError: (message) => message === "FAILED_DOWNLOADING_VIDEO" || message === "UNKNOWN",
+  });
 }
 
 function threadsContainers(content: TargetContent): { children: Params[]; main: Params } {

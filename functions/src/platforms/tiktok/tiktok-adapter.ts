@@ -3,7 +3,7 @@ import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
 import type { MediaBlob } from "../media-source";
 import type { PlatformAdapter, PublishContext, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, retryAfterSeconds, stringField, withToken } from "../platform-calls";
+import { classifyThrown, field, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
@@ -261,15 +261,14 @@ export class TikTokAdapter implements PlatformAdapter {
   }
 
   private call(ctx: PublishContext, path: string, json: unknown): Promise<HttpResponse> {
-    return withToken(
+    return sendWithToken(
       ctx,
-      (c) =>
-        ctx.http.send({
-          method: "POST",
-          url: `${this.settings.apiUrl}${path}`,
-          headers: { authorization: `Bearer ${c.accessToken}`, "content-type": "application/json; charset=UTF-8" },
-          json,
-        }),
+      {
+        method: "POST",
+        url: `${this.settings.apiUrl}${path}`,
+        headers: { "content-type": "application/json; charset=UTF-8" },
+        json,
+      },
       (res) => this.code(res) === "access_token_invalid",
     );
   }

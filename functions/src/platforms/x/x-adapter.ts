@@ -10,7 +10,7 @@ import {
   retryAfterSeconds,
   sameText,
   stringField,
-  withToken,
+  sendWithToken,
 } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
@@ -165,14 +165,11 @@ export class XAdapter implements PlatformAdapter {
     path: string,
     init: { json?: unknown; query?: Record<string, string | number> },
   ): Promise<HttpResponse> {
-    return withToken(ctx, (c) =>
-      ctx.http.send({
-        method,
-        url: `${this.settings.apiUrl}${path}`,
-        headers: { authorization: `Bearer ${c.accessToken}` },
-        ...init,
-      }),
-    );
+    return sendWithToken(ctx, {
+      method,
+      url: `${this.settings.apiUrl}${path}`,
+      ...init,
+    });
   }
 
   private async published(ctx: PublishContext, id: string | undefined): Promise<StepResult & { kind: "published" }> {

@@ -3,7 +3,7 @@ import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
 import type { MediaBlob } from "../media-source";
 import type { PlatformAdapter, PublishContext, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, retryAfterSeconds, stringField, withToken } from "../platform-calls";
+import { classifyThrown, field, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
@@ -94,34 +94,29 @@ export class YouTubeAdapter implements PlatformAdapter {
 
   private async openSession(ctx: PublishContext, blob: MediaBlob): Promise<string> {
     const o = ctx.content.options as YouTubeOptions;
-    const res = await withToken(ctx, (c) =>
-      ctx.http.send({
-        method: "POST",
-        url: `${this.settings.apiUrl}/upload/youtube/v3/videos`,
-        query: { uploadType: "resumable", part: "snippet,status", notifySubscribers: o.notifySubscribers },
-        headers: {
-          authorization: `Bearer ${c.accessToken}`,
-          "content-type": "application/json; charset=UTF-8",
-          "x-upload-content-length": String(blob.size),
-          "x-upload-content-type": blob.contentType.startsWith("video/")
-            ? blob.contentType
-            : "application/octet-stream",
+    const res = await sendWithToken(ctx, {
+      method: "POST",
+      url: `${this.settings.apiUrl}/upload/youtube/v3/videos`,
+      query: { uploadType: "resumable", part: "snippet,status", notifySubscribers: o.notifySubscribers },
+      headers: {
+        "content-type": "application/json; charset=UTF-8",
+        "x-upload-content-length": String(blob.size),
+        "x-upload-content-type": blob.contentType.startsWith("video/") ? blob.contentType : "application/octet-stream",
+      },
+      json: {
+        snippet: {
+          title: ctx.content.title ?? ctx.content.text ?? "",
+          description: ctx.content.text ?? "",
+          ...(o.tags ? { tags: o.tags } : {}),
+          ...(o.categoryId ? { categoryId: o.categoryId } : {}),
         },
-        json: {
-          snippet: {
-            title: ctx.content.title ?? ctx.content.text ?? "",
-            description: ctx.content.text ?? "",
-            ...(o.tags ? { tags: o.tags } : {}),
-            ...(o.categoryId ? { categoryId: o.categoryId } : {}),
-          },
-          status: {
-            privacyStatus: o.privacyStatus ?? "public",
-            ...(o.madeForKids !== undefined ? { selfDeclaredMadeForKids: o.madeForKids } : {}),
-            ...(o.containsSyntheticMedia !== undefined ? { containsSyntheticMedia: o.containsSyntheticMedia } : {}),
-          },
+        status: {
+          privacyStatus: o.privacyStatus ?? "public",
+          ...(o.madeForKids !== undefined ? { selfDeclaredMadeForKids: o.madeForKids } : {}),
+          ...(o.containsSyntheticMedia !== undefined ? { containsSyntheticMedia: o.containsSyntheticMedia } : {}),
         },
-      }),
-    );
+      },
+    });
     const location = res.headers.get("location");
     if (res.status !== 200 || !location) throw this.failure(res, ctx.clock());
     await ctx.save({ total: blob.size });
@@ -134,19 +129,16 @@ export class YouTubeAdapter implements PlatformAdapter {
     for (;;) {
       const end = Math.min(blob.size, offset + CHUNK);
       if (end === blob.size) await ctx.commit({ posting: true });
-      const res = await withToken(ctx, (c) =>
-        ctx.http.send({
-          method: "PUT",
-          url: session,
-          headers: {
-            authorization: `Bearer ${c.accessToken}`,
-            "content-type": blob.contentType,
-            "content-range": `bytes ${offset}-${end - 1}/${blob.size}`,
-          },
-          body: blob.slice(offset, end),
-          timeoutMs: 300_000,
-        }),
-      );
+      const res = await sendWithToken(ctx, {
+        method: "PUT",
+        url: session,
+        headers: {
+          "content-type": blob.contentType,
+          "content-range": `bytes ${offset}-${end - 1}/${blob.size}`,
+        },
+        body: blob.slice(offset, end),
+        timeoutMs: 300_000,
+      });
       if (res.status === 200 || res.status === 201) {
         const id = stringField(res.body, "id");
         if (!id) throw new PublishError("transient", "YouTube accepted the upload but returned no video id");
@@ -166,14 +158,12 @@ export class YouTubeAdapter implements PlatformAdapter {
   }
 
   private query(ctx: PublishContext, session: string, total: number): Promise<HttpResponse> {
-    return withToken(ctx, (c) =>
-      ctx.http.send({
-        method: "PUT",
-        url: session,
-        headers: { authorization: `Bearer ${c.accessToken}`, "content-range": `bytes */${total}` },
-        body: Buffer.alloc(0),
-      }),
-    );
+    return sendWithToken(ctx, {
+      method: "PUT",
+      url: session,
+      headers: { "content-range": `bytes */${total}` },
+      body: Buffer.alloc(0),
+    });
   }
 
   /** A session that is gone (404) is started again; other answers are classified. */
@@ -188,14 +178,11 @@ export class YouTubeAdapter implements PlatformAdapter {
   }
 
   private async processing(ctx: PublishContext, videoId: string): Promise<StepResult> {
-    const res = await withToken(ctx, (c) =>
-      ctx.http.send({
-        method: "GET",
-        url: `${this.settings.apiUrl}/youtube/v3/videos`,
-        headers: { authorization: `Bearer ${c.accessToken}` },
-        query: { part: "status,processingDetails", id: videoId },
-      }),
-    );
+    const res = await sendWithToken(ctx, {
+      method: "GET",
+      url: `${this.settings.apiUrl}/youtube/v3/videos`,
+      query: { part: "status,processingDetails", id: videoId },
+    });
     if (res.status !== 200) throw this.failure(res, ctx.clock());
     const video = field(res.body, "items", 0);
     const upload = stringField(video, "status", "uploadStatus");

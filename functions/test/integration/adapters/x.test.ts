@@ -1,20 +1,8 @@
-import { Harness } from "../../support/harness";
-import { LivePlatforms } from "../../support/live-platforms";
+import { adapterSuite } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
-import { RELAXED_RATE_LIMITS } from "../../support/rate-limits";
 
-const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
-const live = new LivePlatforms();
+const { h, live } = adapterSuite("x");
 const x = live.fakes.x;
-beforeAll(async () => {
-  await live.start();
-  h.adapters = live.registry();
-});
-afterAll(async () => {
-  await live.stop();
-  await h.close();
-});
-afterEach(() => x.clearFaults());
 
 const text = () => `Launch day ${Math.random().toString(36).slice(2)} https://example.com/launch`;
 
