@@ -3,7 +3,8 @@
  * emulator dispatches the orchestrator and publishers, and the outcome is read from Firestore.
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../../dev/seed";
+import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../../dev/seed";
+import { PLATFORMS } from "../../src/domain/platforms";
 import { startStack } from "../../dev/stack";
 
 jest.setTimeout(240_000);
@@ -16,10 +17,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function submit(body: object): Promise<string> {
+async function submit(body: object, key = DEMO_TEST_KEY): Promise<string> {
   const res = await fetch(`${stack.base}/v1/posts`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "soku-api-key": DEMO_TEST_KEY },
+    headers: { "Content-Type": "application/json", "soku-api-key": key },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as { postSubmissionId: string };
@@ -104,5 +105,26 @@ describe("the local stack end to end", () => {
     const api = await fetch(`${stack.base}/v1/posts/${now}`, { headers: { "soku-api-key": DEMO_TEST_KEY } });
     expect(api.status).toBe(200);
     expect(((await api.json()) as { status: string }).status).toBe("completed");
+  });
+
+  it("publishes with a live key through every fake platform, exactly once each", async () => {
+    const db = stack.db;
+    const caption = `live e2e ${Date.now()}`;
+    const videoUrl = `${stack.fakes.urls.media}/media/e2e-live.mp4?bytes=300000`;
+    const id = await submit(
+      { post: { content: { text: caption, videoUrl, platform: DEMO_TARGETS_ALL_PLATFORMS } } },
+      DEMO_LIVE_KEY,
+    );
+
+    const done = await until("the live post", submission(db, id), final, 120_000);
+    expect(done).toMatchObject({ status: "completed", summary: { total: 8, succeeded: 8, failed: 0 } });
+    const liveRuns = await runs(db, id);
+    for (const platform of PLATFORMS) {
+      const accountId = DEFAULT_ACCOUNTS[platform][0]!;
+      const posted = stack.fakes.fakes[platform].postsOf(accountId).filter((p) => p.text.includes(caption));
+      expect({ platform, posts: posted.length }).toEqual({ platform, posts: 1 });
+      const run = liveRuns[platform] as { status: string; platformPostId?: string };
+      expect(run).toMatchObject({ status: "succeeded", platformPostId: posted[0]!.id });
+    }
   });
 });
