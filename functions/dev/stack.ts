@@ -11,6 +11,7 @@ import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { credentialsKeyring } from "../src/config/credentials-key";
 import { PLATFORMS } from "../src/domain/platforms";
+import { AccountStore } from "../src/store/account-store";
 import { CredentialStore } from "../src/store/credential-store";
 import { startFakes } from "../fakes/serve";
 import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TEST_KEY, DEMO_UID, accountExtra, seedTenant } from "./seed";
@@ -66,11 +67,12 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const fakes = await startFakes();
   say(`Fake platforms on ${fakes.urls.x} … ${fakes.urls.snapchat}, media on ${fakes.urls.media}`);
   const credentials = new CredentialStore(db, credentialsKeyring);
+  const accounts = new AccountStore(db);
   for (const platform of PLATFORMS) {
     for (const accountId of DEFAULT_ACCOUNTS[platform]) {
       // Backdated a day, as a connected account's long-lived Meta token would be, so it can be refreshed.
       const grant = fakes.fakes[platform].grant(accountId, { ageSeconds: 48 * 3600 });
-      await credentials.write(
+      const dates = await credentials.write(
         { userId: DEMO_UID, platform, accountId },
         {
           accessToken: grant.accessToken,
@@ -81,6 +83,12 @@ export async function startStack(options: { quiet?: boolean } = {}) {
           scope: null,
           extra: accountExtra(platform, accountId),
         },
+      );
+      await accounts.connect(
+        DEMO_UID,
+        platform,
+        { accountId, username: `${accountId}_handle`, displayName: accountId, avatarUrl: null },
+        dates,
       );
     }
   }
@@ -148,6 +156,11 @@ ${curl}
 Publish for real, to the fake platforms, with the live key (then: curl -s ${"http://127.0.0.1:9101"}/_fake/posts):
 
 ${curl.replace(DEMO_TEST_KEY, DEMO_LIVE_KEY).replace("Hello from Postcast", "Hello, live from Postcast")}
+
+Connect another account through a platform's OAuth (the fake approves at once), then post to it:
+
+  npm run connect -- x tiktok facebook
+  (prints the new account ids; target them as {"platform":"x","accountId":"<id>"})
 
 Watch it publish (the submission and its runs, live from Firestore):
 

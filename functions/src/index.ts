@@ -6,9 +6,9 @@ import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type Request as TaskRequest } from "firebase-functions/v2/tasks";
 import { credentialsKey } from "./config/credentials-key";
-import { CLIENT_SECRETS } from "./config/platform-settings";
+import { CLIENT_SECRETS, REFRESH_NEEDS_SECRET } from "./config/platform-settings";
 import { REGION } from "./config/params";
-import { appDeps, orchestratorDeps, publisherDeps, sweeperDeps } from "./config/runtime";
+import { appDeps, orchestratorDeps, publisherDeps, sweeperDeps, tokenHealthDeps } from "./config/runtime";
 import type { Platform } from "./domain/platforms";
 import { createApp } from "./http/app";
 import { orchestratePost as orchestrate } from "./tasks/orchestrator";
@@ -21,10 +21,17 @@ import {
   PUBLISH_RETRY,
 } from "./tasks/queue-options";
 import { sweep } from "./tasks/sweeper";
+import { checkTokenHealth } from "./tasks/token-health";
+
+const ALL_CLIENT_SECRETS = Object.values(CLIENT_SECRETS);
 
 setGlobalOptions({ region: REGION });
 
-export const api = onRequest({ memory: "512MiB", concurrency: 80 }, createApp(appDeps));
+// The api connects accounts (code exchange with each platform's client secret) and disconnects them.
+export const api = onRequest(
+  { memory: "512MiB", concurrency: 80, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
+  createApp(appDeps),
+);
 
 export const orchestratePost = onTaskDispatched(
   { retryConfig: ORCHESTRATOR_RETRY, rateLimits: ORCHESTRATOR_RATE_LIMITS, timeoutSeconds: 120 },
@@ -37,7 +44,7 @@ function publisher(platform: Platform) {
       retryConfig: PUBLISH_RETRY,
       rateLimits: PUBLISH_RATE_LIMITS[platform],
       timeoutSeconds: PUBLISHER_TIMEOUT_SECONDS,
-      secrets: [credentialsKey, ...(CLIENT_SECRETS[platform] ? [CLIENT_SECRETS[platform]] : [])],
+      secrets: [credentialsKey, ...(REFRESH_NEEDS_SECRET.has(platform) ? [CLIENT_SECRETS[platform]] : [])],
     },
     (req: TaskRequest) => createPublishHandler(platform, publisherDeps())(req.data, { retryCount: req.retryCount }),
   );
@@ -55,3 +62,10 @@ export const publishSnapchat = publisher("snapchat");
 export const sweepSubmissions = onSchedule({ schedule: "every 1 minutes", timeoutSeconds: 300 }, async () => {
   await sweep(sweeperDeps());
 });
+
+export const renewTokens = onSchedule(
+  { schedule: "every 30 minutes", timeoutSeconds: 540, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
+  async () => {
+    await checkTokenHealth(tokenHealthDeps());
+  },
+);

@@ -1,7 +1,12 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { v4 as uuidv4 } from "uuid";
 import type { RateLimitConfig } from "../domain/rate-limit";
-import type { AppDeps } from "../http/deps";
+import type { Keyring } from "../domain/credentials";
+import type { AppDeps, OAuthDeps } from "../http/deps";
+import { AccountStanding } from "../store/account-standing";
+import { AccountStore } from "../store/account-store";
+import { CredentialStore } from "../store/credential-store";
+import { OAuthStateStore } from "../store/oauth-state-store";
 import { ApiKeyStore } from "../store/api-key-store";
 import { ApiRequestStore } from "../store/api-request-store";
 import { PostLifecycleStore } from "../store/post-lifecycle-store";
@@ -16,12 +21,18 @@ export interface AppDepsOptions {
   clock: () => Date;
   verifyIdToken: (idToken: string) => Promise<string>;
   rateLimitConfig: () => RateLimitConfig;
+  keyring: () => Keyring;
+  /** The connect flow's platform side; the state store is built here. */
+  oauth: Omit<OAuthDeps, "states">;
 }
 
 /** The API's stores over one Firestore client; the same wiring in production and in tests. */
 export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
   const submissions = new SubmissionStore(db);
   return {
+    credentials: new CredentialStore(db, o.keyring, o.clock),
+    standing: new AccountStanding(new AccountStore(db, o.clock), submissions, o.clock),
+    oauth: { ...o.oauth, states: new OAuthStateStore(db, o.keyring, o.clock) },
     apiKeys: new ApiKeyStore(db, o.clock),
     users: new UserStore(db, o.clock),
     submissions,

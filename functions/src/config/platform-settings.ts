@@ -2,19 +2,36 @@ import { defineSecret, defineString } from "firebase-functions/params";
 import type { Platform } from "../domain/platforms";
 import type { PlatformSettings } from "../platforms/platform-settings";
 
-/** The real platforms' origins; the local stack overrides them in functions/.env.demo-postcast. */
-const ORIGINS: Record<Platform, { api: string; auth?: string }> = {
-  x: { api: "https://api.x.com" },
-  threads: { api: "https://graph.threads.net" },
-  instagram: { api: "https://graph.instagram.com" },
-  facebook: { api: "https://graph.facebook.com" },
-  linkedin: { api: "https://api.linkedin.com", auth: "https://www.linkedin.com" },
-  tiktok: { api: "https://open.tiktokapis.com" },
-  youtube: { api: "https://www.googleapis.com", auth: "https://oauth2.googleapis.com" },
-  snapchat: { api: "https://businessapi.snapchat.com", auth: "https://accounts.snapchat.com" },
+/**
+ * The real platforms' origins: the API, the OAuth token endpoint when it lives elsewhere, and the
+ * consent page users are sent to. The local stack overrides them in functions/.env.local.
+ */
+const ORIGINS: Record<Platform, { api: string; auth?: string; consent: string }> = {
+  x: { api: "https://api.x.com", consent: "https://x.com" },
+  threads: { api: "https://graph.threads.net", consent: "https://threads.net" },
+  instagram: {
+    api: "https://graph.instagram.com",
+    auth: "https://api.instagram.com",
+    consent: "https://www.instagram.com",
+  },
+  facebook: { api: "https://graph.facebook.com", consent: "https://www.facebook.com" },
+  linkedin: { api: "https://api.linkedin.com", auth: "https://www.linkedin.com", consent: "https://www.linkedin.com" },
+  tiktok: { api: "https://open.tiktokapis.com", consent: "https://www.tiktok.com" },
+  youtube: {
+    api: "https://www.googleapis.com",
+    auth: "https://oauth2.googleapis.com",
+    consent: "https://accounts.google.com",
+  },
+  snapchat: {
+    api: "https://businessapi.snapchat.com",
+    auth: "https://accounts.snapchat.com",
+    consent: "https://accounts.snapchat.com",
+  },
 };
 
 const envName = (platform: Platform) => platform.toUpperCase();
+
+type StringParam = ReturnType<typeof defineString>;
 
 const params = Object.fromEntries(
   (Object.keys(ORIGINS) as Platform[]).map((p) => [
@@ -23,19 +40,16 @@ const params = Object.fromEntries(
       api: defineString(`${envName(p)}_API_URL`, { default: ORIGINS[p].api, description: `${p} API origin` }),
       auth: defineString(`${envName(p)}_AUTH_URL`, {
         default: ORIGINS[p].auth ?? ORIGINS[p].api,
-        description: `${p} OAuth origin`,
+        description: `${p} OAuth token origin`,
+      }),
+      consent: defineString(`${envName(p)}_CONSENT_URL`, {
+        default: ORIGINS[p].consent,
+        description: `${p} OAuth consent page origin`,
       }),
       clientId: defineString(`${envName(p)}_CLIENT_ID`, { default: "", description: `Postcast's ${p} app id` }),
     },
   ]),
-) as Record<
-  Platform,
-  {
-    api: ReturnType<typeof defineString>;
-    auth: ReturnType<typeof defineString>;
-    clientId: ReturnType<typeof defineString>;
-  }
->;
+) as Record<Platform, { api: StringParam; auth: StringParam; consent: StringParam; clientId: StringParam }>;
 
 /** URL prefixes verified in TikTok's developer portal (comma-separated): TikTok pulls those, others are uploaded. */
 const tiktokPullPrefixes = defineString("TIKTOK_PULL_URL_PREFIXES", {
@@ -44,16 +58,23 @@ const tiktokPullPrefixes = defineString("TIKTOK_PULL_URL_PREFIXES", {
 });
 
 /**
- * Client secrets of the platforms whose refresh grant needs one. Threads and Instagram refresh
- * with the token alone and Facebook Page tokens do not expire, so their publishers need none.
+ * Each platform app's client secret: the connect flow exchanges codes with it, and the refresh
+ * grants of X, LinkedIn, TikTok, YouTube and Snapchat need it (Threads and Instagram refresh with
+ * the token alone, and Facebook Page tokens do not expire, so their publishers declare none).
  */
-export const CLIENT_SECRETS: Partial<Record<Platform, ReturnType<typeof defineSecret>>> = {
+export const CLIENT_SECRETS: Record<Platform, ReturnType<typeof defineSecret>> = {
   x: defineSecret("X_CLIENT_SECRET"),
+  threads: defineSecret("THREADS_CLIENT_SECRET"),
+  instagram: defineSecret("INSTAGRAM_CLIENT_SECRET"),
+  facebook: defineSecret("FACEBOOK_CLIENT_SECRET"),
   linkedin: defineSecret("LINKEDIN_CLIENT_SECRET"),
   tiktok: defineSecret("TIKTOK_CLIENT_SECRET"),
   youtube: defineSecret("YOUTUBE_CLIENT_SECRET"),
   snapchat: defineSecret("SNAPCHAT_CLIENT_SECRET"),
 };
+
+/** The platforms whose publishers refresh tokens with the client secret. */
+export const REFRESH_NEEDS_SECRET: ReadonlySet<Platform> = new Set(["x", "linkedin", "tiktok", "youtube", "snapchat"]);
 
 function isDemoProject(): boolean {
   return (process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "").startsWith("demo-");
@@ -66,10 +87,10 @@ export function platformSettings(platform: Platform): PlatformSettings {
   return {
     apiUrl: p.api.value().replace(/\/$/, ""),
     authUrl: p.auth.value().replace(/\/$/, ""),
+    consentUrl: p.consent.value().replace(/\/$/, ""),
     clientId: p.clientId.value() || (isDemoProject() ? `postcast-local-${platform}` : ""),
     clientSecret: () => {
-      if (!secret) return "";
-      // The emulators (demo- projects) talk to the fakes, which take any secret.
+      // The emulators (demo- projects) talk to the fakes, which know the local secrets.
       if (isDemoProject()) return process.env[secret.name] ?? `postcast-local-${platform}-secret`;
       return secret.value();
     },

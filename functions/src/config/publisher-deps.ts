@@ -5,7 +5,9 @@ import type { PublishCap } from "../domain/publish-caps";
 import { HttpClient } from "../platforms/http-client";
 import { HttpMediaSource } from "../platforms/media-source";
 import type { AdapterRegistry } from "../platforms/registry";
+import { AccountStanding } from "../store/account-standing";
 import { AccountStore } from "../store/account-store";
+import { SubmissionStore } from "../store/submission-store";
 import { AccountUsageStore } from "../store/account-usage-store";
 import { CredentialStore } from "../store/credential-store";
 import { RunStore } from "../store/run-store";
@@ -34,7 +36,7 @@ export function buildPublisherDeps(
     enqueuer: options.enqueuer,
     clock: options.clock,
     credentials: new CredentialStore(db, options.keyring, options.clock),
-    accounts: new AccountStore(db),
+    accounts: new AccountStanding(new AccountStore(db, options.clock), new SubmissionStore(db), options.clock),
     usage: new AccountUsageStore(db),
     http,
     media: new HttpMediaSource(http),

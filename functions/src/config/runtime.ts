@@ -1,7 +1,12 @@
 import type { AppDeps } from "../http/deps";
+import { HttpClient } from "../platforms/http-client";
 import { liveAdapters } from "../platforms/live-adapters";
+import { oauthProvider } from "../platforms/oauth-providers";
 import { defaultAdapterRegistry } from "../platforms/registry";
 import { getDb } from "../store/firestore";
+import { AccountStanding } from "../store/account-standing";
+import { AccountStore } from "../store/account-store";
+import { CredentialStore } from "../store/credential-store";
 import { RunStore } from "../store/run-store";
 import { SubmissionStore } from "../store/submission-store";
 import { SweepQueries } from "../store/sweep-queries";
@@ -9,8 +14,10 @@ import { CloudTasksEnqueuer } from "../tasks/cloud-tasks-enqueuer";
 import type { OrchestratorDeps } from "../tasks/orchestrator";
 import type { PublisherDeps } from "../tasks/delivery";
 import type { SweeperDeps } from "../tasks/sweeper";
+import type { TokenHealthDeps } from "../tasks/token-health";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps } from "./app-deps";
+import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
 import { credentialsKeyring } from "./credentials-key";
 import { platformSettings } from "./platform-settings";
 import { buildPublisherDeps } from "./publisher-deps";
@@ -44,6 +51,8 @@ export const enqueuer = lazy<TaskEnqueuer>(
 );
 
 const clock = () => new Date();
+/** A connect callback waits on the platform while the user watches: fail fast rather than hang. */
+const OAUTH_TIMEOUT_MS = 15_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const appDeps = lazy<AppDeps>(() =>
@@ -52,6 +61,15 @@ export const appDeps = lazy<AppDeps>(() =>
     clock,
     verifyIdToken: idTokenVerifier({ checkRevoked: true }),
     rateLimitConfig: lazy(() => rateLimitConfig()),
+    keyring: credentialsKeyring,
+    oauth: {
+      provider: (platform) => oauthProvider(platform, platformSettings(platform)),
+      configured: (platform) => platformSettings(platform).clientId !== "",
+      http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),
+      apiUrl: apiPublicUrl,
+      callbackUrl: oauthCallbackUrl,
+      returnUrls: connectReturnUrls,
+    },
   }),
 );
 
@@ -78,6 +96,17 @@ export const sweeperDeps = lazy<SweeperDeps>(() => {
     runs: new RunStore(db),
     queries: new SweepQueries(db),
     enqueuer: enqueuer(),
+    clock,
+  };
+});
+
+export const tokenHealthDeps = lazy<TokenHealthDeps>(() => {
+  const db = getDb();
+  return {
+    credentials: new CredentialStore(db, credentialsKeyring, clock),
+    standing: new AccountStanding(new AccountStore(db, clock), new SubmissionStore(db), clock),
+    adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
+    http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),
     clock,
   };
 });

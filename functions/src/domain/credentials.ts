@@ -58,12 +58,21 @@ export function parseKeyring(value: string): Keyring {
  * document, so a sealed value copied onto another account does not decrypt.
  */
 export function seal(credentials: Credentials, keyring: Keyring, associatedData: string): SealedCredentials {
+  return sealJson(credentials, keyring, associatedData);
+}
+
+export function unseal(sealed: SealedCredentials, keyring: Keyring, associatedData: string): Credentials {
+  return unsealJson(sealed, keyring, associatedData) as Credentials;
+}
+
+/** Seals any JSON value the same way (the tokens of accounts a user has yet to choose among). */
+export function sealJson(value: unknown, keyring: Keyring, associatedData: string): SealedCredentials {
   const key = keyring.keys.get(keyring.current);
   if (!key) throw new Error(`credentials key ${keyring.current} is missing`);
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(associatedData, "utf8"));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(credentials), "utf8"), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
   return {
     keyId: keyring.current,
     iv: iv.toString("base64"),
@@ -72,14 +81,14 @@ export function seal(credentials: Credentials, keyring: Keyring, associatedData:
   };
 }
 
-export function unseal(sealed: SealedCredentials, keyring: Keyring, associatedData: string): Credentials {
+export function unsealJson(sealed: SealedCredentials, keyring: Keyring, associatedData: string): unknown {
   const key = keyring.keys.get(sealed.keyId);
   if (!key) throw new Error(`credentials key ${sealed.keyId} is not in CREDENTIALS_KEY`);
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(sealed.iv, "base64"));
   decipher.setAAD(Buffer.from(associatedData, "utf8"));
   decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
   const plain = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, "base64")), decipher.final()]);
-  return JSON.parse(plain.toString("utf8")) as Credentials;
+  return JSON.parse(plain.toString("utf8")) as unknown;
 }
 
 /** The token expires within `marginMs` (or already has). */

@@ -7,7 +7,9 @@ import { rateLimit } from "./middleware/rate-limit";
 import { rejectBrowserOrigin } from "./middleware/reject-browser-origin";
 import { requestContext } from "./middleware/request-context";
 import { requireApiKey, requireIdToken } from "./middleware/require-auth";
-import { accountsRoutes } from "./routes/accounts-routes";
+import { accountsRoutes, disconnectRoutes } from "./routes/accounts-routes";
+import { integrationsRoutes } from "./routes/integrations-routes";
+import { oauthRoutes } from "./routes/oauth-routes";
 import { apiKeysRoutes } from "./routes/api-keys-routes";
 import { postsRoutes } from "./routes/posts-routes";
 
@@ -22,8 +24,14 @@ export function createApp(deps: DepsProvider): Express {
   app.set("trust proxy", true);
   app.use(requestContext);
 
-  // Key management: Firebase ID tokens only (never an API key).
+  // Key management and account connections: Firebase ID tokens only (never an API key).
   app.use("/v1/api-keys", identifyIdToken(deps), rateLimit(deps), requireIdToken, jsonBody, apiKeysRoutes(deps));
+  const connections = [identifyIdToken(deps, "connect or disconnect accounts"), rateLimit(deps), requireIdToken];
+  app.use("/v1/integrations", ...connections, jsonBody, integrationsRoutes(deps));
+  app.delete("/v1/accounts/:platform/:accountId", ...connections);
+  app.use("/v1/accounts", disconnectRoutes(deps));
+  // The platforms' redirects after consent: anonymous browsers, limited per address.
+  app.use("/oauth", rateLimit(deps), oauthRoutes(deps));
 
   // Content routes: API keys, server-side only.
   app.use(identifyApiKey(deps), rateLimit(deps), rejectBrowserOrigin, jsonBody);

@@ -1,6 +1,12 @@
+import type { Platform } from "../domain/platforms";
 import type { RateLimitConfig } from "../domain/rate-limit";
+import type { HttpClient } from "../platforms/http-client";
+import type { OAuthProvider } from "../platforms/oauth-provider";
+import type { AccountStanding } from "../store/account-standing";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { ApiRequestStore } from "../store/api-request-store";
+import type { CredentialStore } from "../store/credential-store";
+import type { OAuthStateStore } from "../store/oauth-state-store";
 import type { PostLifecycleStore } from "../store/post-lifecycle-store";
 import type { PostListStore } from "../store/post-list-store";
 import type { RateLimitStore } from "../store/rate-limit-store";
@@ -18,6 +24,9 @@ export interface AppDeps {
   apiRequests: ApiRequestStore;
   rateLimits: { store: RateLimitStore; config: () => RateLimitConfig };
   enqueuer: TaskEnqueuer;
+  credentials: CredentialStore;
+  standing: AccountStanding;
+  oauth: OAuthDeps;
   /** The uid of a valid Firebase ID token; rejects otherwise. */
   verifyIdToken: (idToken: string) => Promise<string>;
   clock: () => Date;
@@ -25,3 +34,15 @@ export interface AppDeps {
 }
 
 export type DepsProvider = () => AppDeps;
+
+/** What the connect flow needs: the platforms' OAuth, where they call back, where users return. */
+export interface OAuthDeps {
+  states: OAuthStateStore;
+  provider: (platform: Platform) => OAuthProvider;
+  /** Whether the platform's app is configured (a client id is set). */
+  configured: (platform: Platform) => boolean;
+  http: HttpClient;
+  apiUrl: () => string;
+  callbackUrl: (platform: Platform) => string;
+  returnUrls: () => string[];
+}

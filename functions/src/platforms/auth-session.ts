@@ -26,7 +26,7 @@ export class StoredAuthSession implements AuthSession {
 
   async credentials(): Promise<Credentials> {
     this.current ??= await this.store.read(this.account);
-    if (!this.current) throw this.expired("no credentials are stored for it");
+    if (!this.current) throw this.expired("it is not connected (disconnected, or its credentials were never stored)");
     const now = this.clock();
     if (expiresSoon(this.current.credentials, now, REFRESH_MARGIN_MS)) {
       const refreshed = await this.refresh(this.current);

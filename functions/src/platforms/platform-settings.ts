@@ -5,8 +5,10 @@
 export interface PlatformSettings {
   /** The platform's API origin, e.g. https://api.x.com. */
   apiUrl: string;
-  /** Its OAuth origin when it differs (LinkedIn, YouTube, Snapchat); otherwise the API origin. */
+  /** Its OAuth token origin when it differs (LinkedIn, YouTube, Snapchat, Instagram); otherwise the API origin. */
   authUrl: string;
+  /** The origin of the consent page a user is sent to (x.com, www.facebook.com, accounts.google.com…). */
+  consentUrl: string;
   clientId: string;
   /** Read on use: secrets are only available once the function runs. */
   clientSecret: () => string;

@@ -15,6 +15,8 @@ export const COLLECTIONS = {
   accountUsage: "accountUsage",
   publishes: "publishes",
   deadLetters: "deadLetters",
+  oauthStates: "oauthStates",
+  accountSelections: "accountSelections",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

@@ -2,9 +2,13 @@ import { randomUUID } from "node:crypto";
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
+import { healthOf, tokenSchedule } from "../domain/account-health";
 import { seal, unseal, type Credentials, type Keyring } from "../domain/credentials";
 import type { Platform } from "../domain/platforms";
+import { accountDoc } from "./account-refs";
+import type { TokenDates } from "./account-store";
 import { COLLECTIONS } from "./collections";
+import { GRPC, grpcCode } from "./grpc-status";
 import { converter } from "./records";
 
 export interface AccountRef {
@@ -31,6 +35,10 @@ const credentialDocSchema = z.object({
   version: z.number().int(),
   /** In clear, so token health can be checked without decrypting anything. */
   expiresAt: z.instanceof(Timestamp).nullable(),
+  /** When the token-health job renews these credentials (domain/account-health.ts); null: never. */
+  renewAt: z.instanceof(Timestamp).nullable().optional(),
+  /** When the connection stops working unless the user reconnects; null: not foreseeable. */
+  reconnectBy: z.instanceof(Timestamp).nullable().optional(),
   refreshLease: z.object({ holder: z.string(), until: z.instanceof(Timestamp) }).nullable(),
   updatedAt: z.instanceof(Timestamp).optional(),
 });
@@ -75,19 +83,33 @@ export class CredentialStore {
     return doc ? this.open(account, doc) : null;
   }
 
-  /** Stores new credentials (a connection or reconnection), keeping a refresh token not resent. */
-  async write(account: AccountRef, credentials: Credentials): Promise<number> {
+  /**
+   * Stores new credentials (a connection or reconnection), keeping a refresh token the platform
+   * did not resend. Returns the token dates the account document shows.
+   */
+  async write(account: AccountRef, credentials: Credentials): Promise<TokenDates> {
     return this.db.runTransaction(async (tx) => {
       const doc = (await tx.get(this.ref(account))).data();
-      const previous = doc ? this.open(account, doc).credentials : null;
+      const previous = doc ? this.openOrNull(account, doc) : null;
       const merged = { ...credentials, refreshToken: credentials.refreshToken ?? previous?.refreshToken ?? null };
       const version = (doc?.version ?? 0) + 1;
-      tx.set(this.ref(account).withConverter(null), this.docData(account, merged, version));
-      return version;
+      const data = this.docData(account, merged, version);
+      tx.set(this.ref(account).withConverter(null), data);
+      return { tokenExpiresAt: data.expiresAt?.toDate() ?? null, reconnectBy: data.reconnectBy?.toDate() ?? null };
     });
   }
 
+  /** Earlier credentials sealed under a key since retired cannot be merged from; they are replaced. */
+  private openOrNull(account: AccountRef, doc: CredentialDoc): Credentials | null {
+    try {
+      return this.open(account, doc).credentials;
+    } catch {
+      return null;
+    }
+  }
+
   private docData(account: AccountRef, credentials: Credentials, version: number) {
+    const schedule = tokenSchedule(account.platform, credentials);
     return {
       userId: account.userId,
       platform: account.platform,
@@ -95,6 +117,8 @@ export class CredentialStore {
       sealed: seal(credentials, this.keyring(), this.associatedData(account)),
       version,
       expiresAt: credentials.expiresAt ? Timestamp.fromDate(new Date(credentials.expiresAt)) : null,
+      renewAt: schedule.renewAt ? Timestamp.fromDate(schedule.renewAt) : null,
+      reconnectBy: schedule.reconnectBy ? Timestamp.fromDate(schedule.reconnectBy) : null,
       refreshLease: null,
       updatedAt: FieldValue.serverTimestamp(),
     };
@@ -158,11 +182,20 @@ export class CredentialStore {
       extra: { ...stored.credentials.extra, ...fresh.extra },
     };
     // Written whatever happened to the lease meanwhile: the platform has rotated the refresh
-    // token, and the new one exists nowhere else.
+    // token, and the new one exists nowhere else. The account document shows the new expiry.
     const version = await this.db.runTransaction(async (tx) => {
       const doc = (await tx.get(this.ref(account))).data();
+      const shown = await tx.get(accountDoc(this.db, account));
       const next = Math.max(doc?.version ?? 0, stored.version) + 1;
-      tx.set(this.ref(account).withConverter(null), this.docData(account, merged, next));
+      const data = this.docData(account, merged, next);
+      tx.set(this.ref(account).withConverter(null), data);
+      if (shown.exists && shown.get("status") === "active") {
+        tx.update(shown.ref, {
+          tokenExpiresAt: data.expiresAt,
+          reconnectBy: data.reconnectBy,
+          health: healthOf("active", data.reconnectBy?.toDate() ?? null, this.clock()),
+        });
+      }
       return next;
     });
     return { credentials: merged, version };
@@ -175,4 +208,63 @@ export class CredentialStore {
         tx.update(this.ref(account).withConverter(null), { refreshLease: null });
     });
   }
+
+  /** Forgets an account's credentials (after a disconnect). */
+  async delete(account: AccountRef): Promise<void> {
+    await this.ref(account).delete();
+  }
+
+  /** Credentials the token-health job should renew now, oldest due first. */
+  async dueForRenewal(now: Date, limit: number): Promise<ScheduledCredentials[]> {
+    return this.scheduled("renewAt", now, limit);
+  }
+
+  /** Connections that stop working by `by` unless the user reconnects. */
+  async reconnectingBy(by: Date, limit: number): Promise<ScheduledCredentials[]> {
+    return this.scheduled("reconnectBy", by, limit);
+  }
+
+  private async scheduled(field: "renewAt" | "reconnectBy", until: Date, limit: number) {
+    const snap = await this.db
+      .collection(COLLECTIONS.credentials)
+      .withConverter(credentialConverter)
+      .where(field, "<=", Timestamp.fromDate(until))
+      .orderBy(field)
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => {
+      const doc = d.data();
+      return {
+        account: { userId: doc.userId, platform: doc.platform as Platform, accountId: doc.accountId },
+        version: doc.version,
+        reconnectBy: doc.reconnectBy?.toDate() ?? null,
+      };
+    });
+  }
+
+  /** A renewal failed for a passing reason: try again later instead of at every run of the job. */
+  postponeRenewal(account: AccountRef, until: Date): Promise<void> {
+    return this.postponeRenewalTo(account, until);
+  }
+
+  /** Nothing more can renew these credentials (the user must reconnect): stop trying. */
+  stopRenewing(account: AccountRef): Promise<void> {
+    return this.postponeRenewalTo(account, null);
+  }
+
+  private async postponeRenewalTo(account: AccountRef, until: Date | null): Promise<void> {
+    try {
+      await this.ref(account)
+        .withConverter(null)
+        .update({ renewAt: until ? Timestamp.fromDate(until) : null });
+    } catch (error) {
+      if (grpcCode(error) !== GRPC.NOT_FOUND) throw error;
+    }
+  }
+}
+
+export interface ScheduledCredentials {
+  account: AccountRef;
+  version: number;
+  reconnectBy: Date | null;
 }

@@ -90,6 +90,17 @@ export class PostLifecycleStore {
           scheduledTime: Timestamp.fromDate(edit.scheduledTime),
           deferred: edit.deferred,
           summary: initialSummary(edit.targets.length),
+          // Targets were resolved again (a disconnected account no longer resolves): only the
+          // warnings of targets that remain still apply.
+          accountIssues: Object.fromEntries(
+            Object.entries(sub.accountIssues ?? {}).filter(
+              ([runId, issue]) =>
+                !issue.fatal &&
+                edit.targets.some(
+                  (t) => t.runId === runId && sub.targets.some((o) => o.runId === runId && o.accountId === t.accountId),
+                ),
+            ),
+          ),
         },
       };
     });

@@ -50,7 +50,13 @@ export const accountSchema = z.object({
   username: z.string().nullable().optional(),
   status: z.enum(["active", "needs_reauth", "disconnected"]),
   statusReason: z.string().nullable().optional(),
+  avatarUrl: z.string().nullable().optional(),
+  /** `status` plus `expiring` (domain/account-health.ts), kept current by the token-health job. */
+  health: z.enum(["active", "expiring", "needs_reauth", "disconnected"]).optional(),
+  tokenExpiresAt: timestamp.nullable().optional(),
+  reconnectBy: timestamp.nullable().optional(),
   createdAt: timestamp.optional(),
+  connectedAt: timestamp.optional(),
 });
 export type AccountRecord = z.infer<typeof accountSchema>;
 
@@ -58,6 +64,13 @@ const runError = z.object({ code: z.string(), message: z.string(), retryable: z.
 export type RunError = z.infer<typeof runError>;
 
 const adjustmentSchema = z.object({ rule: z.string(), message: z.string() });
+const accountIssueSchema = z.object({
+  code: z.enum(["account_disconnected", "account_needs_reauth", "account_expiring"]),
+  message: z.string(),
+  fatal: z.boolean(),
+  at: timestamp,
+});
+export type AccountIssueRecord = z.infer<typeof accountIssueSchema>;
 const targetSchema = z.object({
   platform,
   accountId: z.string(),
@@ -88,6 +101,8 @@ export const submissionSchema = z.object({
   /** True while a scheduled post is beyond Cloud Tasks' horizon and waits for the sweeper. */
   deferred: z.boolean().optional(),
   error: runError.nullable().optional(),
+  /** Problems with a target's account found before the post's time, by run id (domain/account-issues.ts). */
+  accountIssues: z.record(z.string(), accountIssueSchema).optional(),
 });
 export type SubmissionRecord = z.infer<typeof submissionSchema>;
 
@@ -113,6 +128,8 @@ export const runSchema = z.object({
   pendingCommit: z.object({ attempt: z.number().int(), at: timestamp }).nullable().optional(),
   /** The platform is processing the post; later tasks check on it. */
   waiting: z.object({ since: timestamp, checks: z.number().int(), reason: z.string() }).nullable().optional(),
+  /** A non-fatal account issue the submission carried when the run was created. */
+  warning: accountIssueSchema.nullable().optional(),
 });
 export type RunRecord = z.infer<typeof runSchema>;
 

@@ -1,4 +1,5 @@
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import type { AccountIssue } from "../domain/account-issues";
 import type { KeyMode } from "../domain/api-key";
 import type { IdempotencyIdentity } from "../domain/idempotency";
 import { IDEMPOTENCY_TTL_MS } from "../domain/idempotency";
@@ -7,11 +8,13 @@ import {
   canOrchestrate,
   initialSummary,
   isFinalRun,
+  statusForSummary,
   summaryAfterRun,
   type SubmissionStatus,
 } from "../domain/submission-status";
 import type { ResolvedTarget } from "../domain/targets";
 import { COLLECTIONS } from "./collections";
+import type { AccountRef } from "./credential-store";
 import { GRPC, grpcCode } from "./grpc-status";
 import { converters, type IdempotencyRecord, type RunError, type RunRecord, type SubmissionRecord } from "./records";
 
@@ -151,29 +154,98 @@ export class SubmissionStore {
       const at = sub.scheduledTime?.toDate();
       if (at && at.getTime() - now.getTime() > earlyToleranceMs) return { kind: "early", scheduledTime: at };
 
-      tx.update(this.ref(id).withConverter(null), {
-        status: "orchestrating",
-        summary: initialSummary(sub.targets.length),
-        updatedAt: FieldValue.serverTimestamp(),
-      });
+      // Targets whose account was disconnected meanwhile fail here, with the reason they carry.
+      const issues = sub.accountIssues ?? {};
+      let summary = initialSummary(sub.targets.length);
+      for (const t of sub.targets) if (issues[t.runId]?.fatal) summary = summaryAfterRun(summary, "failed");
+      const status = summary.pending === 0 ? statusForSummary("orchestrating", summary) : "orchestrating";
+      tx.update(this.ref(id).withConverter(null), { status, summary, updatedAt: FieldValue.serverTimestamp() });
       for (const t of sub.targets) {
+        const issue = issues[t.runId];
         tx.create(this.runRef(id, t.runId).withConverter(null), {
           platform: t.platform,
           accountId: t.accountId,
-          status: "queued",
+          status: issue?.fatal ? "failed" : "queued",
           attempts: 0,
           platformPostId: null,
           permalink: null,
-          error: null,
+          error: issue?.fatal ? { code: issue.code, message: issue.message, retryable: false } : null,
           createdAt: FieldValue.serverTimestamp(),
           updatedAt: FieldValue.serverTimestamp(),
-          finishedAt: null,
+          finishedAt: issue?.fatal ? FieldValue.serverTimestamp() : null,
           leaseId: null,
           leaseExpiresAt: null,
           adjustments: t.adjustments ?? [],
+          warning: issue && !issue.fatal ? issue : null,
         });
       }
+      if (status !== "orchestrating") return { kind: "done", status };
       return { kind: "ready", submission: { ...sub, status: "orchestrating" } };
+    });
+  }
+
+  /**
+   * The scheduled (not yet orchestrated) submissions of a user that target an account. Equality
+   * filters only, which Firestore serves from single-field indexes.
+   */
+  async scheduledTargeting(account: AccountRef): Promise<{ id: string; runId: string; scheduledTime: Date | null }[]> {
+    const snap = await this.db
+      .collection(COLLECTIONS.postSubmissions)
+      .withConverter(converters.submission)
+      .where("userId", "==", account.userId)
+      .where("status", "==", "scheduled")
+      .where("platforms", "array-contains", account.platform)
+      .get();
+    return snap.docs.flatMap((d) =>
+      d
+        .data()
+        .targets.filter((t) => t.platform === account.platform && t.accountId === account.accountId)
+        .map((t) => ({ id: d.id, runId: t.runId, scheduledTime: d.data().scheduledTime?.toDate() ?? null })),
+    );
+  }
+
+  /**
+   * Flags every scheduled post of an account with the issue `issueFor` gives for its time (null
+   * clears a non-fatal one). Returns how many posts changed.
+   */
+  async flagScheduled(
+    account: AccountRef,
+    issueFor: (scheduledTime: Date | null) => AccountIssue | null,
+    now: Date,
+  ): Promise<number> {
+    const targets = await this.scheduledTargeting(account);
+    const changed = await Promise.all(
+      targets.map((t) => this.flagTarget(t.id, t.runId, issueFor(t.scheduledTime), now)),
+    );
+    return changed.filter(Boolean).length;
+  }
+
+  /**
+   * Records an account issue on a scheduled target (or clears it with null). A fatal one fails the
+   * target now: the summary counts it failed at once. Returns whether anything changed; a
+   * submission that left `scheduled` meanwhile is not touched (its runs carry their own outcome).
+   * A fatal issue is never replaced by a milder one.
+   */
+  async flagTarget(id: string, runId: string, issue: AccountIssue | null, now: Date): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const sub = (await tx.get(this.ref(id))).data();
+      if (!sub || sub.status !== "scheduled" || !sub.targets.some((t) => t.runId === runId)) return false;
+      const current = sub.accountIssues?.[runId];
+      if (current?.fatal) return false;
+      if (!issue && !current) return false;
+      if (issue && current?.code === issue.code) return false;
+      // The whole map is rewritten (inside the transaction) rather than one nested field, so the
+      // write does not depend on field-path deletes.
+      const issues = { ...sub.accountIssues };
+      if (issue) issues[runId] = { ...issue, at: Timestamp.fromDate(now) };
+      else delete issues[runId];
+      const summary = issue?.fatal ? summaryAfterRun(sub.summary, "failed") : sub.summary;
+      tx.update(this.ref(id).withConverter(null), {
+        accountIssues: issues,
+        summary,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      return true;
     });
   }
 

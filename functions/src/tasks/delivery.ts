@@ -16,7 +16,7 @@ import type {
   Waiting,
 } from "../platforms/platform-adapter";
 import type { AdapterRegistry } from "../platforms/registry";
-import type { AccountStore } from "../store/account-store";
+import type { AccountStanding } from "../store/account-standing";
 import type { AccountUsageStore } from "../store/account-usage-store";
 import type { AccountRef, CredentialStore } from "../store/credential-store";
 import type { RunRecord, SubmissionRecord } from "../store/records";
@@ -31,7 +31,7 @@ export interface PublisherDeps {
   enqueuer: TaskEnqueuer;
   clock: () => Date;
   credentials: CredentialStore;
-  accounts: AccountStore;
+  accounts: AccountStanding;
   usage: AccountUsageStore;
   http: HttpClient;
   media: MediaSource;
@@ -222,7 +222,7 @@ export class Delivery {
   private async fail(failure: PublishError): Promise<void> {
     const attempt = this.run.attempts;
     if (failure.code === "auth_expired" && this.submission.mode === "live") {
-      await this.deps.accounts.markNeedsReauth(this.account, failure.message);
+      await this.deps.accounts.needsReauth(this.account, failure.message);
     }
     // After a call that may have published, a failure that is not a definite refusal leaves the
     // outcome open: only the platform's state can tell, so the commit mark must survive until a

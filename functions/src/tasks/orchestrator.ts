@@ -1,3 +1,4 @@
+import { dispatchable } from "../domain/account-issues";
 import type { SubmissionStore } from "../store/submission-store";
 import { logs } from "../logs";
 import { orchestratePayload } from "./payloads";
@@ -59,7 +60,7 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
 
     try {
       await Promise.all(
-        begin.submission.targets.map((t) =>
+        dispatchable(begin.submission.targets, begin.submission.accountIssues).map((t) =>
           deps.enqueuer.enqueue(
             PUBLISH_FUNCTION[t.platform],
             { postSubmissionId: id, runId: t.runId },

@@ -11,6 +11,9 @@ import { PLATFORMS } from "../../src/domain/platforms";
 import type { RateLimitConfig } from "../../src/domain/rate-limit";
 import { createApp } from "../../src/http/app";
 import type { AppDeps } from "../../src/http/deps";
+import { HttpClient } from "../../src/platforms/http-client";
+import { oauthProvider } from "../../src/platforms/oauth-providers";
+import type { PlatformSettings } from "../../src/platforms/platform-settings";
 import { defaultAdapterRegistry, type AdapterRegistry } from "../../src/platforms/registry";
 import { RunStore } from "../../src/store/run-store";
 import { SubmissionStore } from "../../src/store/submission-store";
@@ -23,6 +26,17 @@ import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
 import { testDb } from "./firestore";
 import { InlineTasks, type Handlers } from "./inline-tasks";
 import { TEST_KEYRING } from "./keyring";
+
+/** The API's public URL as the connect flow's tests see it (redirect URIs live under it). */
+export const TEST_API_URL = "https://api.postcast.test";
+
+const UNCONFIGURED: PlatformSettings = {
+  apiUrl: "http://127.0.0.1:9",
+  authUrl: "http://127.0.0.1:9",
+  consentUrl: "http://127.0.0.1:9",
+  clientId: "",
+  clientSecret: () => "",
+};
 
 /**
  * The real app, stores and task handlers against the Firestore emulator, with Cloud Tasks replaced
@@ -41,6 +55,10 @@ export class Harness {
   readonly deps: AppDeps;
   readonly app: ReturnType<typeof createApp>;
 
+  /** Where the connect flow finds each platform; unconfigured unless a test points it at fakes. */
+  platformSettings: (platform: Platform) => PlatformSettings = () => UNCONFIGURED;
+  returnUrls: string[] = ["https://dashboard.postcast.test/"];
+
   /** Production limits unless a test sets its own (a fuzz test is not a rate-limit test). */
   rateLimits: RateLimitConfig;
 
@@ -53,6 +71,15 @@ export class Harness {
       clock: this.clock,
       verifyIdToken: idTokenVerifier({ checkRevoked: true }),
       rateLimitConfig: () => this.rateLimits,
+      keyring: () => TEST_KEYRING,
+      oauth: {
+        provider: (p) => oauthProvider(p, this.platformSettings(p)),
+        configured: (p) => this.platformSettings(p).clientId !== "",
+        http: new HttpClient({ timeoutMs: 10_000 }),
+        apiUrl: () => TEST_API_URL,
+        callbackUrl: (p) => `${TEST_API_URL}/oauth/${p}/callback`,
+        returnUrls: () => this.returnUrls,
+      },
     });
     this.submissions = this.deps.submissions;
     this.app = createApp(() => this.deps);

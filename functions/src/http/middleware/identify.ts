@@ -48,17 +48,18 @@ export function identifyApiKey(deps: DepsProvider) {
 }
 
 /**
- * Key management: a Firebase ID token proves the account owner is present. An API key is refused
- * here (a leaked key must not be able to mint more keys).
+ * Key management and account connections: a Firebase ID token proves the account owner is
+ * present. An API key is refused here (a leaked key must not be able to mint more keys, nor
+ * connect or disconnect accounts).
  */
-export function identifyIdToken(deps: DepsProvider) {
+export function identifyIdToken(deps: DepsProvider, purpose = "manage API keys") {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const c = ctx(res);
     const token = bearerToken(req);
     if (presentedApiKey(req) !== null) {
       c.authFailure = new AppError(
         "unauthorized",
-        "API keys cannot manage API keys: send a Firebase ID token as Authorization: Bearer <idToken>.",
+        `API keys cannot ${purpose}: send a Firebase ID token as Authorization: Bearer <idToken>.`,
       );
       return next();
     }

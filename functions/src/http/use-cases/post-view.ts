@@ -1,7 +1,27 @@
 import type { Timestamp } from "firebase-admin/firestore";
-import type { RunRecord, SubmissionRecord } from "../../store/records";
+import type { AccountIssueRecord, RunRecord, SubmissionRecord } from "../../store/records";
 
 export const iso = (t: Timestamp | null | undefined): string | null => (t ? t.toDate().toISOString() : null);
+
+function issueView(issue: AccountIssueRecord | null | undefined) {
+  return issue ? { code: issue.code, message: issue.message, at: iso(issue.at) } : null;
+}
+
+/**
+ * A target not orchestrated yet: `pending`, with a warning when its account has a problem, or
+ * already `failed` when its account was disconnected.
+ */
+function pendingRunView(target: SubmissionRecord["targets"][number], issue: AccountIssueRecord | undefined) {
+  const base = { runId: target.runId, platform: target.platform, accountId: target.accountId };
+  if (issue?.fatal) {
+    return {
+      ...base,
+      status: "failed" as const,
+      error: { code: issue.code, message: issue.message, retryable: false },
+    };
+  }
+  return { ...base, status: "pending" as const, warning: issueView(issue) };
+}
 
 function runView(runId: string, run: RunRecord) {
   return {
@@ -14,6 +34,7 @@ function runView(runId: string, run: RunRecord) {
     permalink: run.permalink,
     error: run.error,
     adjustments: run.adjustments ?? [],
+    warning: issueView(run.warning),
     createdAt: iso(run.createdAt),
     updatedAt: iso(run.updatedAt),
     finishedAt: iso(run.finishedAt),
@@ -23,7 +44,7 @@ function runView(runId: string, run: RunRecord) {
 /**
  * The public representation of a submission (GET, list items, and the answers of DELETE, PATCH
  * and publish-now). Targets without a run yet (before orchestration) are listed with their
- * would-be run id and status `pending`.
+ * would-be run id and status `pending` (or `failed`, see pendingRunView).
  */
 export function postView(id: string, sub: SubmissionRecord, runs: ReadonlyMap<string, RunRecord>) {
   return {
@@ -40,9 +61,7 @@ export function postView(id: string, sub: SubmissionRecord, runs: ReadonlyMap<st
     error: sub.error ?? null,
     runs: sub.targets.map((t) => {
       const run = runs.get(t.runId);
-      return run
-        ? runView(t.runId, run)
-        : { runId: t.runId, platform: t.platform, accountId: t.accountId, status: "pending" as const };
+      return run ? runView(t.runId, run) : pendingRunView(t, sub.accountIssues?.[t.runId]);
     }),
   };
 }

@@ -1,3 +1,4 @@
+import { GRAPH_VERSION } from "../meta/graph-version";
 import { PublishError } from "../../domain/publish-error";
 import type { HttpResponse } from "../http-client";
 import { graphError, graphFailure, isTokenRejection } from "../meta/graph-errors";
@@ -5,7 +6,6 @@ import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepRe
 import { classifyThrown, field, sameText, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 
-const GRAPH_VERSION = "v25.0";
 type Params = Record<string, string | undefined>;
 
 /**

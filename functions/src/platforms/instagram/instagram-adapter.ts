@@ -1,3 +1,4 @@
+import { GRAPH_VERSION } from "../meta/graph-version";
 import { PublishError } from "../../domain/publish-error";
 import type { TargetContent } from "../../domain/target-plan";
 import { ContainerFlow, type GraphCall, type Params } from "../meta/container-flow";
@@ -7,7 +8,6 @@ import { field, stringField } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 
 /** Instagram Graph API version the adapter speaks. */
-const GRAPH_VERSION = "v25.0";
 
 /**
  * Instagram content publishing: an image container, a carousel (up to 10 items) or a reel (with

@@ -1,0 +1,68 @@
+/**
+ * `npm run connect -- <platform> [more platforms…]`: connects an account of each platform to the
+ * demo user on the running local stack, the way the dashboard and a browser would: sign in (Auth
+ * emulator), POST /v1/integrations/{platform}/connect, open the authorize URL (the fake platform
+ * approves at once), follow its redirect to the callback, and, when the platform offers several
+ * accounts (Facebook Pages), choose them all. Prints the connected account ids.
+ */
+import { getApps, initializeApp } from "firebase-admin/app";
+import { normalizePlatform, type Platform } from "../src/domain/platforms";
+import { idTokenFor } from "./id-token";
+import { LOCAL, apiBaseUrl } from "./local-config";
+import { DEMO_UID } from "./seed";
+
+async function follow(url: string): Promise<URL> {
+  const res = await fetch(url, { redirect: "manual" });
+  const location = res.headers.get("location");
+  if (res.status !== 302 || !location) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  return new URL(location, url);
+}
+
+export async function connectOnStack(base: string, uid: string, platform: Platform): Promise<string[]> {
+  process.env.FIREBASE_AUTH_EMULATOR_HOST ??= `${LOCAL.auth.host}:${LOCAL.auth.port}`;
+  if (getApps().length === 0) initializeApp({ projectId: LOCAL.projectId });
+  const authorization = `Bearer ${await idTokenFor(uid)}`;
+  const started = await fetch(`${base}/v1/integrations/${platform}/connect`, {
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body: "{}",
+  });
+  const body = (await started.json()) as { authorizeUrl?: string };
+  if (!started.ok || !body.authorizeUrl) throw new Error(`connect answered ${started.status}: ${JSON.stringify(body)}`);
+  const callback = await follow(body.authorizeUrl);
+  const outcome = (await follow(callback.toString())).searchParams;
+  if (outcome.get("status") === "connected") return outcome.get("accountIds")!.split(",");
+  if (outcome.get("status") !== "choose") throw new Error(`not connected: ${outcome.toString()}`);
+  const selection = `${base}/v1/integrations/${platform}/selections/${outcome.get("selection")!}`;
+  const offered = (await (await fetch(selection, { headers: { authorization } })).json()) as {
+    accounts: { accountId: string }[];
+  };
+  const accountIds = offered.accounts.map((a) => a.accountId);
+  const chosen = await fetch(selection, {
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body: JSON.stringify({ accountIds }),
+  });
+  if (!chosen.ok) throw new Error(`choosing answered ${chosen.status}: ${await chosen.text()}`);
+  return accountIds;
+}
+
+if (require.main === module) {
+  const platforms = process.argv.slice(2).map((name) => {
+    const platform = normalizePlatform(name);
+    if (!platform) {
+      console.error(`unknown platform ${name}\nusage: npm run connect -- <platform> [<platform> …]`);
+      process.exit(2);
+    }
+    return platform;
+  });
+  (async () => {
+    for (const platform of platforms) {
+      const ids = await connectOnStack(apiBaseUrl(), DEMO_UID, platform);
+      console.log(`${platform}\tconnected ${ids.join(", ")}`);
+    }
+  })().catch((error: unknown) => {
+    console.error(`Could not connect: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

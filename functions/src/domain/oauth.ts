@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** How long a connect attempt may take between Postcast's authorize URL and the callback. */
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+/** How long a user has to choose among several accounts (Facebook Pages) after consenting. */
+export const ACCOUNT_SELECTION_TTL_MS = 10 * 60_000;
+
+/** 256 random bits, URL-safe: unguessable, and well within X's 500-character `state` limit. */
+export function newOAuthState(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** RFC 7636: a 43-character verifier and its S256 challenge. */
+export function newPkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+/**
+ * A `returnTo` is allowed when it is an absolute http(s) URL that starts with one of the
+ * configured prefixes, compared on the parsed URL (so `https://app.example.com.evil.io` does not
+ * pass for `https://app.example.com/`, nor does a URL with credentials in it).
+ */
+export function isAllowedReturnTo(returnTo: string, allowlist: readonly string[]): boolean {
+  let url: URL;
+  try {
+    url = new URL(returnTo);
+  } catch {
+    return false;
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) return false;
+  return allowlist.some((entry) => {
+    let allowed: URL;
+    try {
+      allowed = new URL(entry);
+    } catch {
+      return false;
+    }
+    const base = allowed.pathname.endsWith("/") ? allowed.pathname : `${allowed.pathname}/`;
+    return url.origin === allowed.origin && (url.pathname === allowed.pathname || url.pathname.startsWith(base));
+  });
+}
+
+/** What the callback tells the dashboard, as query parameters on its `returnTo`. */
+export type ConnectOutcome =
+  | { status: "connected"; platform: string; accountIds: string[] }
+  | { status: "choose"; platform: string; selection: string }
+  | { status: "error"; platform: string; error: ConnectErrorCode; description: string };
+
+export type ConnectErrorCode =
+  | "access_denied"
+  | "expired_state"
+  | "exchange_failed"
+  | "no_eligible_account"
+  | "insufficient_scope"
+  | "platform_unavailable";
+
+export function returnUrl(returnTo: string, outcome: ConnectOutcome): string {
+  const url = new URL(returnTo);
+  url.searchParams.set("platform", outcome.platform);
+  url.searchParams.set("status", outcome.status);
+  if (outcome.status === "connected") url.searchParams.set("accountIds", outcome.accountIds.join(","));
+  if (outcome.status === "choose") url.searchParams.set("selection", outcome.selection);
+  if (outcome.status === "error") {
+    url.searchParams.set("error", outcome.error);
+    url.searchParams.set("error_description", outcome.description);
+  }
+  return url.toString();
+}

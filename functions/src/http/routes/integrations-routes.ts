@@ -1,0 +1,55 @@
+import { Router } from "express";
+import { z } from "zod";
+import { AppError, validationError } from "../../domain/errors";
+import { zodIssues } from "../../domain/zod-issues";
+import { idTokenAuth } from "../context";
+import type { DepsProvider } from "../deps";
+import { sendJson } from "../respond";
+import { completeSelection, platformParam, startConnect } from "../use-cases/connect-account";
+import { accountViews } from "./account-view";
+
+const connectSchema = z.strictObject({ returnTo: z.string().max(2048).optional() });
+const selectSchema = z.strictObject({ accountIds: z.array(z.string().min(1).max(200)).min(1).max(100) });
+
+/**
+ * /v1/integrations: the dashboard's side of connecting accounts (Firebase ID token only). The
+ * platform redirects back to /oauth/{platform}/callback (oauth-routes.ts).
+ */
+export function integrationsRoutes(deps: DepsProvider): Router {
+  const router = Router();
+
+  router.post("/:platform/connect", async (req, res) => {
+    const platform = platformParam(req.params.platform);
+    const parsed = connectSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
+    const started = await startConnect(deps(), idTokenAuth(res).userId, platform, parsed.data.returnTo);
+    await sendJson(req, res, deps, 200, started);
+  });
+
+  router.get("/:platform/selections/:id", async (req, res) => {
+    const platform = platformParam(req.params.platform);
+    const userId = idTokenAuth(res).userId;
+    const pending = await deps().oauth.states.selection(String(req.params.id), userId, platform);
+    if (!pending) throw new AppError("not_found", `No open account selection ${String(req.params.id)}.`);
+    await sendJson(req, res, deps, 200, {
+      platform,
+      expiresAt: pending.expiresAt.toISOString(),
+      accounts: pending.accounts,
+    });
+  });
+
+  router.post("/:platform/selections/:id", async (req, res) => {
+    const platform = platformParam(req.params.platform);
+    const parsed = selectSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
+    const userId = idTokenAuth(res).userId;
+    const ids = [...new Set(parsed.data.accountIds)];
+    await completeSelection(deps(), userId, platform, String(req.params.id), ids);
+    const connected = (await accountViews(deps(), userId)).filter(
+      (a) => a.platform === platform && ids.includes(a.accountId),
+    );
+    await sendJson(req, res, deps, 200, { data: connected });
+  });
+
+  return router;
+}

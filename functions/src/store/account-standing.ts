@@ -1,0 +1,66 @@
+import { expiringIssue, needsReauthIssue, disconnectedIssue } from "../domain/account-issues";
+import { EXPIRING_WINDOW_MS, type AccountHealth } from "../domain/account-health";
+import type { AccountProfile, AccountStore, TokenDates } from "./account-store";
+import type { AccountRef } from "./credential-store";
+import type { SubmissionStore } from "./submission-store";
+
+/**
+ * An account's standing and its consequences for the posts waiting on it: every change of an
+ * account's usability goes through here, so the scheduled posts that target it are told at once
+ * (flagged, or failed when the account is gone) instead of discovering it at their time.
+ */
+export class AccountStanding {
+  constructor(
+    private readonly accounts: AccountStore,
+    private readonly submissions: SubmissionStore,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Connected or reconnected: warnings on its scheduled posts no longer apply. */
+  async connected(userId: string, account: AccountProfile & { platform: AccountRef["platform"] }, dates: TokenDates) {
+    await this.accounts.connect(userId, account.platform, account, dates);
+    const ref = { userId, platform: account.platform, accountId: account.accountId };
+    await this.submissions.flagScheduled(ref, () => null, this.clock());
+    await this.flagExpiring(ref, dates.reconnectBy);
+  }
+
+  /** The platform refused its credentials for good. */
+  async needsReauth(account: AccountRef, reason: string): Promise<void> {
+    if (!(await this.accounts.markNeedsReauth(account, reason))) return;
+    await this.submissions.flagScheduled(
+      account,
+      () => needsReauthIssue(account.platform, account.accountId),
+      this.clock(),
+    );
+  }
+
+  /** The user disconnected it: its scheduled posts fail now, for that account only. */
+  async disconnected(
+    account: AccountRef,
+  ): Promise<{ outcome: "disconnected" | "already" | "missing"; failedPosts: number }> {
+    const outcome = await this.accounts.disconnect(account);
+    if (outcome === "missing") return { outcome, failedPosts: 0 };
+    const failedPosts = await this.submissions.flagScheduled(
+      account,
+      () => disconnectedIssue(account.platform, account.accountId),
+      this.clock(),
+    );
+    return { outcome, failedPosts };
+  }
+
+  /** The connection ends at `reconnectBy`: health, and a warning on posts scheduled after it. */
+  async reconnectBy(account: AccountRef, reconnectBy: Date | null): Promise<AccountHealth | null> {
+    const health = await this.accounts.refreshHealth(account, reconnectBy);
+    if (health !== null) await this.flagExpiring(account, reconnectBy);
+    return health;
+  }
+
+  private async flagExpiring(account: AccountRef, reconnectBy: Date | null): Promise<void> {
+    if (!reconnectBy || reconnectBy.getTime() - this.clock().getTime() > EXPIRING_WINDOW_MS) return;
+    await this.submissions.flagScheduled(
+      account,
+      (at) => (at && at >= reconnectBy ? expiringIssue(account.platform, account.accountId, reconnectBy) : null),
+      this.clock(),
+    );
+  }
+}

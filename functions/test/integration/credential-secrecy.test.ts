@@ -1,0 +1,154 @@
+import request from "supertest";
+import { PLATFORMS, type Platform } from "../../src/domain/platforms";
+import { HttpClient } from "../../src/platforms/http-client";
+import { CredentialStore } from "../../src/store/credential-store";
+import { checkTokenHealth } from "../../src/tasks/token-health";
+import { Harness } from "../support/harness";
+import { TEST_KEYRING } from "../support/keyring";
+import { LivePlatforms } from "../support/live-platforms";
+import { connectThroughFake, idToken } from "../support/connect-flow";
+
+jest.setTimeout(90_000);
+
+const h = new Harness();
+const live = new LivePlatforms();
+beforeAll(async () => {
+  await live.start();
+  h.platformSettings = (p) => live.settings[p];
+  h.adapters = live.registry();
+});
+afterAll(async () => {
+  await live.stop();
+  await h.close();
+});
+
+/** Everything written to the console or the process's output while `work` runs. */
+async function captureOutput(work: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const keep = (...args: unknown[]) => {
+    chunks.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+  };
+  const spies = [
+    ...(["log", "info", "warn", "error", "debug"] as const).map((m) => jest.spyOn(console, m).mockImplementation(keep)),
+    jest.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => (keep(String(c)), true)),
+    jest.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => (keep(String(c)), true)),
+  ];
+  try {
+    await work();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return chunks.join("\n");
+}
+
+/** Every access and refresh token any fake platform has issued. */
+function issuedTokens(): string[] {
+  return Object.values(live.fakes).flatMap((fake) =>
+    [...fake.tokens.values()].flatMap((g) => [g.accessToken, ...(g.refreshToken ? [g.refreshToken] : [])]),
+  );
+}
+
+async function docsOf(path: string): Promise<unknown[]> {
+  const snap = await h.db.collection(path).get();
+  return snap.docs.map((d) => ({ path: d.ref.path, ...d.data() }));
+}
+
+describe("credentials never leak", () => {
+  it("no client-readable document, API answer or log line contains a token", async () => {
+    const t = await h.tenant({ keys: [{ mode: "live" }], accounts: {} });
+    const answers: unknown[] = [];
+    let accountOf: (platform: Platform) => string = () => "";
+    const output = await captureOutput(async () => {
+      for (const platform of PLATFORMS) {
+        const outcome = await connectThroughFake(h, t.uid, platform);
+        const selection = outcome.get("selection");
+        if (selection) {
+          const auth = `Bearer ${await idToken(t.uid)}`;
+          const offered = await request(h.app)
+            .get(`/v1/integrations/${platform}/selections/${selection}`)
+            .set("authorization", auth);
+          answers.push(offered.body);
+          const first = (offered.body as { accounts: { accountId: string }[] }).accounts[0]!.accountId;
+          const chosen = await request(h.app)
+            .post(`/v1/integrations/${platform}/selections/${selection}`)
+            .set("authorization", auth)
+            .send({ accountIds: [first] });
+          answers.push(chosen.body);
+        }
+      }
+      const listing = (await request(h.app).get("/v1/accounts").set("soku-api-key", t.key)).body as {
+        data: { platform: Platform; accountId: string }[];
+      };
+      answers.push(listing);
+      accountOf = (p) => listing.data.find((a) => a.platform === p)!.accountId;
+      const x = { accountId: accountOf("x") };
+      const post = await request(h.app)
+        .post("/v1/posts")
+        .set("soku-api-key", t.key)
+        .send({ post: { content: { text: "secrecy", platform: [{ platform: "x", accountId: x.accountId }] } } });
+      answers.push(post.body);
+      await h.drain();
+      answers.push(
+        (
+          await request(h.app)
+            .get(`/v1/posts/${post.body.postSubmissionId as string}`)
+            .set("soku-api-key", t.key)
+        ).body,
+      );
+      // Renewals (and a refused one) log and write too.
+      live.fakes.tiktok.revoke(accountOf("tiktok"));
+      h.offsetMs = 25 * 3600_000;
+      await checkTokenHealth({
+        credentials: new CredentialStore(h.db, () => TEST_KEYRING, h.clock),
+        standing: h.deps.standing,
+        adapters: h.adapters,
+        http: new HttpClient({ timeoutMs: 10_000 }),
+        clock: h.clock,
+      });
+      h.offsetMs = 0;
+      const gone = await request(h.app)
+        .delete(`/v1/accounts/x/${x.accountId}`)
+        .set("authorization", `Bearer ${await idToken(t.uid)}`);
+      answers.push(gone.body);
+    });
+
+    const tokens = issuedTokens();
+    expect(tokens.length).toBeGreaterThan(8);
+
+    // What the dashboard can read under the rules: the user's tree and their submissions.
+    const readable: unknown[] = [(await h.db.doc(`users/${t.uid}`).get()).data()];
+    for (const platform of PLATFORMS) {
+      readable.push((await h.db.doc(`users/${t.uid}/integrations/${platform}`).get()).data());
+      readable.push(...(await docsOf(`users/${t.uid}/integrations/${platform}/accounts`)));
+    }
+    readable.push(...(await docsOf(`users/${t.uid}/apiRequests`)));
+    for (const s of await h.submissionsOf(t.uid)) {
+      readable.push(s.data(), ...(await docsOf(`postSubmissions/${s.id}/runs`)));
+    }
+    // And the server-only documents hold them sealed, never in clear.
+    const sealed = [
+      ...(await docsOf("credentials")),
+      ...(await docsOf("oauthStates")),
+      ...(await docsOf("accountSelections")),
+    ];
+
+    const places = {
+      readable: JSON.stringify(readable),
+      answers: JSON.stringify(answers),
+      output,
+      sealed: JSON.stringify(sealed),
+    };
+    for (const [where, text] of Object.entries(places)) {
+      const leaked = tokens.filter((token) => text.includes(token));
+      expect({ where, leaked }).toEqual({ where, leaked: [] });
+    }
+    // The check itself can see tokens: the sealed credentials decrypt to them.
+    const stored = await new CredentialStore(h.db, () => TEST_KEYRING).read({
+      userId: t.uid,
+      platform: "linkedin",
+      accountId: accountOf("linkedin"),
+    });
+    expect(tokens).toContain(stored!.credentials.accessToken);
+    expect(output).toContain("token health checked");
+  });
+});
