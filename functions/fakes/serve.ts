@@ -19,6 +19,16 @@ export const FAKE_PORTS: Record<Platform, number> = {
 };
 export const MEDIA_PORT = 9100;
 
+const CONTROL_HELP = `Control routes on each fake:
+  GET  /_fake/posts         what was published
+  POST /_fake/grants        {accountId, accessToken?, ttlSeconds?}: issue a token pair directly
+  POST|DELETE /_fake/faults inject a fault (see fakes/kit/fake-platform.ts) / clear them
+  POST /_fake/sign-in       {accountId, username?, displayName?, avatarUrl?, email?, accountType?, pages?, channel?}:
+                            who the authorize page approves as (default <platform>_connected)
+  POST /_fake/consent       {consent?: "approve"|"deny", grantedScopes?: string[]|null}: what the user answers
+The authorize pages approve at once as the signed-in profile; apps: client id postcast-local-<platform>,
+secret postcast-local-<platform>-secret.`;
+
 export async function startFakes(): Promise<{
   fakes: Fakes;
   media: MediaServer;
@@ -45,8 +55,9 @@ export async function startFakes(): Promise<{
 if (require.main === module) {
   startFakes()
     .then(({ urls, stop }) => {
-      console.log("Fake platform servers (control: POST /_fake/grants, POST|DELETE /_fake/faults, GET /_fake/posts):");
+      console.log("Fake platform servers:");
       for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(10)} ${url}`);
+      console.log(CONTROL_HELP);
       const shutdown = () => void stop().then(() => process.exit(0));
       process.on("SIGINT", shutdown);
       process.on("SIGTERM", shutdown);

@@ -2,6 +2,21 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
+import {
+  authorizeProblem,
+  errorPage,
+  pkceMatches,
+  redirectLocation,
+  requestedScopes,
+  stringParams,
+  type AuthorizationCode,
+  type AuthorizeDialect,
+  type CodeRejection,
+  type Consent,
+  type FakeProfile,
+  type FakeProfileInput,
+  type Revocation,
+} from "./oauth";
 import { seededRandom } from "./seeded-random";
 
 /**
@@ -52,6 +67,25 @@ export interface TokenGrant {
   refreshToken: string | null;
   expiresAt: number | null;
   issuedAt: number;
+  /** What the user granted, when the token came from a consent (grants made directly have none). */
+  scopes?: string[];
+}
+
+export interface GrantOptions {
+  refresh?: boolean;
+  ttlSeconds?: number | null;
+  token?: string;
+  ageSeconds?: number;
+  scopes?: string[];
+  /** A token obtained with another (a long-lived exchange, a Page token): revoked together with it. */
+  derivedFrom?: TokenGrant;
+}
+
+/** What a token request presents with its authorization code (its client is already authenticated). */
+export interface CodePresentation {
+  code: string | undefined;
+  redirectUri: string | undefined;
+  codeVerifier?: string | undefined;
 }
 
 interface RefreshEntry {
@@ -62,9 +96,14 @@ interface RefreshEntry {
 
 /**
  * Shared machinery of the fake platform servers: bearer tokens with expiry, single-use rotating
- * refresh tokens (reusing one revokes its family, as X and TikTok do), the post ledger, injected
- * faults and chaos, and `/_fake` control routes for the local stack. Each platform's fake adds its
- * documented routes on `router`.
+ * refresh tokens (reusing one revokes its family, as X and TikTok do), the authorization-code side
+ * of OAuth (a consent page that approves as the signed-in profile, single-use codes bound to client,
+ * redirect URI and PKCE challenge), the post ledger, injected faults and chaos, and `/_fake` control
+ * routes for the local stack. Each platform's fake adds its documented routes on `router`.
+ *
+ * A token family is everything one consent yielded: the code's tokens, their refreshes and the
+ * tokens exchanged for them. Revoking a family (a revoke endpoint, a reused code or refresh token,
+ * the user removing the app) ends all of them.
  */
 export abstract class FakePlatform {
   readonly app = express();
@@ -73,8 +112,26 @@ export abstract class FakePlatform {
   /** Every request the platform received, in order: method, path and a few headers. */
   readonly requests: { method: string; path: string; at: number }[] = [];
   readonly tokens = new Map<string, TokenGrant>();
+  /** Revoked consents, in order, so tests can see a revoke reached the platform. */
+  readonly revocations: Revocation[] = [];
+  /** The profile of each account a code was issued to, for the profile endpoints. */
+  readonly profiles = new Map<string, FakeProfile>();
+  /** The app the token endpoints accept: what the local stack uses when no real id is configured. */
+  clientId: string;
+  clientSecret: string;
+  /** What the user does on the consent screen. */
+  consent: Consent = "approve";
+  /** The scopes the user leaves ticked (null: all requested); tokens then carry only these. */
+  grantedScopes: string[] | null = null;
+  /** Authorization codes live this long (most platforms: 10 minutes). */
+  codeTtlSeconds = 600;
   private readonly refreshTokens = new Map<string, RefreshEntry>();
   private readonly revokedFamilies = new Set<string>();
+  private readonly families = new Map<string, string>();
+  private readonly familyScopes = new Map<string, string[]>();
+  private readonly codes = new Map<string, AuthorizationCode>();
+  private readonly consented = new Set<string>();
+  private signedInProfile: FakeProfile | null = null;
   private faults: (Fault & { left: number })[] = [];
   private chaos: (Chaos & { random: () => number }) | null = null;
   /** Access tokens issued by the token endpoint live this long. */
@@ -85,6 +142,8 @@ export abstract class FakePlatform {
   private nextId = 1;
 
   protected constructor(readonly platform: string) {
+    this.clientId = `postcast-local-${platform}`;
+    this.clientSecret = `postcast-local-${platform}-secret`;
     this.app.disable("x-powered-by");
     this.app.use(express.json({ limit: "50mb" }));
     this.app.use(express.urlencoded({ extended: true, limit: "50mb" }));
@@ -120,12 +179,11 @@ export abstract class FakePlatform {
   }
 
   /** Issues a token pair for an account, as the token endpoint would after consent. */
-  grant(
-    accountId: string,
-    options: { refresh?: boolean; ttlSeconds?: number | null; token?: string; ageSeconds?: number } = {},
-  ) {
+  grant(accountId: string, options: GrantOptions = {}) {
     const ttl = options.ttlSeconds === undefined ? this.accessTokenTtlSeconds : options.ttlSeconds;
-    const family = randomBytes(6).toString("hex");
+    const parent = options.derivedFrom && this.families.get(options.derivedFrom.accessToken);
+    const family = parent ?? randomBytes(6).toString("hex");
+    if (options.scopes) this.familyScopes.set(family, options.scopes);
     const grant = this.issue(accountId, family, options.refresh ?? true, ttl, options.token);
     grant.issuedAt -= (options.ageSeconds ?? 0) * 1000;
     return grant;
@@ -133,14 +191,17 @@ export abstract class FakePlatform {
 
   private issue(accountId: string, family: string, refresh: boolean, ttl: number | null, token?: string): TokenGrant {
     const now = Date.now();
+    const scopes = this.familyScopes.get(family);
     const grant: TokenGrant = {
       accountId,
       accessToken: token ?? `${this.platform}_at_${randomBytes(12).toString("hex")}`,
       refreshToken: refresh ? `${this.platform}_rt_${randomBytes(12).toString("hex")}` : null,
       expiresAt: ttl === null ? null : now + ttl * 1000,
       issuedAt: now,
+      ...(scopes ? { scopes } : {}),
     };
     this.tokens.set(grant.accessToken, grant);
+    this.families.set(grant.accessToken, family);
     if (grant.refreshToken) this.refreshTokens.set(grant.refreshToken, { accountId, family, used: false });
     return grant;
   }
@@ -153,7 +214,7 @@ export abstract class FakePlatform {
     const entry = this.refreshTokens.get(refreshToken);
     if (!entry || this.revokedFamilies.has(entry.family)) return null;
     if (entry.used) {
-      this.revokedFamilies.add(entry.family);
+      this.revokeFamily(entry.family);
       return null;
     }
     if (rotate) entry.used = true;
@@ -162,10 +223,41 @@ export abstract class FakePlatform {
     return grant;
   }
 
-  /** Revokes an account's tokens (the user removed the app or changed their password). */
-  revoke(accountId: string): void {
-    for (const [token, grant] of this.tokens) if (grant.accountId === accountId) this.tokens.delete(token);
-    for (const entry of this.refreshTokens.values()) if (entry.accountId === accountId) entry.used = true;
+  /** Revokes every consent of an account (the user removed the app or changed their password). */
+  revoke(accountId: string, reason: Revocation["reason"] = "app_removed"): void {
+    const families = new Set<string>();
+    for (const [token, grant] of this.tokens)
+      if (grant.accountId === accountId) families.add(this.families.get(token)!);
+    for (const entry of this.refreshTokens.values()) if (entry.accountId === accountId) families.add(entry.family);
+    for (const family of families) this.revokeFamily(family);
+    this.consented.delete(accountId);
+    this.revocations.push({ accountId, at: Date.now(), reason });
+  }
+
+  /**
+   * Revokes the consent an access or refresh token came from, as the revoke endpoints do; returns
+   * the grant's account, or null for a token the platform does not know.
+   */
+  revokeToken(token: string): string | null {
+    const grant = this.tokens.get(token);
+    const family = grant ? this.families.get(token) : this.refreshTokens.get(token)?.family;
+    const accountId = grant?.accountId ?? this.refreshTokens.get(token)?.accountId;
+    if (!family || !accountId || this.revokedFamilies.has(family)) return null;
+    this.revokeFamily(family);
+    // The next authorization is a first consent again (Google then sends a new refresh token).
+    this.consented.delete(accountId);
+    this.revocations.push({ accountId, at: Date.now(), reason: "token_revoked" });
+    return accountId;
+  }
+
+  private revokeFamily(family: string): void {
+    this.revokedFamilies.add(family);
+    for (const [token, f] of this.families) if (f === family) this.tokens.delete(token);
+  }
+
+  /** Whether a token may use a scope: tokens granted directly (not through consent) may use any. */
+  protected hasScope(grant: TokenGrant, ...anyOf: string[]): boolean {
+    return !grant.scopes || anyOf.some((s) => grant.scopes!.includes(s));
   }
 
   /** The account behind a request's bearer token, or null after answering 401 as the platform does. */
@@ -179,6 +271,11 @@ export abstract class FakePlatform {
     const value = req.get(header) ?? "";
     const prefix = `${scheme} `;
     const token = value.startsWith(prefix) ? value.slice(prefix.length) : this.tokenFromParams(req);
+    return this.liveGrant(token, res);
+  }
+
+  /** The grant behind a token however it came (Meta's `fb_exchange_token`), or null after answering 401. */
+  protected liveGrant(token: string | null | undefined, res: Response): TokenGrant | null {
     if (!token) {
       this.unauthorized(res, "missing token");
       return null;
@@ -198,6 +295,138 @@ export abstract class FakePlatform {
   /** Platforms that also take the token as a parameter (Meta's access_token) override this. */
   protected tokenFromParams(_req: Request): string | null {
     return null;
+  }
+
+  /** Who the authorize page approves as: the last `signIn`, else `<platform>_connected`. */
+  get signedIn(): FakeProfile {
+    return this.signedInProfile ?? this.profileDefaults(`${this.platform}_connected`);
+  }
+
+  /** Signs a user in on the platform's website; fields left out default from the account id. */
+  signIn(profile: FakeProfileInput): FakeProfile {
+    this.signedInProfile = { ...this.profileDefaults(profile.accountId), ...profile };
+    return this.signedInProfile;
+  }
+
+  /** An account's profile: as it consented, or derived from its id for tokens granted directly. */
+  profileFor(accountId: string): FakeProfile {
+    return this.profiles.get(accountId) ?? this.profileDefaults(accountId);
+  }
+
+  /** A plausible profile for an account id; Facebook, Instagram and YouTube add what they have. */
+  protected profileDefaults(accountId: string): FakeProfile {
+    return {
+      accountId,
+      username: accountId,
+      displayName: accountId
+        .split("_")
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join(" "),
+      // The .test TLD never resolves: nothing fetches it by accident.
+      avatarUrl: `https://avatars.fake.test/${this.platform}/${accountId}.jpg`,
+    };
+  }
+
+  /** Serves the platform's authorize page at `path`. */
+  protected authorizePage(path: string, dialect: AuthorizeDialect): void {
+    this.router.get(path, (req, res) => this.authorizeRequest(req, res, dialect));
+  }
+
+  /** A bad request gets an error page (never a redirect); then the user approves or declines. */
+  private authorizeRequest(req: Request, res: Response, dialect: AuthorizeDialect): void {
+    const q = stringParams(req.query);
+    const problem = authorizeProblem(q, dialect, this.clientId);
+    if (problem) return void res.status(400).type("html").send(errorPage(this.platform, problem));
+    const state = q.state!;
+    if (this.consent === "deny") {
+      return void res
+        .status(302)
+        .set("location", redirectLocation(q.redirect_uri!, { ...dialect.denial, state }))
+        .end();
+    }
+    const code = this.issueCode(q, dialect);
+    res
+      .status(302)
+      .set("location", redirectLocation(q.redirect_uri!, { code: code.value, state }, dialect.locationSuffix))
+      .end();
+  }
+
+  private issueCode(q: Record<string, string>, dialect: AuthorizeDialect): AuthorizationCode {
+    const profile = this.signedIn;
+    this.profiles.set(profile.accountId, profile);
+    const requested = requestedScopes(q.scope, dialect);
+    const granted = this.grantedScopes;
+    const code: AuthorizationCode = {
+      value: randomBytes(24).toString("base64url"),
+      clientId: q[dialect.clientIdParam ?? "client_id"]!,
+      redirectUri: q.redirect_uri!,
+      challenge: q.code_challenge ? { value: q.code_challenge, method: q.code_challenge_method ?? "plain" } : null,
+      profile,
+      scopes: granted ? requested.filter((s) => granted.includes(s)) : requested,
+      request: q,
+      firstConsent: !this.consented.has(profile.accountId),
+      expiresAt: Date.now() + this.codeTtlSeconds * 1000,
+      used: false,
+      family: null,
+    };
+    this.consented.add(profile.accountId);
+    this.codes.set(code.value, code);
+    return code;
+  }
+
+  /**
+   * Spends an authorization code. Any presentation uses it up; presenting a used code again also
+   * revokes the tokens it bought (RFC 6749 §4.1.2), as a stolen code would be.
+   */
+  protected redeemCode(p: CodePresentation): AuthorizationCode | CodeRejection {
+    const code = this.codes.get(p.code ?? "");
+    if (!code) return "unknown";
+    if (code.used) {
+      if (code.family) {
+        this.revokeFamily(code.family);
+        this.revocations.push({ accountId: code.profile.accountId, at: Date.now(), reason: "code_reused" });
+      }
+      return "used";
+    }
+    code.used = true;
+    if (code.expiresAt <= Date.now()) return "expired";
+    if (code.clientId !== this.clientId) return "client";
+    if (code.redirectUri !== p.redirectUri) return "redirect_uri";
+    if (code.challenge && !pkceMatches(code.challenge, p.codeVerifier)) return "verifier";
+    return code;
+  }
+
+  /** The tokens a redeemed code buys, carrying its granted scopes. */
+  protected grantFromCode(code: AuthorizationCode, options: Omit<GrantOptions, "scopes"> = {}): TokenGrant {
+    const grant = this.grant(code.profile.accountId, { ...options, scopes: code.scopes });
+    code.family = this.families.get(grant.accessToken)!;
+    return grant;
+  }
+
+  /**
+   * Whether a token request authenticates as this fake's app: with HTTP Basic (X requires it,
+   * Google allows it) or with the id and secret in the form, under the platform's names.
+   */
+  protected clientAuthenticated(
+    req: Request,
+    params: Record<string, string | undefined>,
+    options: { basic?: "required" | "allowed"; idParam?: string } = {},
+  ): boolean {
+    const idParam = options.idParam ?? "client_id";
+    const basic = options.basic ? this.basicCredentials(req) : null;
+    if (options.basic === "required" && !basic) return false;
+    if (basic && params[idParam] !== undefined && params[idParam] !== basic.id) return false;
+    const id = basic?.id ?? params[idParam];
+    const secret = basic?.secret ?? params.client_secret;
+    return id === this.clientId && secret === this.clientSecret;
+  }
+
+  private basicCredentials(req: Request): { id: string; secret: string } | null {
+    const header = req.get("authorization") ?? "";
+    if (!header.startsWith("Basic ")) return null;
+    const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return colon < 0 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
   }
 
   /** Records a publication in the ledger. */
@@ -294,6 +523,19 @@ export abstract class FakePlatform {
         ...(body.ttlSeconds !== undefined ? { ttlSeconds: body.ttlSeconds } : {}),
       });
       res.json(grant);
+    });
+    control.post("/sign-in", (req, res) => {
+      const body = req.body as Partial<FakeProfileInput>;
+      if (!body.accountId) return void res.status(400).json({ error: "accountId is required" });
+      res.json(this.signIn(body as FakeProfileInput));
+    });
+    control.post("/consent", (req, res) => {
+      const body = req.body as { consent?: Consent; grantedScopes?: string[] | null };
+      if (body.consent !== undefined && body.consent !== "approve" && body.consent !== "deny")
+        return void res.status(400).json({ error: "consent must be approve or deny" });
+      if (body.consent) this.consent = body.consent;
+      if (body.grantedScopes !== undefined) this.grantedScopes = body.grantedScopes;
+      res.json({ consent: this.consent, grantedScopes: this.grantedScopes });
     });
     control.post("/faults", (req, res) => {
       const body = req.body as Fault;

@@ -1,8 +1,20 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import { FakePlatform } from "../kit/fake-platform";
+import { splitName, type FakeProfile } from "../kit/oauth";
 
 const PART_BYTES = 4 * 1024 * 1024;
+const SCOPES = [
+  "openid",
+  "profile",
+  "email",
+  "w_member_social",
+  "r_organization_social",
+  "w_organization_social",
+  "rw_organization_admin",
+];
+/** A refresh token lives 365 days from the first consent (it does not reset on refresh). */
+const REFRESH_TOKEN_SECONDS = 365 * 86400;
 const RESERVED = "\\|{}@[]()<>#*_~";
 
 interface VideoUpload {
@@ -42,16 +54,28 @@ export function displayedCommentary(commentary: string): string {
  * LinkedIn's REST API as documented: LinkedIn-Version and X-Restli-Protocol-Version required,
  * /rest/posts answering 201 with an empty body and the URN in x-restli-id, 422 DUPLICATE_POST
  * naming the original, images and byte-range video parts with ETags, video status polling, the
- * author finder, little-text truncation, and the OAuth refresh grant.
+ * author finder, little-text truncation, and OAuth: the authorization page, the code exchange
+ * (60-day tokens; refresh tokens only for approved partners, `issueRefreshTokens`), the refresh
+ * grant, OpenID `GET /v2/userinfo` and token revocation.
  */
 export class FakeLinkedIn extends FakePlatform {
   readonly images = new Map<string, { owner: string; uploaded: boolean }>();
   readonly videoUploads = new Map<string, VideoUpload>();
+  /** Only approved (MDP) partner apps get refresh tokens; others reconnect every 60 days. */
+  issueRefreshTokens = false;
 
   constructor() {
     super("linkedin");
+    this.accessTokenTtlSeconds = 60 * 86400;
+    this.authorizePage("/oauth/v2/authorization", {
+      scopeDelimiter: / /,
+      scopes: SCOPES,
+      denial: { error: "user_cancelled_authorize", error_description: "The user cancelled the authorization" },
+    });
     const r = this.router;
     r.post("/oauth/v2/accessToken", (req, res) => this.token(req, res));
+    r.post("/oauth/v2/revoke", (req, res) => this.revokeEndpoint(req, res));
+    r.get("/v2/userinfo", (req, res) => this.userinfo(req, res));
     r.put("/_upload/images/:id", express.raw({ type: () => true, limit: "50mb" }), (req, res) =>
       this.putImage(req, res),
     );
@@ -116,9 +140,18 @@ export class FakeLinkedIn extends FakePlatform {
     next();
   }
 
+  protected override profileDefaults(accountId: string): FakeProfile {
+    return { ...super.profileDefaults(accountId), email: `${accountId}@example.com` };
+  }
+
+  private invalidClient(res: Response) {
+    res.status(401).json({ error: "invalid_client", error_description: "Client authentication failed" });
+  }
+
   private token(req: Request, res: Response) {
     const body = req.body as Record<string, string>;
-    if (!body.client_id || !body.client_secret) return void res.status(401).json({ error: "invalid_client" });
+    if (!this.clientAuthenticated(req, body)) return this.invalidClient(res);
+    if (body.grant_type === "authorization_code") return this.codeGrant(body, res);
     const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", false) : null;
     if (!grant)
       return void res.status(400).json({
@@ -130,6 +163,57 @@ export class FakeLinkedIn extends FakePlatform {
       expires_in: this.accessTokenTtlSeconds,
       refresh_token: body.refresh_token,
       refresh_token_expires_in: 300 * 86400,
+    });
+  }
+
+  private codeGrant(body: Record<string, string>, res: Response) {
+    const code = this.redeemCode({ code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+    if (typeof code === "string")
+      return void res.status(400).json({
+        error: "invalid_request",
+        error_description:
+          "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired. Or external member binding exists",
+      });
+    const grant = this.grantFromCode(code, { refresh: this.issueRefreshTokens });
+    res.json({
+      access_token: grant.accessToken,
+      expires_in: this.accessTokenTtlSeconds,
+      ...(grant.refreshToken
+        ? { refresh_token: grant.refreshToken, refresh_token_expires_in: REFRESH_TOKEN_SECONDS }
+        : {}),
+      scope: code.scopes.join(","),
+    });
+  }
+
+  private revokeEndpoint(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!this.clientAuthenticated(req, body)) return this.invalidClient(res);
+    if (!body.token)
+      return void res.status(400).json({ error: "invalid_request", error_description: "token is required" });
+    this.revokeToken(body.token);
+    res.status(200).end();
+  }
+
+  /** OpenID userinfo: needs `openid`; names and picture come with `profile`, the email with `email`. */
+  private userinfo(req: Request, res: Response) {
+    const grant = this.grantOf(req, res);
+    if (!grant) return;
+    if (!this.hasScope(grant, "openid"))
+      return void res.status(403).json({
+        status: 403,
+        serviceErrorCode: 100,
+        code: "ACCESS_DENIED",
+        message: "Not enough permissions to access: userinfo.GET.NO_VERSION",
+      });
+    const p = this.profileFor(grant.accountId);
+    const { given, family } = splitName(p.displayName);
+    res.json({
+      sub: p.accountId,
+      ...(this.hasScope(grant, "profile")
+        ? { name: p.displayName, given_name: given, family_name: family, picture: p.avatarUrl }
+        : {}),
+      locale: { country: "US", language: "en" },
+      ...(p.email && this.hasScope(grant, "email") ? { email: p.email, email_verified: true } : {}),
     });
   }
 

@@ -1,6 +1,14 @@
 import type { Request, Response } from "express";
+import type { TokenGrant } from "../kit/fake-platform";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
-import { FakeGraph } from "./fake-graph";
+import {
+  pickFields,
+  stringParams,
+  type AuthorizationCode,
+  type AuthorizeDialect,
+  type FakeProfile,
+} from "../kit/oauth";
+import { FakeGraph, LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS } from "./fake-graph";
 
 interface Container {
   id: string;
@@ -21,6 +29,14 @@ export interface ContainerDialect {
   publishEdge: string;
   quotaEdge: string;
   refreshGrantType: string;
+  /** The short-lived to long-lived exchange's grant_type. */
+  exchangeGrantType: string;
+  /** The consent dialog at /oauth/authorize. */
+  authorize: AuthorizeDialect;
+  /** What the code exchange answers with its short-lived token. */
+  codeBody(grant: TokenGrant, code: AuthorizationCode): Record<string, unknown>;
+  /** Every field `GET /me` can give (it answers those `fields` asks for). */
+  profileBody(profile: FakeProfile): Record<string, unknown>;
   textField: "text" | "caption";
   maxChildren: number;
   quota: number;
@@ -35,8 +51,9 @@ export interface ContainerDialect {
  * Meta's container state machine, shared by the Threads and Instagram fakes: containers pull their
  * media by URL, report IN_PROGRESS for `processingPolls` status reads, then FINISHED (or ERROR
  * when the media could not be fetched); only a FINISHED container of the same account publishes;
- * the rolling 24-hour publishing quota is enforced and reported; long-lived tokens refresh only
- * when at least 24 hours old.
+ * the rolling 24-hour publishing quota is enforced and reported. Their OAuth: the consent dialog,
+ * the code exchange for a short-lived (1 hour) token, its exchange for a long-lived one (about 60
+ * days, with the app secret), which refreshes only when at least 24 hours old, and `GET /me`.
  */
 export abstract class FakeContainerPlatform extends FakeGraph {
   readonly containers = new Map<string, Container>();
@@ -49,8 +66,12 @@ export abstract class FakeContainerPlatform extends FakeGraph {
     super(platform);
     this.quota = dialect.quota;
     const v = `/${dialect.version}`;
+    this.authorizePage("/oauth/authorize", dialect.authorize);
     const r = this.router;
+    r.post("/oauth/access_token", (req, res) => void this.codeExchange(req, res));
+    r.get("/access_token", (req, res) => this.longLived(req, res));
     r.get("/refresh_access_token", (req, res) => this.refreshToken(req, res));
+    r.get(`${v}/me`, (req, res) => this.me(req, res));
     r.post(`${v}/:user/${dialect.createEdge}`, (req, res) => this.create(req, res));
     r.get(`${v}/:user/${dialect.createEdge}`, (req, res) => this.list(req, res));
     r.post(`${v}/:user/${dialect.publishEdge}`, (req, res) => this.publishContainer(req, res));
@@ -76,8 +97,35 @@ export abstract class FakeContainerPlatform extends FakeGraph {
       return this.invalid(res, "The access token cannot be refreshed until it is at least 24 hours old.", 190);
     }
     this.tokens.delete(grant.accessToken);
-    const fresh = this.grant(grant.accountId, { refresh: false, ttlSeconds: 60 * 24 * 3600 });
+    const fresh = this.grant(grant.accountId, { refresh: false, ttlSeconds: 60 * 24 * 3600, derivedFrom: grant });
     res.json({ access_token: fresh.accessToken, token_type: "bearer", expires_in: 60 * 24 * 3600 });
+  }
+
+  private async codeExchange(req: Request, res: Response) {
+    const p = await this.formParams(req);
+    if (!this.clientAuthenticated(req, p)) return this.invalidClient(res, p);
+    if (p.grant_type !== "authorization_code") return this.invalid(res, "Invalid grant_type");
+    const code = this.redeemCode({ code: p.code, redirectUri: p.redirect_uri, codeVerifier: p.code_verifier });
+    if (typeof code === "string") return this.codeRejected(res, code);
+    const grant = this.grantFromCode(code, { refresh: false, ttlSeconds: SHORT_LIVED_SECONDS });
+    res.json(this.dialect.codeBody(grant, code));
+  }
+
+  /** The app secret (no app id: the token names the app) trades a short-lived token for a long-lived one. */
+  private longLived(req: Request, res: Response) {
+    const q = stringParams(req.query);
+    if (q.grant_type !== this.dialect.exchangeGrantType) return this.invalid(res, "Invalid grant_type");
+    if (q.client_secret !== this.clientSecret) return this.invalidClient(res, {});
+    const grant = this.grantOf(req, res);
+    if (!grant) return;
+    const long = this.grant(grant.accountId, { refresh: false, ttlSeconds: LONG_LIVED_SECONDS, derivedFrom: grant });
+    res.json({ access_token: long.accessToken, token_type: "bearer", expires_in: LONG_LIVED_SECONDS });
+  }
+
+  private me(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    res.json(pickFields(this.dialect.profileBody(this.profileFor(account)), stringParams(req.query).fields, []));
   }
 
   private create(req: Request, res: Response) {

@@ -1,6 +1,25 @@
 import type { Request, Response } from "express";
+import type { TokenGrant } from "../kit/fake-platform";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
-import { FakeGraph } from "./fake-graph";
+import { pickFields, stringParams, type FakePage, type FakeProfile } from "../kit/oauth";
+import { FakeGraph, LONG_LIVED_SECONDS, META_DENIAL, SHORT_LIVED_SECONDS } from "./fake-graph";
+
+const SCOPES = [
+  "public_profile",
+  "email",
+  "pages_show_list",
+  "pages_manage_posts",
+  "pages_read_engagement",
+  "pages_manage_engagement",
+  "pages_read_user_engagement",
+  "pages_manage_metadata",
+  "publish_video",
+  "business_management",
+  "read_insights",
+  "instagram_basic",
+  "instagram_content_publish",
+];
+const ALL_TASKS = ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"];
 
 interface Video {
   id: string;
@@ -13,7 +32,10 @@ interface Video {
 /**
  * Facebook Pages (Graph API v25.0): feed posts with message/link/attached_media, photos by URL
  * (published or not), videos by file_url with processing status, code 506 for a duplicate of a
- * recent post, Page tokens without expiry, and the X-App-Usage header.
+ * recent post, Page tokens without expiry, and the X-App-Usage header. Facebook Login: the OAuth
+ * dialog, the code exchange for a short-lived user token and `fb_exchange_token` for a long-lived
+ * one, `GET /me`, `GET /me/accounts` with a Page token per Page (never expiring when the user token
+ * is long-lived, an hour otherwise), and `DELETE /me/permissions`.
  */
 export class FakeFacebook extends FakeGraph {
   readonly photos = new Map<string, { pageId: string; url: string; attached: boolean }>();
@@ -26,12 +48,119 @@ export class FakeFacebook extends FakeGraph {
       res.set("x-app-usage", JSON.stringify({ call_count: 1, total_cputime: 1, total_time: 1 }));
       next();
     });
+    this.authorizePage("/v25.0/dialog/oauth", {
+      scopeDelimiter: /[ ,]/,
+      scopes: SCOPES,
+      pkce: { required: false, methods: ["S256", "plain"] },
+      denial: { ...META_DENIAL, error_code: "200" },
+    });
+    r.get(["/oauth/access_token", "/v25.0/oauth/access_token"], (req, res) => this.accessToken(req, res));
+    r.get("/v25.0/me", (req, res) => this.me(req, res));
+    r.get("/v25.0/me/accounts", (req, res) => this.accounts(req, res));
+    r.delete("/v25.0/me/permissions", (req, res) => this.deauthorize(req, res));
     r.post("/v25.0/:page/feed", (req, res) => this.feed(req, res));
     r.post("/v25.0/:page/photos", (req, res) => void this.photo(req, res));
     r.post("/v25.0/:page/videos", (req, res) => this.video(req, res));
     r.get("/v25.0/:page/feed", (req, res) => this.list(req, res, "feed"));
     r.get("/v25.0/:page/videos", (req, res) => this.list(req, res, "videos"));
     r.get("/v25.0/:id", (req, res) => void this.read(req, res));
+  }
+
+  /** A user with two Pages, so the local stack and tests meet the choice between them. */
+  protected override profileDefaults(accountId: string): FakeProfile {
+    const base = super.profileDefaults(accountId);
+    const page = (n: number): FakePage => ({
+      id: `${accountId}_page_${n}`,
+      name: `${base.displayName} Page ${n}`,
+      avatarUrl: `https://avatars.fake.test/facebook/${accountId}_page_${n}.jpg`,
+    });
+    return { ...base, pages: [page(1), page(2)] };
+  }
+
+  /** The Page with this id among the signed-in users' Pages. */
+  private pageOf(id: string): FakePage | undefined {
+    for (const profile of this.profiles.values()) {
+      const page = profile.pages?.find((p) => p.id === id);
+      if (page) return page;
+    }
+    return undefined;
+  }
+
+  /** The code exchange, or with `grant_type=fb_exchange_token` the long-lived exchange. */
+  private accessToken(req: Request, res: Response) {
+    const q = stringParams(req.query);
+    if (!this.clientAuthenticated(req, q)) return this.invalidClient(res, q);
+    if (q.grant_type === "fb_exchange_token") return this.exchange(q, res);
+    const code = this.redeemCode({ code: q.code, redirectUri: q.redirect_uri, codeVerifier: q.code_verifier });
+    if (typeof code === "string") return this.codeRejected(res, code);
+    const grant = this.grantFromCode(code, { refresh: false, ttlSeconds: SHORT_LIVED_SECONDS });
+    res.json({ access_token: grant.accessToken, token_type: "bearer", expires_in: SHORT_LIVED_SECONDS });
+  }
+
+  private exchange(q: Record<string, string>, res: Response) {
+    const short = this.liveGrant(q.fb_exchange_token, res);
+    if (!short) return;
+    const long = this.grant(short.accountId, { refresh: false, ttlSeconds: LONG_LIVED_SECONDS, derivedFrom: short });
+    res.json({ access_token: long.accessToken, token_type: "bearer", expires_in: LONG_LIVED_SECONDS });
+  }
+
+  /** The user behind a user token, or the Page behind a Page token. */
+  private me(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const page = this.pageOf(account);
+    const profile = this.profileFor(account);
+    const all = page
+      ? { id: page.id, name: page.name, picture: this.picture(page.avatarUrl) }
+      : { id: account, name: profile.displayName, picture: this.picture(profile.avatarUrl) };
+    res.json(pickFields(all, stringParams(req.query).fields, ["name"]));
+  }
+
+  private picture(url: string) {
+    return { data: { height: 50, width: 50, is_silhouette: false, url } };
+  }
+
+  /**
+   * The user's Pages with a Page token each. A Page token lives as long as the user token it came
+   * from: none from a long-lived one, an hour from a short-lived one. Without pages_show_list the
+   * list is empty (the user unticked it).
+   */
+  private accounts(req: Request, res: Response) {
+    const grant = this.grantOf(req, res);
+    if (!grant) return;
+    if (this.pageOf(grant.accountId))
+      return this.invalid(res, "(#100) Tried accessing nonexisting field (accounts) on node type (Page)");
+    const pages = this.hasScope(grant, "pages_show_list") ? (this.profileFor(grant.accountId).pages ?? []) : [];
+    const fields = stringParams(req.query).fields;
+    const data = pages.map((page) =>
+      pickFields(this.pageAccount(page, grant), fields, ["name", "access_token", "category", "tasks"]),
+    );
+    res.json({ data, paging: { cursors: { before: "QVFIUmJl", after: "QVFIUmFm" } } });
+  }
+
+  private pageAccount(page: FakePage, user: TokenGrant) {
+    const longLived = user.expiresAt === null || user.expiresAt - user.issuedAt > 24 * 3600_000;
+    const token = this.grant(page.id, {
+      refresh: false,
+      ttlSeconds: longLived ? null : SHORT_LIVED_SECONDS,
+      derivedFrom: user,
+    });
+    return {
+      id: page.id,
+      name: page.name,
+      access_token: token.accessToken,
+      category: "Brand",
+      picture: this.picture(page.avatarUrl),
+      tasks: page.tasks ?? ALL_TASKS,
+    };
+  }
+
+  /** The user removes the app: every token of theirs, Page tokens included, stops working. */
+  private deauthorize(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    this.revoke(account);
+    res.json({ success: true });
   }
 
   private page(req: Request, res: Response): string | null {

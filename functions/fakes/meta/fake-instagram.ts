@@ -1,8 +1,20 @@
+import type { FakeProfile } from "../kit/oauth";
 import { FakeContainerPlatform } from "./fake-container-platform";
+import { META_DENIAL } from "./fake-graph";
+
+const SCOPES = [
+  "instagram_business_basic",
+  "instagram_business_content_publish",
+  "instagram_business_manage_comments",
+  "instagram_business_manage_messages",
+  "instagram_business_manage_insights",
+];
 
 /**
  * Instagram content publishing: image containers (JPEG), REELS (video_url), CAROUSEL (2–10 items),
- * STORIES; captions up to 2,200 characters; 50 published posts per rolling 24 hours.
+ * STORIES; captions up to 2,200 characters; 50 published posts per rolling 24 hours. Instagram
+ * Login: codes live an hour and reach the redirect with a trailing `#_`; the code exchange takes
+ * multipart or urlencoded forms and answers `{data:[{access_token, user_id, permissions}]}`.
  */
 export class FakeInstagram extends FakeContainerPlatform {
   constructor() {
@@ -12,6 +24,19 @@ export class FakeInstagram extends FakeContainerPlatform {
       publishEdge: "media_publish",
       quotaEdge: "content_publishing_limit",
       refreshGrantType: "ig_refresh_token",
+      exchangeGrantType: "ig_exchange_token",
+      authorize: { scopeDelimiter: /,/, scopes: SCOPES, denial: META_DENIAL, locationSuffix: "#_" },
+      codeBody: (grant, code) => ({
+        data: [{ access_token: grant.accessToken, user_id: grant.accountId, permissions: code.scopes.join(",") }],
+      }),
+      profileBody: (p) => ({
+        id: p.accountId,
+        user_id: p.accountId,
+        username: p.username,
+        name: p.displayName,
+        account_type: p.accountType,
+        profile_picture_url: p.avatarUrl,
+      }),
       textField: "caption",
       maxChildren: 10,
       quota: 50,
@@ -41,5 +66,10 @@ export class FakeInstagram extends FakeContainerPlatform {
           (c.state === "FINISHED" ? "Finished: Media has been uploaded and it is ready to be published." : c.state),
       }),
     });
+    this.codeTtlSeconds = 3600;
+  }
+
+  protected override profileDefaults(accountId: string): FakeProfile {
+    return { ...super.profileDefaults(accountId), accountType: "BUSINESS" };
   }
 }

@@ -1,8 +1,24 @@
 import { FakeContainerPlatform } from "./fake-container-platform";
+import { META_DENIAL } from "./fake-graph";
 
 const TYPES = ["TEXT", "IMAGE", "VIDEO", "CAROUSEL"];
+const SCOPES = [
+  "threads_basic",
+  "threads_content_publish",
+  "threads_manage_replies",
+  "threads_read_replies",
+  "threads_manage_insights",
+  "threads_manage_mentions",
+  "threads_keyword_search",
+  "threads_delete",
+  "threads_location_tagging",
+  "threads_profile_discovery",
+];
 
-/** The Threads API: TEXT/IMAGE/VIDEO/CAROUSEL containers (2–20 items), 500 characters, 250 posts a day. */
+/**
+ * The Threads API: TEXT/IMAGE/VIDEO/CAROUSEL containers (2–20 items), 500 characters, 250 posts a
+ * day; its OAuth answers the code exchange with a flat `{access_token, user_id}`.
+ */
 export class FakeThreads extends FakeContainerPlatform {
   constructor() {
     super("threads", {
@@ -11,6 +27,16 @@ export class FakeThreads extends FakeContainerPlatform {
       publishEdge: "threads_publish",
       quotaEdge: "threads_publishing_limit",
       refreshGrantType: "th_refresh_token",
+      exchangeGrantType: "th_exchange_token",
+      authorize: { scopeDelimiter: /,/, scopes: SCOPES, denial: META_DENIAL },
+      codeBody: (grant) => ({ access_token: grant.accessToken, user_id: grant.accountId }),
+      profileBody: (p) => ({
+        id: p.accountId,
+        username: p.username,
+        name: p.displayName,
+        threads_profile_picture_url: p.avatarUrl,
+        threads_biography: "",
+      }),
       textField: "text",
       maxChildren: 20,
       quota: 250,

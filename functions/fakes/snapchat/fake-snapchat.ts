@@ -1,6 +1,15 @@
 import { createDecipheriv } from "node:crypto";
 import express, { type Request, type Response } from "express";
-import { FakePlatform } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+
+const DEFAULT_SCOPE = "snapchat-profile-api";
+const SCOPES = [
+  "snapchat-profile-api",
+  "snapchat-marketing-api",
+  "https://auth.snapchat.com/oauth2/api/user.display_name",
+  "https://auth.snapchat.com/oauth2/api/user.bitmoji.avatar",
+  "https://auth.snapchat.com/oauth2/api/user.external_id",
+];
 
 interface Media {
   id: string;
@@ -18,15 +27,24 @@ const EDGES = ["stories", "saved_stories", "spotlights"] as const;
  * Snap's Public Profile API as far as it is documented (and as third-party clients use it): media
  * created with an AES-256-CBC key and IV, encrypted multipart parts (≤ 32 MB, part numbers 1–35),
  * FINALIZE decrypting the whole, then stories, saved stories (title ≤ 45) and Spotlight (video
- * only, description ≤ 160), answering `request_status` SUCCESS or ERROR.
+ * only, description ≤ 160), answering `request_status` SUCCESS or ERROR. OAuth: the authorize page,
+ * the code exchange (one-hour tokens, rotating refresh tokens) and `GET .../my_profile`, whose
+ * `public_profile.id` the publishing endpoints take.
  */
 export class FakeSnapchat extends FakePlatform {
   readonly media = new Map<string, Media>();
 
   constructor() {
     super("snapchat");
+    this.accessTokenTtlSeconds = 3600;
+    this.authorizePage("/login/oauth2/authorize", {
+      scopeDelimiter: / /,
+      scopes: SCOPES,
+      denial: { error: "access_denied", error_description: "The user denied the authorization request." },
+    });
     const r = this.router;
     r.post("/login/oauth2/access_token", (req, res) => this.token(req, res));
+    r.get("/v1/public_profiles/my_profile", (req, res) => this.myProfile(req, res));
     r.post("/v1/public_profiles/:profile/media", (req, res) => this.create(req, res));
     r.post(
       "/v1/public_profiles/:profile/media/:id/multipart-upload",
@@ -70,15 +88,43 @@ export class FakeSnapchat extends FakePlatform {
 
   private token(req: Request, res: Response) {
     const body = req.body as Record<string, string>;
-    if (!body.client_id || !body.client_secret) return void res.status(401).json({ error: "invalid_client" });
+    if (!this.clientAuthenticated(req, body)) return void res.status(401).json({ error: "invalid_client" });
+    if (body.grant_type === "authorization_code") return this.codeGrant(body, res);
     const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", true) : null;
     if (!grant) return void res.status(400).json({ error: "invalid_grant" });
-    res.json({
+    res.json(this.tokenBody(grant));
+  }
+
+  private codeGrant(body: Record<string, string>, res: Response) {
+    const code = this.redeemCode({ code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+    if (typeof code === "string")
+      return void res.status(400).json({ error: "invalid_grant", error_description: "Invalid authorization code" });
+    res.json(this.tokenBody(this.grantFromCode(code)));
+  }
+
+  private tokenBody(grant: TokenGrant) {
+    return {
       access_token: grant.accessToken,
       refresh_token: grant.refreshToken,
       expires_in: this.accessTokenTtlSeconds,
       token_type: "Bearer",
-      scope: "snapchat-profile-api",
+      scope: grant.scopes?.join(" ") ?? DEFAULT_SCOPE,
+    };
+  }
+
+  private myProfile(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const p = this.profileFor(account);
+    res.json({
+      request_status: "SUCCESS",
+      request_id: this.id("req"),
+      public_profile: {
+        id: p.accountId,
+        display_name: p.displayName,
+        username: p.username,
+        logo_urls: { original_logo_url: p.avatarUrl },
+      },
     });
   }
 

@@ -1,8 +1,26 @@
 import express, { type Request, type Response } from "express";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
-import { FakePlatform } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import { pickFields, type CodeRejection } from "../kit/oauth";
 
 const MB = 1024 * 1024;
+const DEFAULT_SCOPE = "user.info.basic,video.publish,video.upload";
+const SCOPES = [
+  "user.info.basic",
+  "user.info.profile",
+  "user.info.stats",
+  "video.list",
+  "video.publish",
+  "video.upload",
+];
+const CODE_ERRORS: Record<CodeRejection, string> = {
+  unknown: "Authorization code is invalid.",
+  client: "Authorization code is invalid.",
+  used: "Authorization code has been used.",
+  expired: "Authorization code is expired.",
+  redirect_uri: "Redirect URI does not match the one used for the authorization code.",
+  verifier: "Code verifier is invalid.",
+};
 
 interface Publish {
   id: string;
@@ -27,7 +45,8 @@ interface Publish {
  * TikTok's Content Posting API: the `{data, error:{code,message,log_id}}` envelope on every answer,
  * creator info, direct-post video init (FILE_UPLOAD with TikTok's chunk rules, 206/201 on PUT, or
  * PULL_FROM_URL from verified prefixes), photo posts, status fetch, 6 inits a minute per token, the
- * ~15 posts a day cap, SELF_ONLY for unaudited clients, and rotating refresh tokens.
+ * ~15 posts a day cap, SELF_ONLY for unaudited clients, and Login Kit v2: `client_key` for the
+ * app, PKCE (S256), rotating refresh tokens, `GET /v2/user/info/` and revocation.
  */
 export class FakeTikTok extends FakePlatform {
   readonly publishes = new Map<string, Publish>();
@@ -40,8 +59,17 @@ export class FakeTikTok extends FakePlatform {
 
   constructor() {
     super("tiktok");
+    this.authorizePage("/v2/auth/authorize/", {
+      clientIdParam: "client_key",
+      scopeDelimiter: /,/,
+      scopes: SCOPES,
+      pkce: { required: true, methods: ["S256"] },
+      denial: { error: "access_denied", error_description: "The user denied the authorization request." },
+    });
     const r = this.router;
     r.post("/v2/oauth/token/", (req, res) => this.token(req, res));
+    r.post("/v2/oauth/revoke/", (req, res) => this.revokeEndpoint(req, res));
+    r.get("/v2/user/info/", (req, res) => this.userInfo(req, res));
     r.post("/v2/post/publish/creator_info/query/", (req, res) => this.creatorInfo(req, res));
     r.post("/v2/post/publish/video/init/", (req, res) => this.init(req, res, "video"));
     r.post("/v2/post/publish/content/init/", (req, res) => this.init(req, res, "photo"));
@@ -80,35 +108,77 @@ export class FakeTikTok extends FakePlatform {
     };
   }
 
+  /** The token endpoint's errors are flat, not in the envelope. */
+  private oauthError(res: Response, status: number, error: string, description: string) {
+    res.status(status).json({ error, error_description: description, log_id: `log_${Date.now()}` });
+  }
+
+  private invalidClient(res: Response) {
+    this.oauthError(res, 401, "invalid_client", "Client key or secret is incorrect.");
+  }
+
   private token(req: Request, res: Response) {
     const body = req.body as Record<string, string>;
-    if (!body.client_key || !body.client_secret)
-      return void res
-        .status(401)
-        .json({ error: "invalid_client", error_description: "Client key or secret is incorrect.", log_id: "log" });
+    if (!this.clientAuthenticated(req, body, { idParam: "client_key" })) return this.invalidClient(res);
+    if (body.grant_type === "authorization_code") return this.codeGrant(body, res);
     const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", true) : null;
-    if (!grant)
-      return void res
-        .status(400)
-        .json({ error: "invalid_grant", error_description: "Refresh token is invalid or expired.", log_id: "log" });
-    res.json({
+    if (!grant) return this.oauthError(res, 400, "invalid_grant", "Refresh token is invalid or expired.");
+    res.json(this.tokenBody(grant));
+  }
+
+  private codeGrant(body: Record<string, string>, res: Response) {
+    const code = this.redeemCode({ code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+    if (typeof code === "string") return this.oauthError(res, 400, "invalid_grant", CODE_ERRORS[code]);
+    res.json(this.tokenBody(this.grantFromCode(code)));
+  }
+
+  private tokenBody(grant: TokenGrant) {
+    return {
       access_token: grant.accessToken,
       expires_in: this.accessTokenTtlSeconds,
       open_id: grant.accountId,
       refresh_token: grant.refreshToken,
       refresh_expires_in: 180 * 86400,
-      scope: "user.info.basic,video.publish,video.upload",
+      scope: grant.scopes?.join(",") ?? DEFAULT_SCOPE,
       token_type: "Bearer",
-    });
+    };
+  }
+
+  /** Disconnects the app from the user's account altogether; success is an empty body. */
+  private revokeEndpoint(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!this.clientAuthenticated(req, body, { idParam: "client_key" })) return this.invalidClient(res);
+    const grant = this.tokens.get(body.token ?? "");
+    if (!grant) return this.oauthError(res, 400, "invalid_request", "The access token is invalid or not found.");
+    this.revoke(grant.accountId, "token_revoked");
+    res.status(200).end();
+  }
+
+  /** Only the `fields` asked for, in the envelope. */
+  private userInfo(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const fields = typeof req.query.fields === "string" ? req.query.fields : "";
+    if (!fields) return this.envelope(res, 400, "invalid_params", "fields is required");
+    const p = this.profileFor(account);
+    const all = {
+      open_id: p.accountId,
+      union_id: `union_${p.accountId}`,
+      avatar_url: p.avatarUrl,
+      display_name: p.displayName,
+      username: p.username,
+    };
+    this.envelope(res, 200, "ok", "", { user: pickFields(all, fields, []) });
   }
 
   private creatorInfo(req: Request, res: Response) {
     const account = this.authorize(req, res);
     if (!account) return;
+    const profile = this.profileFor(account);
     this.envelope(res, 200, "ok", "", {
-      creator_avatar_url: "https://p16.tiktokcdn.com/avatar.jpeg",
-      creator_username: `${account}_handle`,
-      creator_nickname: account,
+      creator_avatar_url: profile.avatarUrl,
+      creator_username: profile.username,
+      creator_nickname: profile.displayName,
       privacy_level_options: this.audited ? this.privacyOptions : ["SELF_ONLY"],
       comment_disabled: false,
       duet_disabled: false,

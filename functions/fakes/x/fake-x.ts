@@ -1,7 +1,33 @@
 import type { Request, Response } from "express";
-import { FakePlatform } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
 
 const PROBLEM = "https://api.x.com/2/problems";
+const DEFAULT_SCOPE = "tweet.write tweet.read users.read media.write offline.access";
+/** The OAuth 2.0 scopes X documents; its consent page refuses others. */
+const SCOPES = [
+  "tweet.read",
+  "tweet.write",
+  "tweet.moderate.write",
+  "users.read",
+  "users.email",
+  "follows.read",
+  "follows.write",
+  "offline.access",
+  "space.read",
+  "mute.read",
+  "mute.write",
+  "like.read",
+  "like.write",
+  "list.read",
+  "list.write",
+  "block.read",
+  "block.write",
+  "bookmark.read",
+  "bookmark.write",
+  "media.write",
+  "dm.read",
+  "dm.write",
+];
 
 interface Upload {
   accountId: string;
@@ -17,7 +43,9 @@ interface Upload {
  * X API v2 as documented: Bearer user tokens, `POST /2/tweets` (201, Problem JSON errors,
  * 403 on duplicate text, `x-rate-limit-*` headers, 100 posts per 15 minutes per user), the
  * dedicated chunked media endpoints with async processing for video, the user timeline for
- * lookups, and the OAuth 2 token endpoint with single-use rotating refresh tokens.
+ * lookups, and OAuth 2.0 with PKCE: the authorize page, 30-second codes, the token endpoint with
+ * HTTP Basic client authentication and single-use rotating refresh tokens (only with
+ * `offline.access`), `GET /2/users/me` and token revocation.
  */
 export class FakeX extends FakePlatform {
   readonly uploads = new Map<string, Upload>();
@@ -26,8 +54,18 @@ export class FakeX extends FakePlatform {
   /** Video media is processed asynchronously; images are ready at finalize. */
   constructor() {
     super("x");
+    this.codeTtlSeconds = 30;
+    this.authorizePage("/i/oauth2/authorize", {
+      scopeDelimiter: / /,
+      scopes: SCOPES,
+      pkce: { required: true, methods: ["S256", "plain"] },
+      stateMaxLength: 500,
+      denial: { error: "access_denied", error_description: "The user denied the authorization request." },
+    });
     const r = this.router;
     r.post("/2/oauth2/token", (req, res) => this.token(req, res));
+    r.post("/2/oauth2/revoke", (req, res) => this.revokeEndpoint(req, res));
+    r.get("/2/users/me", (req, res) => this.me(req, res));
     r.post("/2/tweets", (req, res) => this.createPost(req, res));
     r.get("/2/users/:id/tweets", (req, res) => this.timeline(req, res));
     r.post("/2/media/upload/initialize", (req, res) => this.initialize(req, res));
@@ -69,29 +107,64 @@ export class FakeX extends FakePlatform {
     res.status(400).json({ title: "Invalid Request", type: `${PROBLEM}/invalid-request`, detail, status: 400 });
   }
 
+  private unauthorizedClient(res: Response) {
+    res.status(401).json({ error: "unauthorized_client", error_description: "Missing valid authorization header" });
+  }
+
+  private invalidToken(res: Response, what: string) {
+    res.status(400).json({ error: "invalid_request", error_description: `Value passed for the ${what} was invalid.` });
+  }
+
+  /** X's apps are confidential clients here: HTTP Basic with the client id and secret. */
   private token(req: Request, res: Response) {
     const body = req.body as Record<string, string>;
-    if (!(req.get("authorization") ?? "").startsWith("Basic ")) {
-      return void res
-        .status(401)
-        .json({ error: "unauthorized_client", error_description: "Missing valid authorization header" });
-    }
-    if (body.grant_type !== "refresh_token" || !body.refresh_token) {
-      return void res
-        .status(400)
-        .json({ error: "invalid_request", error_description: "Value passed for the grant type was invalid." });
-    }
+    if (!this.clientAuthenticated(req, body, { basic: "required" })) return this.unauthorizedClient(res);
+    if (body.grant_type === "authorization_code") return this.codeGrant(body, res);
+    if (body.grant_type !== "refresh_token" || !body.refresh_token) return this.invalidToken(res, "grant type");
     const grant = this.redeemRefresh(body.refresh_token, true);
-    if (!grant)
-      return void res
-        .status(400)
-        .json({ error: "invalid_request", error_description: "Value passed for the token was invalid." });
-    res.json({
+    if (!grant) return this.invalidToken(res, "token");
+    res.json(this.tokenBody(grant));
+  }
+
+  private codeGrant(body: Record<string, string>, res: Response) {
+    const code = this.redeemCode({ code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+    if (typeof code === "string") return this.invalidToken(res, "authorization code");
+    // A refresh token only comes with the offline.access scope.
+    res.json(this.tokenBody(this.grantFromCode(code, { refresh: code.scopes.includes("offline.access") })));
+  }
+
+  private tokenBody(grant: TokenGrant) {
+    return {
       token_type: "bearer",
       expires_in: this.accessTokenTtlSeconds,
       access_token: grant.accessToken,
-      refresh_token: grant.refreshToken,
-      scope: "tweet.write tweet.read users.read media.write offline.access",
+      scope: grant.scopes?.join(" ") ?? DEFAULT_SCOPE,
+      ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
+    };
+  }
+
+  /** RFC 7009: revoking an unknown token is not an error. */
+  private revokeEndpoint(req: Request, res: Response) {
+    const body = req.body as Record<string, string>;
+    if (!this.clientAuthenticated(req, body, { basic: "required" })) return this.unauthorizedClient(res);
+    if (!body.token) return this.invalidToken(res, "token");
+    this.revokeToken(body.token);
+    res.json({ revoked: true });
+  }
+
+  /** `profile_image_url` only when `user.fields` asks for it. */
+  private me(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const profile = this.profileFor(account);
+    const fields = String(req.query["user.fields"] ?? "").split(",");
+    res.json({
+      data: {
+        id: profile.accountId,
+        name: profile.displayName,
+        username: profile.username,
+        ...(fields.includes("profile_image_url") ? { profile_image_url: profile.avatarUrl } : {}),
+      },
     });
   }
 

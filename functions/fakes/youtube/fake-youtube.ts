@@ -1,7 +1,23 @@
 import express, { type Request, type Response } from "express";
-import { FakePlatform } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import type { FakeProfile } from "../kit/oauth";
 
 const QUANTUM = 256 * 1024;
+const GOOGLE = "https://www.googleapis.com/auth";
+const UPLOAD_SCOPE = `${GOOGLE}/youtube.upload`;
+const SCOPES = [
+  "openid",
+  "email",
+  "profile",
+  `${GOOGLE}/userinfo.email`,
+  `${GOOGLE}/userinfo.profile`,
+  `${GOOGLE}/youtube`,
+  `${GOOGLE}/youtube.readonly`,
+  UPLOAD_SCOPE,
+  `${GOOGLE}/youtube.force-ssl`,
+];
+/** channels.list and videos.list do not accept youtube.upload. */
+const READ_SCOPES = [`${GOOGLE}/youtube.readonly`, `${GOOGLE}/youtube`, `${GOOGLE}/youtube.force-ssl`];
 
 interface Session {
   id: string;
@@ -25,7 +41,10 @@ interface Video {
  * YouTube Data API v3 resumable uploads: a session URI in Location, 308 Resume Incomplete with
  * Range, `bytes *\/TOTAL` status queries, 404 for expired sessions, 201 with the video resource,
  * the 100-a-day videos.insert quota (quotaExceeded), videos.list processing status, Google's error
- * envelope, and a refresh grant that does not rotate the refresh token.
+ * envelope, and Google OAuth: the consent page (`access_type=offline`: a refresh token on an
+ * account's first consent, or again with `prompt=consent`), the code exchange, a refresh grant
+ * that does not rotate the refresh token, revocation, and `channels.list` for the signed-in
+ * account's channel (the Google account and its channel share the id).
  */
 export class FakeYouTube extends FakePlatform {
   readonly sessions = new Map<string, Session>();
@@ -35,8 +54,17 @@ export class FakeYouTube extends FakePlatform {
 
   constructor() {
     super("youtube");
+    this.accessTokenTtlSeconds = 3599;
+    this.authorizePage("/o/oauth2/v2/auth", {
+      scopeDelimiter: / /,
+      scopes: SCOPES,
+      pkce: { required: false, methods: ["S256", "plain"] },
+      denial: { error: "access_denied" },
+    });
     const r = this.router;
     r.post("/token", (req, res) => this.token(req, res));
+    r.post("/revoke", (req, res) => this.revokeEndpoint(req, res));
+    r.get("/youtube/v3/channels", (req, res) => this.channels(req, res));
     r.post("/upload/youtube/v3/videos", (req, res) => this.open(req, res));
     r.put("/upload/youtube/v3/videos", express.raw({ type: () => true, limit: "100mb" }), (req, res) =>
       this.put(req, res),
@@ -96,20 +124,105 @@ export class FakeYouTube extends FakePlatform {
     for (const s of this.sessions.values()) s.expired = true;
   }
 
+  protected override profileDefaults(accountId: string): FakeProfile {
+    const base = super.profileDefaults(accountId);
+    return {
+      ...base,
+      channel: { title: base.displayName, customUrl: `@${base.username}`, avatarUrl: base.avatarUrl },
+    };
+  }
+
+  /** Google takes the client in the form or with HTTP Basic. */
   private token(req: Request, res: Response) {
     const body = req.body as Record<string, string>;
-    if (!body.client_id || !body.client_secret) return void res.status(401).json({ error: "invalid_client" });
+    if (!this.clientAuthenticated(req, body, { basic: "allowed" }))
+      return void res.status(401).json({ error: "invalid_client", error_description: "Unauthorized" });
+    if (body.grant_type === "authorization_code") return this.codeGrant(body, res);
     const grant = body.grant_type === "refresh_token" ? this.redeemRefresh(body.refresh_token ?? "", false) : null;
     if (!grant)
       return void res
         .status(400)
         .json({ error: "invalid_grant", error_description: "Token has been expired or revoked." });
-    res.json({
+    res.json(this.tokenBody(grant));
+  }
+
+  private codeGrant(body: Record<string, string>, res: Response) {
+    const code = this.redeemCode({ code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+    if (typeof code === "string")
+      return void res.status(400).json({
+        error: code === "redirect_uri" ? "redirect_uri_mismatch" : "invalid_grant",
+        error_description: "Bad Request",
+      });
+    // Offline access yields a refresh token once per consent: again only when the user is re-prompted.
+    const reprompted = (code.request.prompt ?? "").split(" ").includes("consent");
+    const offline = code.request.access_type === "offline" && (code.firstConsent || reprompted);
+    res.json(this.tokenBody(this.grantFromCode(code, { refresh: offline })));
+  }
+
+  private tokenBody(grant: TokenGrant) {
+    return {
       access_token: grant.accessToken,
       expires_in: this.accessTokenTtlSeconds,
-      scope: "https://www.googleapis.com/auth/youtube.upload",
+      ...(grant.refreshToken ? { refresh_token: grant.refreshToken } : {}),
+      scope: grant.scopes?.join(" ") ?? UPLOAD_SCOPE,
       token_type: "Bearer",
+    };
+  }
+
+  /** Revoking an access or a refresh token ends the whole grant; the token comes in the query or the form. */
+  private revokeEndpoint(req: Request, res: Response) {
+    const token = String(req.query.token ?? (req.body as { token?: string }).token ?? "");
+    if (!this.revokeToken(token))
+      return void res.status(400).json({ error: "invalid_token", error_description: "Token expired or revoked" });
+    res.status(200).end();
+  }
+
+  /** The grant behind a read call, which needs a read scope; null after answering. */
+  private reader(req: Request, res: Response): TokenGrant | null {
+    const grant = this.grantOf(req, res);
+    if (grant && !this.hasScope(grant, ...READ_SCOPES)) {
+      res.status(403).json({
+        error: {
+          code: 403,
+          message: "Request had insufficient authentication scopes.",
+          errors: [{ message: "Insufficient Permission", domain: "global", reason: "insufficientPermissions" }],
+          status: "PERMISSION_DENIED",
+        },
+      });
+      return null;
+    }
+    return grant;
+  }
+
+  private channels(req: Request, res: Response) {
+    const grant = this.reader(req, res);
+    if (!grant) return;
+    if (!req.query.part) return this.error(res, 400, "required", "Required parameter: part");
+    if (req.query.mine !== "true" && !req.query.id)
+      return this.error(res, 400, "missingRequiredParameter", "No filter selected. Expected one of: id, mine.");
+    const profile = this.profileFor(grant.accountId);
+    const mine = req.query.mine === "true" || String(req.query.id).split(",").includes(profile.accountId);
+    const items = profile.channel && mine ? [this.channel(profile.accountId, profile.channel)] : [];
+    res.json({
+      kind: "youtube#channelListResponse",
+      pageInfo: { totalResults: items.length, resultsPerPage: 5 },
+      items,
     });
+  }
+
+  private channel(id: string, channel: NonNullable<FakeProfile["channel"]>) {
+    const thumbnail = (size: number) => ({ url: channel.avatarUrl, width: size, height: size });
+    return {
+      kind: "youtube#channel",
+      id,
+      snippet: {
+        title: channel.title,
+        description: "",
+        customUrl: channel.customUrl,
+        publishedAt: "2020-01-01T00:00:00Z",
+        thumbnails: { default: thumbnail(88), medium: thumbnail(240), high: thumbnail(800) },
+      },
+    };
   }
 
   private open(req: Request, res: Response) {
@@ -213,7 +326,7 @@ export class FakeYouTube extends FakePlatform {
   }
 
   private list(req: Request, res: Response) {
-    const account = this.authorize(req, res);
+    const account = this.reader(req, res)?.accountId;
     if (!account) return;
     const video = this.videos.get(String(req.query.id));
     if (!video || video.accountId !== account) return void res.json({ kind: "youtube#videoListResponse", items: [] });

@@ -27,8 +27,9 @@ export class LivePlatforms {
       this.settings[platform] = {
         apiUrl: url,
         authUrl: url,
-        clientId: `client_${platform}`,
-        clientSecret: () => `secret_${platform}`,
+        consentUrl: url,
+        clientId: fake.clientId,
+        clientSecret: () => fake.clientSecret,
       };
     }
   }
