@@ -5,6 +5,8 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../../dev/seed";
 import { PLATFORMS } from "../../src/domain/platforms";
+import { connectOnStack } from "../../dev/local-connect";
+import { DEMO_UID } from "../../dev/seed";
 import { startStack } from "../../dev/stack";
 
 jest.setTimeout(240_000);
@@ -125,6 +127,24 @@ describe("the local stack end to end", () => {
       expect({ platform, posts: posted.length }).toEqual({ platform, posts: 1 });
       const run = liveRuns[platform] as { status: string; platformPostId?: string };
       expect(run).toMatchObject({ status: "succeeded", platformPostId: posted[0]!.id });
+    }
+  });
+
+  it("connects an account of each platform through the fakes' OAuth and publishes to it with a live key", async () => {
+    const db = stack.db;
+    const targets: { platform: string; accountId: string }[] = [];
+    for (const platform of PLATFORMS) {
+      const [accountId] = await connectOnStack(stack.base, DEMO_UID, platform);
+      targets.push({ platform, accountId: accountId! });
+    }
+    const caption = `connected e2e ${Date.now()}`;
+    const videoUrl = `${stack.fakes.urls.media}/media/e2e-connected.mp4?bytes=300000`;
+    const id = await submit({ post: { content: { text: caption, videoUrl, platform: targets } } }, DEMO_LIVE_KEY);
+    const done = await until("the post to the new accounts", submission(db, id), final, 120_000);
+    expect(done).toMatchObject({ status: "completed", summary: { total: 8, succeeded: 8 } });
+    for (const t of targets) {
+      const posted = stack.fakes.fakes[t.platform as (typeof PLATFORMS)[number]].postsOf(t.accountId);
+      expect({ ...t, posts: posted.filter((p) => p.text.includes(caption)).length }).toEqual({ ...t, posts: 1 });
     }
   });
 });

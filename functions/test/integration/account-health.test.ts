@@ -125,6 +125,35 @@ describe("disconnecting an account", () => {
   });
 });
 
+describe("reconnecting an account", () => {
+  it("updates its credentials, keeps a refresh token the platform did not resend, and keeps its history", async () => {
+    live.fakes.linkedin.issueRefreshTokens = true;
+    const t = await connected("linkedin");
+    const first = (await credentials.read(t.ref))!.credentials;
+    expect(first.refreshToken).toEqual(expect.any(String));
+    const created = (await h.db.doc(`users/${t.uid}/integrations/linkedin/accounts/${t.accountId}`).get()).get(
+      "createdAt",
+    ) as unknown;
+    const post = await request(h.app)
+      .post("/v1/posts")
+      .set("soku-api-key", t.key)
+      .send({ post: { content: { text: `before reconnect ${seq++}`, platform: ["linkedin"] } } });
+    await h.drain();
+
+    // The second consent comes back without a refresh token (LinkedIn resends none here).
+    live.fakes.linkedin.issueRefreshTokens = false;
+    live.fakes.linkedin.signIn({ accountId: t.accountId, username: `${t.accountId}_handle` });
+    await connectThroughFake(h, t.uid, "linkedin");
+    const second = (await credentials.read(t.ref))!.credentials;
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(second.refreshToken).toBe(first.refreshToken);
+    const account = await h.db.doc(`users/${t.uid}/integrations/linkedin/accounts/${t.accountId}`).get();
+    expect(account.get("createdAt")).toEqual(created);
+    expect((await h.db.doc(`users/${t.uid}/integrations/linkedin`).get()).get("connectedCount")).toBe(1);
+    expect((await view(t.key, post.body.postSubmissionId as string)).status).toBe("completed");
+  });
+});
+
 describe("token health", () => {
   it("renews rotating tokens daily, once even when two renewals race", async () => {
     const t = await connected("x");

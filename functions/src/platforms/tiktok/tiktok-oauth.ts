@@ -66,13 +66,25 @@ export class TikTokOAuth implements OAuthProvider {
       {
         method: "GET",
         url: `${this.settings.apiUrl}/v2/user/info/`,
-        query: { fields: "open_id,avatar_url,display_name,username" },
+        query: { fields: "open_id,avatar_url,display_name" },
         headers: bearer(credentials),
       },
       "TikTok user",
     );
     const openId = requiredId(stringField(info, "data", "user", "open_id"), "TikTok user");
-    const username = stringField(info, "data", "user", "username") ?? null;
+    // `username` in user/info needs the reviewed `user.info.profile` scope; the creator info that
+    // `video.publish` already grants carries it.
+    const creator = await readProfile(
+      http,
+      {
+        method: "POST",
+        url: `${this.settings.apiUrl}/v2/post/publish/creator_info/query/`,
+        json: {},
+        headers: bearer(credentials),
+      },
+      "TikTok creator",
+    );
+    const username = stringField(creator, "data", "creator_username") ?? null;
     return [
       {
         accountId: openId,
