@@ -5,9 +5,7 @@
  * approves at once), follow its redirect to the callback, and, when the platform offers several
  * accounts (Facebook Pages), choose them all. Prints the connected account ids.
  */
-import { getApps, initializeApp } from "firebase-admin/app";
 import { normalizePlatform, type Platform } from "../src/domain/platforms";
-import { idTokenFor } from "./id-token";
 import { LOCAL, apiBaseUrl } from "./local-config";
 import { DEMO_UID } from "./seed";
 
@@ -18,10 +16,36 @@ async function follow(url: string): Promise<URL> {
   return new URL(location, url);
 }
 
+/**
+ * An ID token for `uid` from the stack's Auth emulator, signed in with an unsigned custom token
+ * (which only the emulator accepts), so no Admin SDK app or credentials are involved.
+ */
+export async function stackIdToken(uid: string, authHost = `${LOCAL.auth.host}:${LOCAL.auth.port}`): Promise<string> {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const token = `${part({ alg: "none", typ: "JWT" })}.${part({
+    uid,
+    iss: "firebase-auth-emulator@example.com",
+    sub: "firebase-auth-emulator@example.com",
+    aud: "https://identitytoolkit.googleapis.com/google.identity.identitytoolkit.v1.IdentityToolkit",
+    iat: now,
+    exp: now + 3600,
+  })}.`;
+  const res = await fetch(
+    `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=local`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token, returnSecureToken: true }),
+    },
+  );
+  const body = (await res.json()) as { idToken?: string };
+  if (!res.ok || !body.idToken) throw new Error(`sign-in answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.idToken;
+}
+
 export async function connectOnStack(base: string, uid: string, platform: Platform): Promise<string[]> {
-  process.env.FIREBASE_AUTH_EMULATOR_HOST ??= `${LOCAL.auth.host}:${LOCAL.auth.port}`;
-  if (getApps().length === 0) initializeApp({ projectId: LOCAL.projectId });
-  const authorization = `Bearer ${await idTokenFor(uid)}`;
+  const authorization = `Bearer ${await stackIdToken(uid)}`;
   const started = await fetch(`${base}/v1/integrations/${platform}/connect`, {
     method: "POST",
     headers: { authorization, "content-type": "application/json" },

@@ -30,8 +30,9 @@ export function createApp(deps: DepsProvider): Express {
   app.use("/v1/integrations", ...connections, jsonBody, integrationsRoutes(deps));
   app.delete("/v1/accounts/:platform/:accountId", ...connections);
   app.use("/v1/accounts", disconnectRoutes(deps));
-  // The platforms' redirects after consent: anonymous browsers, limited per address.
-  app.use("/oauth", rateLimit(deps), oauthRoutes(deps));
+  // The platforms' redirects after consent: anonymous browsers. Not behind the limiter: checking the
+  // state is one document read, cheaper than the limiter's own write for every request.
+  app.use("/oauth", oauthRoutes(deps));
 
   // Content routes: API keys, server-side only.
   app.use(identifyApiKey(deps), rateLimit(deps), rejectBrowserOrigin, jsonBody);

@@ -79,7 +79,7 @@ describe("GET /v1/posts", () => {
     ]);
     const pending = (await api(t.key).list({ platform: "linkedin" })).body.data[0];
     expect(pending.runs).toEqual([
-      { runId: "linkedin", platform: "linkedin", accountId: "linkedin_main", status: "pending" },
+      { runId: "linkedin", platform: "linkedin", accountId: "linkedin_main", status: "pending", warning: null },
     ]);
 
     const future = await api(t.key).list({ from: inMinutes(1) });

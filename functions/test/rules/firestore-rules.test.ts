@@ -46,6 +46,8 @@ suite("firestore.rules", () => {
       await setDoc(doc(db, "credentials/c1"), { userId: "alice", sealed: { ciphertext: "…" } });
       await setDoc(doc(db, "accountUsage/a1/publishes/p1"), { at: 1 });
       await setDoc(doc(db, "deadLetters/d1"), { userId: "alice" });
+      await setDoc(doc(db, "oauthStates/s1"), { userId: "alice", codeVerifier: "v" });
+      await setDoc(doc(db, "accountSelections/sel1"), { userId: "alice", sealed: { ciphertext: "…" } });
     });
   });
   afterAll(() => env.cleanup());
@@ -76,6 +78,9 @@ suite("firestore.rules", () => {
     await assertFails(getDocs(query(collection(alice(), "credentials"), where("userId", "==", "alice"))));
     await assertFails(getDoc(doc(alice(), "accountUsage/a1/publishes/p1")));
     await assertFails(getDoc(doc(alice(), "deadLetters/d1")));
+    await assertFails(getDoc(doc(alice(), "oauthStates/s1")));
+    await assertFails(getDoc(doc(alice(), "accountSelections/sel1")));
+    await assertFails(getDocs(query(collection(alice(), "accountSelections"), where("userId", "==", "alice"))));
     await assertFails(getDoc(doc(anonymous(), "postSubmissions/p1")));
     await assertFails(getDoc(doc(anonymous(), "users/alice")));
   });
