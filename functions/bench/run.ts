@@ -1,12 +1,16 @@
 /**
- * `npm run bench`: the figures issue #2 asks for, in one run.
+ * `npm run bench`: the figures the issues ask for, in one run.
  *  1. POST /v1/posts throughput and p50/p99 at concurrency 1 and 32 (app in-process, embedded
  *     Firestore emulator) next to a bare single-document commit loop on the same emulator.
  *  2. Firestore document reads and writes per accepted post, counted at the emulator, for 1 and 8
  *     targets, through to every run finished.
- *  3. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
+ *  3. The rate limiter's Firestore cost per request and the latency it adds.
+ *  4. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
+ *  5. Peak memory while ingesting a 400 MB video through POST /v1/media's path.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
@@ -138,6 +142,21 @@ async function main() {
     await stack.stop();
     await fs.stop();
   }
+
+  console.log("\n5. POST /v1/media's ingestion of a 400 MB video: safe fetch, sniff, stream to the store, ffprobe");
+  console.log("   (its own process, the file served by another, so the peak is the ingestion's alone)");
+  const ingest = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "media-ingest.ts")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.once("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`media-ingest exited ${code}`))));
+  });
+  const m = JSON.parse(ingest) as Record<string, number | string>;
+  console.log(
+    `   ${m.sizeMb} MB ${m.contentType} ${m.width}x${m.height} ${m.durationSeconds} s in ${m.seconds} s (${m.mbPerSecond} MB/s); RSS ${m.rssBeforeMb} MB before, peak ${m.peakRssMb} MB (goal: under 256 MB)`,
+  );
 }
 
 main()

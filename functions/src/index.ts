@@ -8,7 +8,14 @@ import { onTaskDispatched, type Request as TaskRequest } from "firebase-function
 import { credentialsKey } from "./config/credentials-key";
 import { CLIENT_SECRETS, REFRESH_NEEDS_SECRET } from "./config/platform-settings";
 import { REGION } from "./config/params";
-import { appDeps, orchestratorDeps, publisherDeps, sweeperDeps, tokenHealthDeps } from "./config/runtime";
+import {
+  appDeps,
+  mediaRetentionDeps,
+  orchestratorDeps,
+  publisherDeps,
+  sweeperDeps,
+  tokenHealthDeps,
+} from "./config/runtime";
 import type { Platform } from "./domain/platforms";
 import { createApp } from "./http/app";
 import { orchestratePost as orchestrate } from "./tasks/orchestrator";
@@ -22,14 +29,17 @@ import {
 } from "./tasks/queue-options";
 import { sweep } from "./tasks/sweeper";
 import { checkTokenHealth } from "./tasks/token-health";
+import { purgeExpiredMedia } from "./tasks/media-retention";
 
 const ALL_CLIENT_SECRETS = Object.values(CLIENT_SECRETS);
 
 setGlobalOptions({ region: REGION });
 
 // The api connects accounts (code exchange with each platform's client secret) and disconnects them.
+// 1 GiB and 540 s: POST /v1/media streams files of up to 500 MB through (memory stays flat; the
+// time is the download's).
 export const api = onRequest(
-  { memory: "512MiB", concurrency: 80, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
+  { memory: "1GiB", timeoutSeconds: 540, concurrency: 80, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
   createApp(appDeps),
 );
 
@@ -69,3 +79,7 @@ export const renewTokens = onSchedule(
     await checkTokenHealth(tokenHealthDeps());
   },
 );
+
+export const purgeMedia = onSchedule({ schedule: "every 6 hours", timeoutSeconds: 540 }, async () => {
+  await purgeExpiredMedia(mediaRetentionDeps());
+});

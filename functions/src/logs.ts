@@ -26,6 +26,7 @@ export const logs = {
   runDeferred: (postSubmissionId: string, runId: string, until: Date) =>
     logger.info("run deferred by the account's posting cap", { postSubmissionId, runId, until: until.toISOString() }),
   swept: (counts: Record<string, number>) => logger.info("sweep finished", counts),
+  mediaPurged: (counts: Record<string, number>) => logger.info("media retention applied", counts),
   tokenHealth: (counts: Record<string, number>) => logger.info("token health checked", counts),
   renewalFailed: (platform: string, code: string) =>
     logger.warn("token renewal failed; retried later", { platform, code }),

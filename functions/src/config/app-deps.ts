@@ -7,6 +7,12 @@ import { AccountStanding } from "../store/account-standing";
 import { AccountStore } from "../store/account-store";
 import { CredentialStore } from "../store/credential-store";
 import { OAuthStateStore } from "../store/oauth-state-store";
+import { MediaRecordStore } from "../store/media-record-store";
+import { ingestUrl } from "../media/ingest";
+import type { LocalMediaStore } from "../media/local-media-store";
+import type { MediaStore } from "../media/media-store";
+import type { Prober } from "../media/probe";
+import type { SafeFetchOptions } from "../media/safe-fetch";
 import { ApiKeyStore } from "../store/api-key-store";
 import { ApiRequestStore } from "../store/api-request-store";
 import { PostLifecycleStore } from "../store/post-lifecycle-store";
@@ -24,6 +30,15 @@ export interface AppDepsOptions {
   keyring: () => Keyring;
   /** The connect flow's platform side; the state store is built here. */
   oauth: Omit<OAuthDeps, "states">;
+  media: MediaDepsOptions;
+}
+
+export interface MediaDepsOptions {
+  store: MediaStore;
+  localFiles: LocalMediaStore | null;
+  prober: Prober;
+  fetchOptions: SafeFetchOptions;
+  retentionMs: () => number;
 }
 
 /** The API's stores over one Firestore client; the same wiring in production and in tests. */
@@ -33,6 +48,14 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     credentials: new CredentialStore(db, o.keyring, o.clock),
     standing: new AccountStanding(new AccountStore(db, o.clock), submissions, o.clock),
     oauth: { ...o.oauth, states: new OAuthStateStore(db, o.keyring, o.clock) },
+    media: {
+      records: new MediaRecordStore(db),
+      store: o.media.store,
+      localFiles: o.media.localFiles,
+      ingest: (url, owner) => ingestUrl(url, owner, o.media),
+      retentionMs: o.media.retentionMs,
+      pendingPostsUsing: (userId, mediaId) => submissions.pendingUsingMedia(userId, mediaId),
+    },
     apiKeys: new ApiKeyStore(db, o.clock),
     users: new UserStore(db, o.clock),
     submissions,

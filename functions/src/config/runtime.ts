@@ -15,10 +15,13 @@ import type { OrchestratorDeps } from "../tasks/orchestrator";
 import type { PublisherDeps } from "../tasks/delivery";
 import type { SweeperDeps } from "../tasks/sweeper";
 import type { TokenHealthDeps } from "../tasks/token-health";
+import type { MediaRetentionDeps } from "../tasks/media-retention";
+import { MediaRecordStore } from "../store/media-record-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps } from "./app-deps";
 import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
 import { credentialsKeyring } from "./credentials-key";
+import { mediaSettings } from "./media-settings";
 import { platformSettings } from "./platform-settings";
 import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
@@ -70,6 +73,7 @@ export const appDeps = lazy<AppDeps>(() =>
       callbackUrl: oauthCallbackUrl,
       returnUrls: connectReturnUrls,
     },
+    media: mediaSettings(),
   }),
 );
 
@@ -107,6 +111,17 @@ export const tokenHealthDeps = lazy<TokenHealthDeps>(() => {
     standing: new AccountStanding(new AccountStore(db, clock), new SubmissionStore(db), clock),
     adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
     http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),
+    clock,
+  };
+});
+
+export const mediaRetentionDeps = lazy<MediaRetentionDeps>(() => {
+  const db = getDb();
+  const submissions = new SubmissionStore(db);
+  return {
+    records: new MediaRecordStore(db),
+    store: mediaSettings().store,
+    pendingPostsUsing: (userId, mediaId) => submissions.pendingUsingMedia(userId, mediaId),
     clock,
   };
 });

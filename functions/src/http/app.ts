@@ -9,6 +9,7 @@ import { requestContext } from "./middleware/request-context";
 import { requireApiKey, requireIdToken } from "./middleware/require-auth";
 import { accountsRoutes, disconnectRoutes } from "./routes/accounts-routes";
 import { integrationsRoutes } from "./routes/integrations-routes";
+import { localMediaFiles, mediaRoutes } from "./routes/media-routes";
 import { oauthRoutes } from "./routes/oauth-routes";
 import { apiKeysRoutes } from "./routes/api-keys-routes";
 import { postsRoutes } from "./routes/posts-routes";
@@ -33,11 +34,14 @@ export function createApp(deps: DepsProvider): Express {
   // The platforms' redirects after consent: anonymous browsers. Not behind the limiter: checking the
   // state is one document read, cheaper than the limiter's own write for every request.
   app.use("/oauth", oauthRoutes(deps));
+  // Media files on the local stack (Cloud Storage serves them in production).
+  app.use("/media-files", localMediaFiles(deps));
 
   // Content routes: API keys, server-side only.
   app.use(identifyApiKey(deps), rateLimit(deps), rejectBrowserOrigin, jsonBody);
   app.use("/v1/posts", requireApiKey(deps), postsRoutes(deps));
   app.use("/v1/accounts", requireApiKey(deps), accountsRoutes(deps));
+  app.use("/v1/media", requireApiKey(deps), mediaRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;

@@ -2,6 +2,10 @@ import type { Platform } from "../domain/platforms";
 import type { RateLimitConfig } from "../domain/rate-limit";
 import type { HttpClient } from "../platforms/http-client";
 import type { OAuthProvider } from "../platforms/oauth-provider";
+import type { IngestedMedia } from "../media/ingest";
+import type { LocalMediaStore } from "../media/local-media-store";
+import type { MediaStore } from "../media/media-store";
+import type { MediaRecordStore } from "../store/media-record-store";
 import type { AccountStanding } from "../store/account-standing";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { ApiRequestStore } from "../store/api-request-store";
@@ -27,6 +31,7 @@ export interface AppDeps {
   credentials: CredentialStore;
   standing: AccountStanding;
   oauth: OAuthDeps;
+  media: MediaDeps;
   /** The uid of a valid Firebase ID token; rejects otherwise. */
   verifyIdToken: (idToken: string) => Promise<string>;
   clock: () => Date;
@@ -45,4 +50,16 @@ export interface OAuthDeps {
   apiUrl: () => string;
   callbackUrl: (platform: Platform) => string;
   returnUrls: () => string[];
+}
+
+/** Media: where files go, how a URL becomes one, and what still needs it. */
+export interface MediaDeps {
+  records: MediaRecordStore;
+  store: MediaStore;
+  /** Set on the local stack and in tests: the api function serves the files itself. */
+  localFiles: LocalMediaStore | null;
+  ingest: (url: string, owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>;
+  retentionMs: () => number;
+  /** Submissions not yet published that reference the media. */
+  pendingPostsUsing: (userId: string, mediaId: string) => Promise<string[]>;
 }

@@ -17,6 +17,9 @@ export const COLLECTIONS = {
   deadLetters: "deadLetters",
   oauthStates: "oauthStates",
   accountSelections: "accountSelections",
+  media: "media",
+  mediaRequests: "mediaRequests",
+  mediaRetention: "mediaRetention",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

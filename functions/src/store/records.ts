@@ -101,6 +101,8 @@ export const submissionSchema = z.object({
   /** True while a scheduled post is beyond Cloud Tasks' horizon and waits for the sweeper. */
   deferred: z.boolean().optional(),
   error: runError.nullable().optional(),
+  /** The user's stored media the post uses, so it is not deleted before the post has published. */
+  mediaIds: z.array(z.string()).optional(),
   /** Problems with a target's account found before the post's time, by run id (domain/account-issues.ts). */
   accountIssues: z.record(z.string(), accountIssueSchema).optional(),
 });

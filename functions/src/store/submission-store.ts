@@ -8,6 +8,7 @@ import {
   canOrchestrate,
   initialSummary,
   isFinalRun,
+  isFinalSubmission,
   statusForSummary,
   summaryAfterRun,
   type SubmissionStatus,
@@ -29,6 +30,8 @@ export interface NewSubmission {
   requestId: string;
   /** Beyond Cloud Tasks' horizon: no task now, the sweeper hands it over later. */
   deferred: boolean;
+  /** The user's stored media the post uses (domain/media-refs.ts), kept until it has published. */
+  mediaIds: string[];
 }
 
 export type CreateResult = { created: true } | { created: false; existing: IdempotencyRecord; updateTime: Timestamp };
@@ -99,6 +102,7 @@ export class SubmissionStore {
       updatedAt: FieldValue.serverTimestamp(),
       summary: initialSummary(sub.targets.length),
       deferred: sub.deferred,
+      mediaIds: sub.mediaIds,
       error: null,
     });
     batch.set(log.ref, log.data);
@@ -182,6 +186,17 @@ export class SubmissionStore {
       if (status !== "orchestrating") return { kind: "done", status };
       return { kind: "ready", submission: { ...sub, status: "orchestrating" } };
     });
+  }
+
+  /** Submissions that reference a media and have not finished publishing. */
+  async pendingUsingMedia(userId: string, mediaId: string): Promise<string[]> {
+    const snap = await this.db
+      .collection(COLLECTIONS.postSubmissions)
+      .withConverter(converters.submission)
+      .where("userId", "==", userId)
+      .where("mediaIds", "array-contains", mediaId)
+      .get();
+    return snap.docs.filter((d) => !isFinalSubmission(d.data().status)).map((d) => d.id);
   }
 
   /**

@@ -47,6 +47,9 @@ suite("firestore.rules", () => {
       await setDoc(doc(db, "accountUsage/a1/publishes/p1"), { at: 1 });
       await setDoc(doc(db, "deadLetters/d1"), { userId: "alice" });
       await setDoc(doc(db, "oauthStates/s1"), { userId: "alice", codeVerifier: "v" });
+      await setDoc(doc(db, "users/alice/media/m1"), { url: "https://…", contentType: "image/jpeg" });
+      await setDoc(doc(db, "users/alice/mediaRequests/k1"), { mediaId: "m1" });
+      await setDoc(doc(db, "mediaRetention/m1"), { userId: "alice" });
       await setDoc(doc(db, "accountSelections/sel1"), { userId: "alice", sealed: { ciphertext: "…" } });
     });
   });
@@ -61,6 +64,7 @@ suite("firestore.rules", () => {
     await assertSucceeds(getDoc(doc(alice(), "users/alice/subscription/current")));
     await assertSucceeds(getDoc(doc(alice(), "users/alice/integrations/x/accounts/x_main")));
     await assertSucceeds(getDoc(doc(alice(), "users/alice/apiRequests/req_1")));
+    await assertSucceeds(getDoc(doc(alice(), "users/alice/media/m1")));
     await assertSucceeds(getDoc(doc(alice(), "postSubmissions/p1")));
     await assertSucceeds(getDoc(doc(alice(), "postSubmissions/p1/runs/x")));
     await assertSucceeds(getDocs(query(collection(alice(), "postSubmissions"), where("userId", "==", "alice"))));
@@ -79,6 +83,9 @@ suite("firestore.rules", () => {
     await assertFails(getDoc(doc(alice(), "accountUsage/a1/publishes/p1")));
     await assertFails(getDoc(doc(alice(), "deadLetters/d1")));
     await assertFails(getDoc(doc(alice(), "oauthStates/s1")));
+    await assertFails(getDoc(doc(bob(), "users/alice/media/m1")));
+    await assertFails(getDoc(doc(alice(), "users/alice/mediaRequests/k1")));
+    await assertFails(getDoc(doc(alice(), "mediaRetention/m1")));
     await assertFails(getDoc(doc(alice(), "accountSelections/sel1")));
     await assertFails(getDocs(query(collection(alice(), "accountSelections"), where("userId", "==", "alice"))));
     await assertFails(getDoc(doc(anonymous(), "postSubmissions/p1")));

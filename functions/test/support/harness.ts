@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Firestore } from "firebase-admin/firestore";
 import { seedTenant, type TenantOptions } from "../../dev/seed";
-import { buildAppDeps } from "../../src/config/app-deps";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildAppDeps, type MediaDepsOptions } from "../../src/config/app-deps";
+import { LocalMediaStore } from "../../src/media/local-media-store";
+import { MediaProber } from "../../src/media/probe";
+import { SAFE_FETCH_DEFAULTS } from "../../src/media/safe-fetch";
 import { buildPublisherDeps } from "../../src/config/publisher-deps";
 import type { Platform } from "../../src/domain/platforms";
 import type { PublishCap } from "../../src/domain/publish-caps";
@@ -55,6 +61,21 @@ export class Harness {
   readonly deps: AppDeps;
   readonly app: ReturnType<typeof createApp>;
 
+  /**
+   * Media: a temporary directory stands in for Cloud Storage, and fetches may reach 127.0.0.1 (the
+   * test media server) — the explicit test setting production cannot turn on. Tests may change
+   * the fetch options (timeouts) through `media.fetchOptions`.
+   */
+  readonly mediaDir = mkdtempSync(path.join(os.tmpdir(), "postcast-media-"));
+  readonly mediaFiles = new LocalMediaStore(this.mediaDir, () => TEST_API_URL);
+  readonly media: MediaDepsOptions = {
+    store: this.mediaFiles,
+    localFiles: this.mediaFiles,
+    prober: new MediaProber(),
+    fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: true },
+    retentionMs: () => 90 * 24 * 3600_000,
+  };
+
   /** Where the connect flow finds each platform; unconfigured unless a test points it at fakes. */
   platformSettings: (platform: Platform) => PlatformSettings = () => UNCONFIGURED;
   returnUrls: string[] = ["https://dashboard.postcast.test/"];
@@ -80,6 +101,7 @@ export class Harness {
         callbackUrl: (p) => `${TEST_API_URL}/oauth/${p}/callback`,
         returnUrls: () => this.returnUrls,
       },
+      media: this.media,
     });
     this.submissions = this.deps.submissions;
     this.app = createApp(() => this.deps);

@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
+import { mediaIdsIn } from "../../domain/media-refs";
 import { parsePostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
@@ -79,6 +80,13 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
         scheduledTime,
         requestId: c.requestId,
         deferred,
+        mediaIds: mediaIdsIn(
+          [
+            ...request.post.content.imageUrls,
+            ...(request.post.content.videoUrl ? [request.post.content.videoUrl] : []),
+          ],
+          auth.userId,
+        ),
       },
       idem,
       log,

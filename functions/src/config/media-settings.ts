@@ -1,0 +1,51 @@
+import path from "node:path";
+import { getStorage } from "firebase-admin/storage";
+import { defineInt, defineString } from "firebase-functions/params";
+import type { MediaDepsOptions } from "./app-deps";
+import { CloudMediaStore } from "../media/cloud-media-store";
+import { LocalMediaStore } from "../media/local-media-store";
+import { MediaProber } from "../media/probe";
+import { SAFE_FETCH_DEFAULTS } from "../media/safe-fetch";
+import { apiPublicUrl } from "./connect-settings";
+
+const bucket = defineString("MEDIA_BUCKET", {
+  default: "",
+  description: "Cloud Storage bucket for media (empty: the project's default bucket)",
+});
+const retentionDays = defineInt("MEDIA_RETENTION_DAYS", {
+  default: 90,
+  description: "Days media is kept when no pending post uses it",
+});
+const localDir = defineString("MEDIA_LOCAL_DIR", {
+  default: "",
+  description: "Emulators only: a directory that stands in for Cloud Storage (the Storage emulator needs Java)",
+});
+const allowLoopback = defineString("MEDIA_ALLOW_LOOPBACK", {
+  default: "",
+  description: "Emulators only: let media fetches reach 127.0.0.1 (the local media server). Ignored on real projects.",
+});
+
+function isDemoProject(): boolean {
+  return (process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "").startsWith("demo-");
+}
+
+/**
+ * Media settings, read when the api first handles media. A local directory and loopback fetches
+ * are honoured only on `demo-` projects (the emulators, which can reach nothing real), so no
+ * production configuration can turn either on; a demo project with the Storage emulator running
+ * uses it instead of the directory.
+ */
+export function mediaSettings(): MediaDepsOptions {
+  const demo = isDemoProject();
+  const dir = demo && !process.env.FIREBASE_STORAGE_EMULATOR_HOST ? localDir.value() : "";
+  const local = dir ? new LocalMediaStore(path.resolve(process.cwd(), dir), apiPublicUrl) : null;
+  return {
+    store:
+      local ??
+      new CloudMediaStore(() => (bucket.value() ? getStorage().bucket(bucket.value()) : getStorage().bucket())),
+    localFiles: local,
+    prober: new MediaProber(),
+    fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: demo && allowLoopback.value() === "true" },
+    retentionMs: () => retentionDays.value() * 24 * 3600_000,
+  };
+}

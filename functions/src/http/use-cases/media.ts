@@ -1,0 +1,115 @@
+import { AppError, validationError } from "../../domain/errors";
+import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
+import { MediaRefusal } from "../../domain/media-refusal";
+import type { IngestedMedia } from "../../media/ingest";
+import type { MediaRecord, NewMedia } from "../../store/media-record-store";
+import type { AppDeps } from "../deps";
+
+/** The answer of POST and GET /v1/media: Soku's fields, the dimensional ones only where they apply. */
+export function mediaView(id: string, m: MediaRecord) {
+  return {
+    id,
+    url: m.url,
+    contentType: m.contentType,
+    size: m.size,
+    ...(m.width !== null ? { width: m.width } : {}),
+    ...(m.height !== null ? { height: m.height } : {}),
+    ...(m.durationSeconds !== null ? { durationSeconds: m.durationSeconds } : {}),
+    createdAt: m.createdAt.toDate().toISOString(),
+    expiresAt: m.expireAt.toDate().toISOString(),
+  };
+}
+
+export function refusal(error: MediaRefusal): AppError {
+  return new AppError("upload_failed", error.message, { reason: error.reason, ...error.details });
+}
+
+/**
+ * POST /v1/media: rehosts a URL. Idempotent like POST /v1/posts (the Idempotency-Key header, or a
+ * key derived from the body): a retry gets the same media instead of a second download; a request
+ * still in flight with the same key is a 409.
+ */
+export async function createMedia(
+  deps: AppDeps,
+  auth: { userId: string; mode: "live" | "test" },
+  header: string | undefined,
+  body: unknown,
+): Promise<{ id: string; media: MediaRecord; replayed: boolean }> {
+  const url = (body as { url?: unknown } | null)?.url;
+  const extra = body && typeof body === "object" ? Object.keys(body).filter((k) => k !== "url") : [];
+  if (typeof url !== "string" || url.length === 0 || url.length > 4096 || extra.length > 0) {
+    throw validationError([
+      extra.length > 0
+        ? { field: extra[0]!, reason: "unknown_field", message: `Unknown field '${extra[0]!}'.` }
+        : { field: "url", reason: "required", message: "url is required: the http(s) URL of an image or video." },
+    ]);
+  }
+  const idem = idempotencyIdentity(auth.userId, auth.mode, header, { url });
+  const now = deps.clock();
+  const claim = await deps.media.records.claim(
+    auth.userId,
+    idem.recordId,
+    idem.fingerprint,
+    deps.newId(),
+    now,
+    IDEMPOTENCY_TTL_MS,
+  );
+  if (claim.kind === "conflict") {
+    throw new AppError(
+      "idempotency_conflict",
+      claim.reason === "different_body"
+        ? "This Idempotency-Key was already used with a different request body. Use a new key for a different request."
+        : "A request with this Idempotency-Key is still being processed; retry once it has finished.",
+    );
+  }
+  if (claim.kind === "replay") {
+    const media = await deps.media.records.get(auth.userId, claim.mediaId);
+    if (media) return { id: claim.mediaId, media, replayed: true };
+  }
+  let ingested: IngestedMedia;
+  try {
+    ingested = await deps.media.ingest(url, { userId: auth.userId, mediaId: claim.mediaId });
+  } catch (error) {
+    await deps.media.records.release(auth.userId, idem.recordId);
+    if (error instanceof MediaRefusal) throw refusal(error);
+    throw error;
+  }
+  const media = await deps.media.records.create(
+    auth.userId,
+    claim.mediaId,
+    recordOf(ingested, url),
+    { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
+    idem.recordId,
+  );
+  return { id: claim.mediaId, media, replayed: false };
+}
+
+export function recordOf(m: IngestedMedia, sourceUrl: string | null): NewMedia {
+  return {
+    url: m.url,
+    path: m.path,
+    contentType: m.type.contentType,
+    kind: m.type.kind,
+    size: m.size,
+    width: m.width,
+    height: m.height,
+    durationSeconds: m.durationSeconds,
+    codec: m.codec,
+    hasAlpha: m.hasAlpha,
+    sourceUrl,
+  };
+}
+
+/** DELETE /v1/media/{id}: refused while a post that has not published yet uses it. */
+export async function deleteMedia(deps: AppDeps, userId: string, id: string): Promise<void> {
+  const media = await deps.media.records.get(userId, id);
+  if (!media) throw new AppError("not_found", `No media ${id}.`);
+  const users = await deps.media.pendingPostsUsing(userId, id);
+  if (users.length > 0) {
+    throw new AppError("conflict", "This media is used by a post that has not been published yet.", {
+      postSubmissionIds: users,
+    });
+  }
+  await deps.media.store.delete(media.path);
+  await deps.media.records.delete(userId, id);
+}

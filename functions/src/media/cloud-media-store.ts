@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { getStorage } from "firebase-admin/storage";
+import type { MediaStore } from "./media-store";
+
+type Bucket = ReturnType<ReturnType<typeof getStorage>["bucket"]>;
+
+/**
+ * Cloud Storage through firebase-admin. Objects stay private; each gets a Firebase download token,
+ * so its URL is stable and fetchable by the platforms without making the bucket public.
+ */
+export class CloudMediaStore implements MediaStore {
+  constructor(private readonly bucket: () => Bucket) {}
+
+  async write(path: string, body: Readable, contentType: string): Promise<{ url: string }> {
+    const token = randomUUID();
+    const file = this.bucket().file(path);
+    try {
+      await pipeline(
+        body,
+        file.createWriteStream({
+          resumable: true,
+          contentType,
+          metadata: { contentType, metadata: { firebaseStorageDownloadTokens: token } },
+        }),
+      );
+    } catch (error) {
+      await file.delete({ ignoreNotFound: true }).catch(() => undefined);
+      throw error;
+    }
+    return { url: this.urlOf(path, token) };
+  }
+
+  private urlOf(path: string, token: string): string {
+    const host = process.env.FIREBASE_STORAGE_EMULATOR_HOST
+      ? `http://${process.env.FIREBASE_STORAGE_EMULATOR_HOST}`
+      : "https://firebasestorage.googleapis.com";
+    return `${host}/v0/b/${this.bucket().name}/o/${encodeURIComponent(path)}?alt=media&token=${token}`;
+  }
+
+  async probeSource(path: string): Promise<string> {
+    const [metadata] = await this.bucket().file(path).getMetadata();
+    const tokens = (metadata.metadata as Record<string, unknown> | undefined)?.firebaseStorageDownloadTokens;
+    const token = typeof tokens === "string" ? tokens : "";
+    return this.urlOf(path, token.split(",")[0] ?? "");
+  }
+
+  read(path: string): Readable {
+    return this.bucket().file(path).createReadStream();
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.bucket().file(path).delete({ ignoreNotFound: true });
+  }
+}

@@ -1,0 +1,50 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { MediaStore } from "./media-store";
+
+/** A directory, served by the api function under `/media-files/` (the local stack and tests). */
+export class LocalMediaStore implements MediaStore {
+  constructor(
+    private readonly root: string,
+    private readonly publicBase: () => string,
+  ) {}
+
+  /** The file of a store path, or null for a path that would leave the root. */
+  resolve(relative: string): string | null {
+    const full = path.resolve(this.root, relative);
+    return full.startsWith(path.resolve(this.root) + path.sep) ? full : null;
+  }
+
+  private file(relative: string): string {
+    const full = this.resolve(relative);
+    if (!full) throw new Error(`invalid media path ${relative}`);
+    return full;
+  }
+
+  async write(relative: string, body: Readable): Promise<{ url: string }> {
+    const file = this.file(relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    try {
+      await pipeline(body, createWriteStream(file));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+    return { url: `${this.publicBase()}/media-files/${relative}` };
+  }
+
+  probeSource(relative: string): Promise<string> {
+    return Promise.resolve(this.file(relative));
+  }
+
+  read(relative: string): Readable {
+    return createReadStream(this.file(relative));
+  }
+
+  async delete(relative: string): Promise<void> {
+    await rm(this.file(relative), { force: true });
+  }
+}

@@ -1,0 +1,175 @@
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { z } from "zod";
+import { sha256Hex } from "../domain/canonical-json";
+import { COLLECTIONS } from "./collections";
+import { converter } from "./records";
+
+const mediaSchema = z.object({
+  url: z.string(),
+  path: z.string(),
+  contentType: z.string(),
+  kind: z.enum(["image", "video"]),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  durationSeconds: z.number().nullable(),
+  codec: z.string().nullable(),
+  hasAlpha: z.boolean(),
+  /** Where it came from: the caller's URL, or an upload. */
+  sourceUrl: z.string().nullable(),
+  createdAt: z.instanceof(Timestamp),
+  /** Deleted after this (90 days by default) by the retention job, unless a pending post still uses it. */
+  expireAt: z.instanceof(Timestamp),
+});
+export type MediaRecord = z.infer<typeof mediaSchema>;
+export type NewMedia = Omit<MediaRecord, "createdAt" | "expireAt">;
+const mediaConverter = converter(mediaSchema, "media");
+
+const requestSchema = z.object({
+  fingerprint: z.string(),
+  mediaId: z.string(),
+  state: z.enum(["pending", "done"]),
+  startedAt: z.instanceof(Timestamp),
+  expireAt: z.instanceof(Timestamp),
+});
+const requestConverter = converter(requestSchema, "media request");
+
+export type MediaClaim =
+  | { kind: "new"; mediaId: string }
+  | { kind: "replay"; mediaId: string }
+  | { kind: "conflict"; reason: "different_body" | "in_progress" };
+
+/** A fetch still running after this long is presumed dead (its instance died); the key is free again. */
+const PENDING_STALE_MS = 20 * 60_000;
+
+/**
+ * `users/{uid}/media/{id}` (readable by its owner: facts only) and the idempotency records of
+ * POST /v1/media in `users/{uid}/mediaRequests/{key}` (server only).
+ */
+export class MediaRecordStore {
+  constructor(private readonly db: Firestore) {}
+
+  private ref(userId: string, mediaId: string) {
+    return this.db
+      .collection(COLLECTIONS.users)
+      .doc(userId)
+      .collection(COLLECTIONS.media)
+      .withConverter(mediaConverter)
+      .doc(mediaId);
+  }
+
+  private requestRef(userId: string, recordId: string) {
+    return this.db
+      .collection(COLLECTIONS.users)
+      .doc(userId)
+      .collection(COLLECTIONS.mediaRequests)
+      .withConverter(requestConverter)
+      .doc(recordId);
+  }
+
+  async get(userId: string, mediaId: string): Promise<MediaRecord | null> {
+    return (await this.ref(userId, mediaId).get()).data() ?? null;
+  }
+
+  /**
+   * Claims an idempotency key for a new media id, or finds the earlier request with it: done (the
+   * caller replays its answer), still running, or made with another body.
+   */
+  async claim(
+    userId: string,
+    recordId: string,
+    fingerprint: string,
+    newId: string,
+    now: Date,
+    ttlMs: number,
+  ): Promise<MediaClaim> {
+    const ref = this.requestRef(userId, recordId);
+    return this.db.runTransaction(async (tx): Promise<MediaClaim> => {
+      const earlier = (await tx.get(ref)).data();
+      const live = earlier && earlier.expireAt.toMillis() > now.getTime();
+      if (live && earlier.fingerprint !== fingerprint) return { kind: "conflict", reason: "different_body" };
+      if (live && earlier.state === "done") return { kind: "replay", mediaId: earlier.mediaId };
+      if (live && now.getTime() - earlier.startedAt.toMillis() < PENDING_STALE_MS) {
+        return { kind: "conflict", reason: "in_progress" };
+      }
+      tx.set(ref.withConverter(null), {
+        fingerprint,
+        mediaId: newId,
+        state: "pending",
+        startedAt: Timestamp.fromDate(now),
+        expireAt: Timestamp.fromMillis(now.getTime() + ttlMs),
+      });
+      return { kind: "new", mediaId: newId };
+    });
+  }
+
+  /** Stores the media and completes its request, together. */
+  async create(
+    userId: string,
+    mediaId: string,
+    media: NewMedia,
+    times: { now: Date; expiresAt: Date },
+    recordId: string | null,
+  ): Promise<MediaRecord> {
+    const record: MediaRecord = {
+      ...media,
+      createdAt: Timestamp.fromDate(times.now),
+      expireAt: Timestamp.fromDate(times.expiresAt),
+    };
+    const batch = this.db.batch();
+    batch.create(this.ref(userId, mediaId).withConverter(null), record);
+    batch.set(this.retentionRef(userId, mediaId), {
+      userId,
+      mediaId,
+      path: media.path,
+      expireAt: record.expireAt,
+    });
+    if (recordId) batch.update(this.requestRef(userId, recordId).withConverter(null), { state: "done" });
+    await batch.commit();
+    return record;
+  }
+
+  /** The fetch failed: the key is free for a retry. */
+  async release(userId: string, recordId: string): Promise<void> {
+    await this.requestRef(userId, recordId).delete();
+  }
+
+  async delete(userId: string, mediaId: string): Promise<void> {
+    const batch = this.db.batch();
+    batch.delete(this.ref(userId, mediaId));
+    batch.delete(this.retentionRef(userId, mediaId));
+    await batch.commit();
+  }
+
+  /**
+   * `mediaRetention/{hash}`: when each media expires, in one top-level collection so the retention
+   * job finds what is due with a plain range query.
+   */
+  private retentionRef(userId: string, mediaId: string) {
+    return this.db.collection(COLLECTIONS.mediaRetention).doc(sha256Hex(`${userId}/${mediaId}`));
+  }
+
+  /** Media whose retention ended, oldest first. */
+  async expired(now: Date, limit: number): Promise<{ userId: string; mediaId: string; path: string }[]> {
+    const snap = await this.db
+      .collection(COLLECTIONS.mediaRetention)
+      .where("expireAt", "<=", Timestamp.fromDate(now))
+      .orderBy("expireAt")
+      .limit(limit)
+      .get();
+    return snap.docs.map((d) => ({
+      userId: String(d.get("userId")),
+      mediaId: String(d.get("mediaId")),
+      path: String(d.get("path")),
+    }));
+  }
+
+  /** A pending post still needs the media: keep it until `until`. */
+  async extend(userId: string, mediaId: string, until: Date): Promise<void> {
+    const batch = this.db.batch();
+    const expireAt = Timestamp.fromDate(until);
+    batch.update(this.ref(userId, mediaId).withConverter(null), { expireAt });
+    batch.update(this.retentionRef(userId, mediaId), { expireAt });
+    await batch.commit();
+  }
+}
