@@ -43,6 +43,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * at most `maxRedirects`. The body is left as a stream for the caller to consume.
  */
 export async function safeFetch(rawUrl: string, options: SafeFetchOptions = SAFE_FETCH_DEFAULTS): Promise<FetchedBody> {
+  let url = parseUrl(rawUrl);
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -58,7 +59,6 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions = SAFE
   deadline.catch(() => undefined);
   const stop = () => clearTimeout(timer);
 
-  let url = parseUrl(rawUrl);
   try {
     for (let hop = 0; ; hop += 1) {
       const response = await Promise.race([get(url, options, controller.signal), deadline]);

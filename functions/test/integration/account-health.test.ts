@@ -1,3 +1,4 @@
+import { getApps, initializeApp } from "firebase-admin/app";
 import request from "supertest";
 import { HttpClient } from "../../src/platforms/http-client";
 import { CredentialStore } from "../../src/store/credential-store";
@@ -10,7 +11,11 @@ import { connectThroughFake, idToken } from "../support/connect-flow";
 
 jest.setTimeout(60_000);
 
-const h = new Harness();
+// ID tokens are minted and verified by the first app, which must be the Auth emulator's project.
+if (getApps().length === 0) initializeApp({ projectId: "demo-postcast" });
+// Its own database: the token-health job works on every account it finds, and other files' accounts
+// (hundreds, from the fault-injection suite) would crowd this file's out of its batch.
+const h = new Harness({ projectId: `demo-token-health-${Date.now()}` });
 const live = new LivePlatforms();
 const DAY = 24 * 3600_000;
 beforeAll(async () => {
