@@ -9,6 +9,7 @@ import { CredentialStore } from "../store/credential-store";
 import { OAuthStateStore } from "../store/oauth-state-store";
 import { MediaRecordStore } from "../store/media-record-store";
 import { ingestUrl } from "../media/ingest";
+import { storeJpegCopy } from "../media/jpeg-copy";
 import type { LocalMediaStore } from "../media/local-media-store";
 import type { MediaStore } from "../media/media-store";
 import type { Prober } from "../media/probe";
@@ -44,12 +45,19 @@ export interface MediaDepsOptions {
 /** The API's stores over one Firestore client; the same wiring in production and in tests. */
 export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
   const submissions = new SubmissionStore(db);
+  const mediaRecords = new MediaRecordStore(db);
   return {
     credentials: new CredentialStore(db, o.keyring, o.clock),
     standing: new AccountStanding(new AccountStore(db, o.clock), submissions, o.clock),
     oauth: { ...o.oauth, states: new OAuthStateStore(db, o.keyring, o.clock) },
     media: {
-      records: new MediaRecordStore(db),
+      records: mediaRecords,
+      jpegCopy: async (userId, mediaId, media) => {
+        const made = await storeJpegCopy(o.media.store, media.path);
+        const kept = await mediaRecords.setJpeg(userId, mediaId, made);
+        if (kept?.path !== made.path) await o.media.store.delete(made.path);
+        return kept ?? made;
+      },
       store: o.media.store,
       localFiles: o.media.localFiles,
       ingest: (url, owner) => ingestUrl(url, owner, o.media),

@@ -1,4 +1,5 @@
 import { validationError } from "./errors";
+import type { KnownMedia } from "./media-checks";
 import type { Platform } from "./platforms";
 import type { NormalizedPostRequest } from "./post-request";
 import { planIssues, planRequest, type TargetPlan } from "./target-plan";
@@ -18,10 +19,11 @@ export interface SubmissionPlan {
 export function planSubmission(
   request: NormalizedPostRequest,
   accounts: ReadonlyMap<Platform, readonly ConnectedAccount[]>,
+  known?: ReadonlyMap<string, KnownMedia>,
 ): SubmissionPlan {
   const targets = resolveTargets(request.post.content.platform, accounts);
   checkSandboxKeys(request, targets);
-  return { targets, plans: planRequest(request) };
+  return { targets, plans: planRequest(request, known) };
 }
 
 /**

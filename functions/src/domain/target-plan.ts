@@ -1,3 +1,4 @@
+import { mediaViolations, type KnownMedia } from "./media-checks";
 import type { FieldIssue } from "./errors";
 import type { MediaType, NormalizedPostRequest, RequestedTarget } from "./post-request";
 import type { PlatformOptionsMap } from "./platform-options";
@@ -22,6 +23,8 @@ export interface TargetInput {
   options: Record<string, unknown>;
   /** The request's top-level `trial_reel` (Instagram videos). */
   trialReel: boolean;
+  /** What Postcast probed of the media it stores, by URL (other URLs are the platform's to check). */
+  known?: ReadonlyMap<string, KnownMedia>;
 }
 
 /** What is sent to one platform, after its rules (and, with `strict: false`, its adjustments). */
@@ -75,9 +78,9 @@ export function targetInput(request: NormalizedPostRequest, target: RequestedTar
 }
 
 /** Every target's plan, in the order of `post.content.platform`. */
-export function planRequest(request: NormalizedPostRequest): TargetPlan[] {
+export function planRequest(request: NormalizedPostRequest, known?: ReadonlyMap<string, KnownMedia>): TargetPlan[] {
   const strict = request.strict !== false;
-  return request.post.content.platform.map((t) => planTarget(targetInput(request, t), strict));
+  return request.post.content.platform.map((t) => planTarget({ ...targetInput(request, t), known }, strict));
 }
 
 /** The violations as validation issues naming the target (its index and platform) and the rule. */
@@ -100,6 +103,7 @@ export function planTarget(input: TargetInput, strict: boolean): TargetPlan {
   plan.fitTexts();
   plan.checkCounts();
   plan.checkOptions();
+  plan.checkKnownMedia();
   return plan.result();
 }
 
@@ -272,6 +276,20 @@ class Planner {
       this.violate("trial_reel_requires_video", "An Instagram trial reel needs a video.");
     }
     this.content.options.trialReel = trialReel;
+  }
+
+  /** Format, size, duration and aspect of the media Postcast has probed (its own copies). */
+  checkKnownMedia(): void {
+    const known = this.input.known;
+    if (!known) return;
+    const media = [
+      ...this.content.imageUrls.map((url, i) => ({ url, where: `image ${i + 1}` })),
+      ...(this.content.videoUrl ? [{ url: this.content.videoUrl, where: "the video" }] : []),
+    ];
+    for (const { url, where } of media) {
+      const facts = known.get(url);
+      if (facts) this.violations.push(...mediaViolations(this.name, this.rules.media, facts, where));
+    }
   }
 
   private violate(rule: string, message: string): void {

@@ -5,7 +5,8 @@ import type { OAuthProvider } from "../platforms/oauth-provider";
 import type { IngestedMedia } from "../media/ingest";
 import type { LocalMediaStore } from "../media/local-media-store";
 import type { MediaStore } from "../media/media-store";
-import type { MediaRecordStore } from "../store/media-record-store";
+import type { JpegCopy } from "../media/jpeg-copy";
+import type { MediaRecord, MediaRecordStore } from "../store/media-record-store";
 import type { AccountStanding } from "../store/account-standing";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { ApiRequestStore } from "../store/api-request-store";
@@ -60,6 +61,8 @@ export interface MediaDeps {
   localFiles: LocalMediaStore | null;
   ingest: (url: string, owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>;
   retentionMs: () => number;
+  /** The media's JPEG copy, made once (media/jpeg-copy.ts). */
+  jpegCopy: (userId: string, mediaId: string, media: MediaRecord) => Promise<JpegCopy>;
   /** Submissions not yet published that reference the media. */
   pendingPostsUsing: (userId: string, mediaId: string) => Promise<string[]>;
 }

@@ -15,6 +15,8 @@ const mediaSchema = z.object({
   durationSeconds: z.number().nullable(),
   codec: z.string().nullable(),
   hasAlpha: z.boolean(),
+  /** The JPEG copy made once for platforms that take no PNG or WebP (media/jpeg-copy.ts). */
+  jpeg: z.object({ url: z.string(), path: z.string(), size: z.number().int() }).nullable().optional(),
   /** Where it came from: the caller's URL, or an upload. */
   sourceUrl: z.string().nullable(),
   createdAt: z.instanceof(Timestamp),
@@ -22,7 +24,7 @@ const mediaSchema = z.object({
   expireAt: z.instanceof(Timestamp),
 });
 export type MediaRecord = z.infer<typeof mediaSchema>;
-export type NewMedia = Omit<MediaRecord, "createdAt" | "expireAt">;
+export type NewMedia = Omit<MediaRecord, "createdAt" | "expireAt" | "jpeg">;
 const mediaConverter = converter(mediaSchema, "media");
 
 const requestSchema = z.object({
@@ -127,6 +129,21 @@ export class MediaRecordStore {
     if (recordId) batch.update(this.requestRef(userId, recordId).withConverter(null), { state: "done" });
     await batch.commit();
     return record;
+  }
+
+  /**
+   * Records a JPEG copy unless another request recorded one first; returns the copy in force (the
+   * caller deletes its own file when it lost).
+   */
+  async setJpeg(userId: string, mediaId: string, copy: { url: string; path: string; size: number }) {
+    const ref = this.ref(userId, mediaId);
+    return this.db.runTransaction(async (tx) => {
+      const media = (await tx.get(ref)).data();
+      if (!media) return null;
+      if (media.jpeg) return media.jpeg;
+      tx.update(ref.withConverter(null), { jpeg: copy });
+      return copy;
+    });
   }
 
   /** The fetch failed: the key is free for a retry. */

@@ -28,7 +28,9 @@ export async function purgeExpiredMedia(deps: MediaRetentionDeps): Promise<{ del
       counts.kept += 1;
       continue;
     }
+    const record = await deps.records.get(media.userId, media.mediaId);
     await deps.store.delete(media.path);
+    if (record?.jpeg) await deps.store.delete(record.jpeg.path);
     await deps.records.delete(media.userId, media.mediaId);
     counts.deleted += 1;
   }

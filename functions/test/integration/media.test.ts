@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import request from "supertest";
+import sharp from "sharp";
 import { purgeExpiredMedia } from "../../src/tasks/media-retention";
 import { Harness } from "../support/harness";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
@@ -197,6 +198,79 @@ describe("media lifetime", () => {
           .set("soku-api-key", key)
       ).status,
     ).toBe(404);
+  });
+});
+
+describe("posts that use stored media", () => {
+  const submit = (k: string, content: object, query = "") =>
+    request(h.app).post(`/v1/posts${query}`).set("soku-api-key", k).send({ post: { content } });
+
+  it("converts a PNG to JPEG once (transparency filled white) when a target takes only JPEG, and every target gets the copy", async () => {
+    const t = await h.tenant({ keys: [{ mode: "live" }] });
+    const png = await request(h.app)
+      .post("/v1/media")
+      .set("soku-api-key", t.key)
+      .send({ url: `${origin.url}/files/logo.png?convert=${Date.now()}` });
+    expect(png.body.contentType).toBe("image/png");
+    const targets = ["instagram", { platform: "x", accountId: "x_primary" }, "threads"];
+    const first = await submit(t.key, { text: "logo", imageUrls: [png.body.url], platform: targets });
+    expect(first.status).toBe(202);
+    const stored = (await h.db.doc(`postSubmissions/${first.body.postSubmissionId as string}`).get()).data()!;
+    const copyUrl = (stored.request as { post: { content: { imageUrls: string[] } } }).post.content.imageUrls[0]!;
+    expect(copyUrl).not.toBe(png.body.url);
+    expect(stored.mediaIds).toEqual([png.body.id]);
+    const copy = await request(h.app).get(new URL(copyUrl).pathname).buffer(true);
+    const meta = await sharp(copy.body as Buffer).metadata();
+    expect(meta).toMatchObject({ format: "jpeg", width: 640, height: 480 });
+    const [r, g, b] = (
+      await sharp(copy.body as Buffer)
+        .raw()
+        .toBuffer()
+    ).subarray(0, 3);
+    // 50 % red over white, not over black.
+    expect(r!).toBeGreaterThan(200);
+    expect(g!).toBeGreaterThan(120);
+    expect(b!).toBeGreaterThan(120);
+
+    const second = await submit(t.key, { text: "logo again", imageUrls: [png.body.url], platform: ["instagram"] });
+    const again = (await h.db.doc(`postSubmissions/${second.body.postSubmissionId as string}`).get()).data()!;
+    expect((again.request as { post: { content: { imageUrls: string[] } } }).post.content.imageUrls[0]).toBe(copyUrl);
+  });
+
+  it("checks probed duration, size, format and aspect against each target's platform at create time", async () => {
+    const t = await h.tenant({ keys: [{ mode: "live" }] });
+    const clip = await request(h.app)
+      .post("/v1/media")
+      .set("soku-api-key", t.key)
+      .send({ url: `${origin.url}/files/clip.mp4?rules=${Date.now()}` });
+    // A 2-second video: Snapchat takes 5 to 60 s; Instagram reels at least 3 s; YouTube is fine.
+    const res = await submit(t.key, {
+      text: "short",
+      videoUrl: clip.body.url,
+      platform: ["snapchat", "instagram", "youtube"],
+    });
+    expect(res.status).toBe(400);
+    const issues = res.body.error.details.issues as { field: string; reason: string; platform: string }[];
+    expect(issues.map((i) => [i.platform, i.reason])).toEqual([
+      ["snapchat", "video_duration"],
+      ["instagram", "video_duration"],
+    ]);
+    expect(issues[0]!.field).toBe("post.content.platform[0]");
+    expect(await h.countSubmissions(t.uid)).toBe(0);
+
+    // A GIF for a platform that takes only JPEG cannot be converted (it may be animated).
+    const gif = await request(h.app)
+      .post("/v1/media")
+      .set("soku-api-key", t.key)
+      .send({ url: `${origin.url}/files/anim.gif?rules=${Date.now()}` });
+    const dry = await submit(
+      t.key,
+      { text: "gif", imageUrls: [gif.body.url], platform: ["instagram", { platform: "x", accountId: "x_primary" }] },
+      "?dryRun=true",
+    );
+    expect(dry.status).toBe(200);
+    expect(dry.body.targets.map((x: { outcome: string }) => x.outcome)).toEqual(["rejected", "send"]);
+    expect(dry.body.targets[0].violations[0].rule).toBe("image_format");
   });
 });
 

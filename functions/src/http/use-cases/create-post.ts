@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
 import { mediaIdsIn } from "../../domain/media-refs";
+import { ownMedia } from "./own-media";
 import { parsePostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
@@ -55,8 +56,9 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
     await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);
   }
   if (!parsed.request || !accounts) throw parsed.error;
-  const request = parsed.request;
-  const targets = acceptedTargets(planSubmission(request, accounts));
+  const own = await ownMedia(deps, auth.userId, parsed.request);
+  const request = own.request;
+  const targets = acceptedTargets(planSubmission(request, accounts, own.known));
 
   const id = deps.newId();
   const scheduledTime = request.scheduledTime ? new Date(request.scheduledTime) : null;

@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import { validationError } from "../../domain/errors";
 import { parsePostRequest } from "../../domain/post-request";
 import { planSubmission } from "../../domain/submission-plan";
+import { ownMedia } from "./own-media";
 import { apiKeyAuth } from "../context";
 import type { AppDeps } from "../deps";
 
@@ -25,7 +26,8 @@ export async function dryRunPost(req: Request, res: Response, deps: AppDeps) {
     auth.userId,
     request.post.content.platform.map((t) => t.platform),
   );
-  const { targets, plans } = planSubmission(request, accounts);
+  const own = await ownMedia(deps, auth.userId, request, { convert: false });
+  const { targets, plans } = planSubmission(request, accounts, own.known);
   const strict = request.strict !== false;
   return {
     dryRun: true,

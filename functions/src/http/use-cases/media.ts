@@ -111,5 +111,6 @@ export async function deleteMedia(deps: AppDeps, userId: string, id: string): Pr
     });
   }
   await deps.media.store.delete(media.path);
+  if (media.jpeg) await deps.media.store.delete(media.jpeg.path);
   await deps.media.records.delete(userId, id);
 }

@@ -3,6 +3,7 @@ import { etagOf } from "../../domain/etag";
 import { applyPostEdit } from "../../domain/post-edit";
 import type { NormalizedPostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
+import { ownMedia, withRewrites } from "./own-media";
 import { logs } from "../../logs";
 import type { Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
@@ -72,12 +73,14 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
     ...current.targets.map((t) => t.platform),
   ]);
 
+  const own = await ownMedia(deps, auth.userId, preview);
+
   let deferred = false;
   let scheduledTime = now;
   const change = await deps.lifecycle.edit(id, auth.userId, ifMatch, (sub) => {
     // Applied to the request stored now: a concurrent edit's other fields are kept, not lost.
-    const request = edited(sub.request as unknown as NormalizedPostRequest);
-    const targets = acceptedTargets(planSubmission(request, accounts));
+    const request = withRewrites(edited(sub.request as unknown as NormalizedPostRequest), own.rewrites);
+    const targets = acceptedTargets(planSubmission(request, accounts, own.known));
     scheduledTime = new Date(request.scheduledTime ?? now.toISOString());
     deferred = scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
     return { request, targets, scheduledTime, deferred };
