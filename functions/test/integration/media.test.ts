@@ -237,6 +237,27 @@ describe("posts that use stored media", () => {
     expect((again.request as { post: { content: { imageUrls: string[] } } }).post.content.imageUrls[0]).toBe(copyUrl);
   });
 
+  it("takes media by id (post.content.mediaIds) and refuses ids that are not the user's", async () => {
+    const t = await h.tenant({ keys: [{ mode: "live" }] });
+    const photo = await request(h.app)
+      .post("/v1/media")
+      .set("soku-api-key", t.key)
+      .send({ url: `${origin.url}/files/photo.jpg?ids=${Date.now()}` });
+    const res = await submit(t.key, { text: "by id", mediaIds: [photo.body.id], platform: ["threads"] });
+    expect(res.status).toBe(202);
+    const stored = (await h.db.doc(`postSubmissions/${res.body.postSubmissionId as string}`).get()).data()!;
+    expect(stored.request.post.content).toMatchObject({ mediaType: "image", imageUrls: [photo.body.url] });
+    expect(stored.mediaIds).toEqual([photo.body.id]);
+
+    const stranger = await h.tenant({ keys: [{ mode: "live" }] });
+    const foreign = await submit(stranger.key, { text: "not mine", mediaIds: [photo.body.id], platform: ["threads"] });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.details).toMatchObject({ field: "post.content.mediaIds[0]", reason: "not_found" });
+    const bad = await submit(t.key, { text: "bad", mediaIds: "nope", platform: ["threads"] });
+    expect(bad.status).toBe(400);
+    expect(await h.countSubmissions(stranger.uid)).toBe(0);
+  });
+
   it("checks probed duration, size, format and aspect against each target's platform at create time", async () => {
     const t = await h.tenant({ keys: [{ mode: "live" }] });
     const clip = await request(h.app)

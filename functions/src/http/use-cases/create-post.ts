@@ -2,7 +2,8 @@ import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
 import { mediaIdsIn } from "../../domain/media-refs";
-import { ownMedia } from "./own-media";
+import type { NormalizedPostRequest } from "../../domain/post-request";
+import { ownMedia, withMediaIds } from "./own-media";
 import { parsePostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
@@ -34,13 +35,9 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
   // The idempotency record and the accounts are read in parallel. Replays are answered before
   // validation: a retry of an accepted post must get the original answer even when, say, its
   // scheduledTime is no longer 60 s ahead.
-  const parsed = (() => {
-    try {
-      return { request: parsePostRequest(body ?? {}, { now, mode: auth.mode }) };
-    } catch (error) {
-      return { error };
-    }
-  })();
+  const parsed: { request?: NormalizedPostRequest; error?: unknown } = await withMediaIds(deps, auth.userId, body ?? {})
+    .then((input) => ({ request: parsePostRequest(input, { now, mode: auth.mode }) }))
+    .catch((error: unknown) => ({ error }));
   const [earlier, accounts] = await Promise.all([
     deps.submissions.idempotencyRef(auth.userId, idem.recordId).get(),
     parsed.request

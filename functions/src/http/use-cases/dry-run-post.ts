@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import { validationError } from "../../domain/errors";
 import { parsePostRequest } from "../../domain/post-request";
 import { planSubmission } from "../../domain/submission-plan";
-import { ownMedia } from "./own-media";
+import { ownMedia, withMediaIds } from "./own-media";
 import { apiKeyAuth } from "../context";
 import type { AppDeps } from "../deps";
 
@@ -21,7 +21,8 @@ export function wantsDryRun(query: Request["query"]): boolean {
  */
 export async function dryRunPost(req: Request, res: Response, deps: AppDeps) {
   const auth = apiKeyAuth(res);
-  const request = parsePostRequest(req.body ?? {}, { now: deps.clock(), mode: auth.mode });
+  const input = await withMediaIds(deps, auth.userId, req.body ?? {});
+  const request = parsePostRequest(input, { now: deps.clock(), mode: auth.mode });
   const accounts = await deps.users.accountsByPlatform(
     auth.userId,
     request.post.content.platform.map((t) => t.platform),
