@@ -16,12 +16,14 @@ export class AccountStanding {
     private readonly clock: () => Date,
   ) {}
 
-  /** Connected or reconnected: warnings on its scheduled posts no longer apply. */
+  /**
+   * Connected or reconnected: warnings on its scheduled posts no longer apply, unless the new
+   * connection itself ends before a post's time (one pass over the posts for both).
+   */
   async connected(userId: string, account: AccountProfile & { platform: AccountRef["platform"] }, dates: TokenDates) {
     await this.accounts.connect(userId, account.platform, account, dates);
     const ref = { userId, platform: account.platform, accountId: account.accountId };
-    await this.submissions.flagScheduled(ref, () => null, this.clock());
-    await this.flagExpiring(ref, dates.reconnectBy);
+    await this.submissions.flagScheduled(ref, this.expiringFor(ref, dates.reconnectBy), this.clock());
   }
 
   /** The platform refused its credentials for good. */
@@ -56,11 +58,19 @@ export class AccountStanding {
   }
 
   private async flagExpiring(account: AccountRef, reconnectBy: Date | null): Promise<void> {
-    if (!reconnectBy || reconnectBy.getTime() - this.clock().getTime() > EXPIRING_WINDOW_MS) return;
-    await this.submissions.flagScheduled(
-      account,
-      (at) => (at && at >= reconnectBy ? expiringIssue(account.platform, account.accountId, reconnectBy) : null),
-      this.clock(),
-    );
+    if (!this.endsSoon(reconnectBy)) return;
+    await this.submissions.flagScheduled(account, this.expiringFor(account, reconnectBy), this.clock());
+  }
+
+  private endsSoon(reconnectBy: Date | null): reconnectBy is Date {
+    return reconnectBy !== null && reconnectBy.getTime() - this.clock().getTime() <= EXPIRING_WINDOW_MS;
+  }
+
+  /** The warning for a post at `at`: expiring when the connection ends soon and before that time. */
+  private expiringFor(account: AccountRef, reconnectBy: Date | null) {
+    return (at: Date | null) =>
+      this.endsSoon(reconnectBy) && at && at >= reconnectBy
+        ? expiringIssue(account.platform, account.accountId, reconnectBy)
+        : null;
   }
 }

@@ -1,12 +1,11 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import request from "supertest";
+import { liveSuite } from "../support/adapter-suite";
 import { HttpClient } from "../../src/platforms/http-client";
 import { CredentialStore } from "../../src/store/credential-store";
 import { checkTokenHealth, type TokenHealthDeps } from "../../src/tasks/token-health";
 import type { Platform } from "../../src/domain/platforms";
-import { Harness } from "../support/harness";
 import { TEST_KEYRING } from "../support/keyring";
-import { LivePlatforms } from "../support/live-platforms";
 import { connectThroughFake, idToken } from "../support/connect-flow";
 
 jest.setTimeout(60_000);
@@ -15,21 +14,8 @@ jest.setTimeout(60_000);
 if (getApps().length === 0) initializeApp({ projectId: "demo-postcast" });
 // Its own database: the token-health job works on every account it finds, and other files' accounts
 // (hundreds, from the fault-injection suite) would crowd this file's out of its batch.
-const h = new Harness({ projectId: `demo-token-health-${Date.now()}` });
-const live = new LivePlatforms();
+const { h, live } = liveSuite({ projectId: `demo-token-health-${Date.now()}` });
 const DAY = 24 * 3600_000;
-beforeAll(async () => {
-  await live.start();
-  h.platformSettings = (p) => live.settings[p];
-  h.adapters = live.registry();
-});
-afterAll(async () => {
-  await live.stop();
-  await h.close();
-});
-afterEach(() => {
-  h.offsetMs = 0;
-});
 
 const credentials = new CredentialStore(h.db, () => TEST_KEYRING, h.clock);
 const healthDeps = (): TokenHealthDeps => ({

@@ -1,26 +1,11 @@
 import request from "supertest";
+import { liveSuite } from "../support/adapter-suite";
 import { PLATFORMS, type Platform } from "../../src/domain/platforms";
-import { Harness } from "../support/harness";
-import { LivePlatforms } from "../support/live-platforms";
 import { callback, connectThroughFake, consent, idToken, startConnect } from "../support/connect-flow";
 
 jest.setTimeout(60_000);
 
-const h = new Harness();
-const live = new LivePlatforms();
-beforeAll(async () => {
-  await live.start();
-  h.platformSettings = (p) => live.settings[p];
-  h.adapters = live.registry();
-});
-afterAll(async () => {
-  await live.stop();
-  await h.close();
-});
-afterEach(() => {
-  h.offsetMs = 0;
-  for (const fake of Object.values(live.fakes)) fake.consent = "approve";
-});
+const { h, live } = liveSuite();
 
 /** A user with a live key and nothing connected yet. */
 async function user() {

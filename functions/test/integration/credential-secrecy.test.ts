@@ -1,27 +1,16 @@
 import request from "supertest";
+import { liveSuite } from "../support/adapter-suite";
 import { PLATFORMS, type Platform } from "../../src/domain/platforms";
 import { HttpClient } from "../../src/platforms/http-client";
 import { CredentialStore } from "../../src/store/credential-store";
 import { checkTokenHealth } from "../../src/tasks/token-health";
 import { logs } from "../../src/logs";
-import { Harness } from "../support/harness";
 import { TEST_KEYRING } from "../support/keyring";
-import { LivePlatforms } from "../support/live-platforms";
 import { connectThroughFake, idToken } from "../support/connect-flow";
 
 jest.setTimeout(90_000);
 
-const h = new Harness();
-const live = new LivePlatforms();
-beforeAll(async () => {
-  await live.start();
-  h.platformSettings = (p) => live.settings[p];
-  h.adapters = live.registry();
-});
-afterAll(async () => {
-  await live.stop();
-  await h.close();
-});
+const { h, live } = liveSuite();
 
 /**
  * Every log line (each goes through the `logs` catalogue; firebase-functions' logger writes with

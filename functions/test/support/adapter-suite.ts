@@ -3,24 +3,37 @@ import { Harness } from "./harness";
 import { LivePlatforms } from "./live-platforms";
 import { RELAXED_RATE_LIMITS } from "./rate-limits";
 
-/** A harness whose live adapters talk to freshly started fakes; faults are cleared after each test. */
-export function adapterSuite(platform: Platform) {
-  const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
+/**
+ * A harness whose live adapters and connect flow talk to freshly started fakes; the clock and the
+ * fakes' consent are reset after each test.
+ */
+export function liveSuite(options: ConstructorParameters<typeof Harness>[0] = {}) {
+  const h = new Harness(options);
   const live = new LivePlatforms();
   beforeAll(async () => {
     await live.start();
     h.adapters = live.registry();
+    h.platformSettings = (p) => live.settings[p];
   });
   afterAll(async () => {
     await live.stop();
     await h.close();
   });
   afterEach(() => {
+    h.offsetMs = 0;
+    for (const fake of Object.values(live.fakes)) fake.consent = "approve";
+  });
+  return { h, live };
+}
+
+/** liveSuite for one platform's adapter tests; its faults are cleared after each test. */
+export function adapterSuite(platform: Platform) {
+  const { h, live } = liveSuite({ rateLimits: RELAXED_RATE_LIMITS });
+  afterEach(() => {
     live.fakes[platform].clearFaults();
     live.fakes[platform].processingPolls = 1;
     // A failed test must not leave its tasks for the next one to run.
     h.tasks.pending.length = 0;
-    h.offsetMs = 0;
   });
   return { h, live };
 }
