@@ -8,7 +8,8 @@ import { AccountStore } from "../store/account-store";
 import { CredentialStore } from "../store/credential-store";
 import { OAuthStateStore } from "../store/oauth-state-store";
 import { MediaRecordStore } from "../store/media-record-store";
-import { ingestUrl } from "../media/ingest";
+import { MediaUploadStore } from "../store/media-upload-store";
+import { ingestStream, ingestUrl } from "../media/ingest";
 import { storeJpegCopy } from "../media/jpeg-copy";
 import type { LocalMediaStore } from "../media/local-media-store";
 import type { MediaStore } from "../media/media-store";
@@ -61,6 +62,8 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
       store: o.media.store,
       localFiles: o.media.localFiles,
       ingest: (url, owner) => ingestUrl(url, owner, o.media),
+      uploads: new MediaUploadStore(db),
+      ingestUpload: (path, size, owner) => ingestStream(o.media.store.read(path), size, owner, o.media),
       retentionMs: o.media.retentionMs,
       pendingPostsUsing: (userId, mediaId) => submissions.pendingUsingMedia(userId, mediaId),
     },

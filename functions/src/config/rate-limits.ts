@@ -16,6 +16,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
   endpoints: {
     "POST /v1/posts": 30,
     "POST /v1/media": 30,
+    "POST /v1/media/uploads": 30,
   },
 };
 

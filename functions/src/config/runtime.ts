@@ -17,6 +17,7 @@ import type { SweeperDeps } from "../tasks/sweeper";
 import type { TokenHealthDeps } from "../tasks/token-health";
 import type { MediaRetentionDeps } from "../tasks/media-retention";
 import { MediaRecordStore } from "../store/media-record-store";
+import { MediaUploadStore } from "../store/media-upload-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps } from "./app-deps";
 import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
@@ -120,6 +121,7 @@ export const mediaRetentionDeps = lazy<MediaRetentionDeps>(() => {
   const submissions = new SubmissionStore(db);
   return {
     records: new MediaRecordStore(db),
+    uploads: new MediaUploadStore(db),
     store: mediaSettings().store,
     pendingPostsUsing: (userId, mediaId) => submissions.pendingUsingMedia(userId, mediaId),
     clock,

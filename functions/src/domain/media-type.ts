@@ -62,3 +62,12 @@ function ebmlDocType(head: Buffer): MediaType | null {
   if (docType === "matroska") return MKV;
   return null;
 }
+
+/** Every accepted type, for callers that declare one (a resumable upload's session). */
+export const ACCEPTED_MEDIA_TYPES: readonly MediaType[] = [JPEG, PNG, GIF, WEBP, MP4, MOV, WEBM, MKV];
+
+/** The accepted type a declared Content-Type names (parameters and case ignored), or null. */
+export function acceptedMediaType(contentType: string): MediaType | null {
+  const bare = contentType.split(";")[0]!.trim().toLowerCase();
+  return ACCEPTED_MEDIA_TYPES.find((t) => t.contentType === bare) ?? null;
+}

@@ -9,7 +9,7 @@ import { requestContext } from "./middleware/request-context";
 import { requireApiKey, requireIdToken } from "./middleware/require-auth";
 import { accountsRoutes, disconnectRoutes } from "./routes/accounts-routes";
 import { integrationsRoutes } from "./routes/integrations-routes";
-import { localMediaFiles, mediaRoutes } from "./routes/media-routes";
+import { localMediaFiles, localMediaUploads, mediaRoutes } from "./routes/media-routes";
 import { oauthRoutes } from "./routes/oauth-routes";
 import { apiKeysRoutes } from "./routes/api-keys-routes";
 import { postsRoutes } from "./routes/posts-routes";
@@ -36,6 +36,7 @@ export function createApp(deps: DepsProvider): Express {
   app.use("/oauth", oauthRoutes(deps));
   // Media files on the local stack (Cloud Storage serves them in production).
   app.use("/media-files", localMediaFiles(deps));
+  app.use("/media-uploads", localMediaUploads(deps));
 
   // Content routes: API keys, server-side only.
   app.use(identifyApiKey(deps), rateLimit(deps), rejectBrowserOrigin, jsonBody);

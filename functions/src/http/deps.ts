@@ -7,6 +7,7 @@ import type { LocalMediaStore } from "../media/local-media-store";
 import type { MediaStore } from "../media/media-store";
 import type { JpegCopy } from "../media/jpeg-copy";
 import type { MediaRecord, MediaRecordStore } from "../store/media-record-store";
+import type { MediaUploadStore } from "../store/media-upload-store";
 import type { AccountStanding } from "../store/account-standing";
 import type { ApiKeyStore } from "../store/api-key-store";
 import type { ApiRequestStore } from "../store/api-request-store";
@@ -60,6 +61,9 @@ export interface MediaDeps {
   /** Set on the local stack and in tests: the api function serves the files itself. */
   localFiles: LocalMediaStore | null;
   ingest: (url: string, owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>;
+  uploads: MediaUploadStore;
+  /** The same for the finished object of an upload session. */
+  ingestUpload: (path: string, size: number, owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>;
   retentionMs: () => number;
   /** The media's JPEG copy, made once (media/jpeg-copy.ts). */
   jpegCopy: (userId: string, mediaId: string, media: MediaRecord) => Promise<JpegCopy>;

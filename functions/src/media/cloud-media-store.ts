@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { getStorage } from "firebase-admin/storage";
-import type { MediaStore } from "./media-store";
+import type { MediaStore, UploadTarget } from "./media-store";
 
 type Bucket = ReturnType<ReturnType<typeof getStorage>["bucket"]>;
 
@@ -52,5 +52,33 @@ export class CloudMediaStore implements MediaStore {
 
   async delete(path: string): Promise<void> {
     await this.bucket().file(path).delete({ ignoreNotFound: true });
+  }
+
+  /**
+   * A Cloud Storage resumable session: its URL is the credential (valid a week; Postcast refuses to
+   * complete it after UPLOAD_SESSION_TTL_MS), and X-Upload-Content-Length makes Storage refuse
+   * any byte beyond the declared size.
+   */
+  async openUpload(target: UploadTarget): Promise<string> {
+    const [url] = await this.bucket()
+      .file(target.path)
+      .createResumableUpload({ metadata: { contentType: target.contentType, contentLength: target.size } });
+    return url;
+  }
+
+  /** Cloud Storage cancels a session on DELETE of its URL (answering 499). */
+  async cancelUpload(uploadUrl: string, path: string): Promise<void> {
+    await fetch(uploadUrl, { method: "DELETE", signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    await this.delete(path);
+  }
+
+  async size(path: string): Promise<number | null> {
+    try {
+      const [metadata] = await this.bucket().file(path).getMetadata();
+      return Number(metadata.size);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return null;
+      throw error;
+    }
   }
 }

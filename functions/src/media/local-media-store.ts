@@ -1,16 +1,25 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { MediaStore } from "./media-store";
+import { LocalUploads } from "./local-uploads";
+import type { MediaStore, UploadTarget } from "./media-store";
 
-/** A directory, served by the api function under `/media-files/` (the local stack and tests). */
+/**
+ * A directory, served by the api function under `/media-files/` (the local stack and tests), with
+ * resumable uploads under `/media-uploads/`.
+ */
 export class LocalMediaStore implements MediaStore {
+  readonly uploads: LocalUploads;
+
   constructor(
     private readonly root: string,
     private readonly publicBase: () => string,
-  ) {}
+    clock: () => Date = () => new Date(),
+  ) {
+    this.uploads = new LocalUploads((relative) => this.file(relative), clock);
+  }
 
   /** The file of a store path, or null for a path that would leave the root. */
   resolve(relative: string): string | null {
@@ -46,5 +55,22 @@ export class LocalMediaStore implements MediaStore {
 
   async delete(relative: string): Promise<void> {
     await rm(this.file(relative), { force: true });
+  }
+
+  async openUpload(target: UploadTarget): Promise<string> {
+    await this.uploads.open(target);
+    return `${this.publicBase()}/media-uploads/${target.path}`;
+  }
+
+  async cancelUpload(_uploadUrl: string, relative: string): Promise<void> {
+    await this.uploads.cancel(relative);
+  }
+
+  async size(relative: string): Promise<number | null> {
+    try {
+      return (await stat(this.file(relative))).size;
+    } catch {
+      return null;
+    }
   }
 }

@@ -1,5 +1,13 @@
 import type { Readable } from "node:stream";
 
+/** A resumable upload session to open: exactly `size` bytes of `contentType` at `path`. */
+export interface UploadTarget {
+  path: string;
+  contentType: string;
+  size: number;
+  expiresAt: Date;
+}
+
 /**
  * Where media lives: Cloud Storage in production (cloud-media-store.ts), a directory served by the
  * api function on the local stack (local-media-store.ts, since the Storage emulator needs Java).
@@ -12,4 +20,13 @@ export interface MediaStore {
   probeSource(path: string): Promise<string>;
   read(path: string): Readable;
   delete(path: string): Promise<void>;
+  /**
+   * Opens a resumable upload session and returns its URL, which takes Cloud Storage's resumable
+   * protocol (PUT with Content-Range); the session refuses more than the declared size.
+   */
+  openUpload(target: UploadTarget): Promise<string>;
+  /** Ends a session that has not finished, so nothing more can be stored through its URL. */
+  cancelUpload(uploadUrl: string, path: string): Promise<void>;
+  /** The size of the object at `path`, or null while there is none (an upload not finished). */
+  size(path: string): Promise<number | null>;
 }

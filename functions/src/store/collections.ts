@@ -20,6 +20,7 @@ export const COLLECTIONS = {
   media: "media",
   mediaRequests: "mediaRequests",
   mediaRetention: "mediaRetention",
+  mediaUploads: "mediaUploads",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

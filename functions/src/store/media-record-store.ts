@@ -36,6 +36,28 @@ const requestSchema = z.object({
 });
 const requestConverter = converter(requestSchema, "media request");
 
+/** What the retention job finds due: a media, or the object of an upload that was never completed. */
+export interface RetentionEntry {
+  kind: "media" | "upload";
+  userId: string;
+  mediaId: string;
+  path: string;
+}
+
+/**
+ * `mediaRetention/{hash}`: when each media (or an upload's object) expires, in one top-level
+ * collection so the retention job finds what is due with a plain range query.
+ */
+export function retentionRef(db: Firestore, userId: string, id: string, kind: RetentionEntry["kind"]) {
+  const key = kind === "media" ? `${userId}/${id}` : `${userId}/upload/${id}`;
+  return db.collection(COLLECTIONS.mediaRetention).doc(sha256Hex(key));
+}
+
+/** `users/{uid}/mediaUploads/{id}` (media-upload-store.ts). */
+export function uploadRef(db: Firestore, userId: string, uploadId: string) {
+  return db.collection(COLLECTIONS.users).doc(userId).collection(COLLECTIONS.mediaUploads).doc(uploadId);
+}
+
 export type MediaClaim =
   | { kind: "new"; mediaId: string }
   | { kind: "replay"; mediaId: string }
@@ -105,13 +127,13 @@ export class MediaRecordStore {
     });
   }
 
-  /** Stores the media and completes its request, together. */
+  /** Stores the media and completes what made it (a POST /v1/media request or an upload), together. */
   async create(
     userId: string,
     mediaId: string,
     media: NewMedia,
     times: { now: Date; expiresAt: Date },
-    recordId: string | null,
+    madeBy: { requestId: string } | { uploadId: string } | null,
   ): Promise<MediaRecord> {
     const record: MediaRecord = {
       ...media,
@@ -120,13 +142,18 @@ export class MediaRecordStore {
     };
     const batch = this.db.batch();
     batch.create(this.ref(userId, mediaId).withConverter(null), record);
-    batch.set(this.retentionRef(userId, mediaId), {
+    batch.set(retentionRef(this.db, userId, mediaId, "media"), {
       userId,
       mediaId,
       path: media.path,
       expireAt: record.expireAt,
     });
-    if (recordId) batch.update(this.requestRef(userId, recordId).withConverter(null), { state: "done" });
+    if (madeBy && "requestId" in madeBy) {
+      batch.update(this.requestRef(userId, madeBy.requestId).withConverter(null), { state: "done" });
+    }
+    if (madeBy && "uploadId" in madeBy) {
+      batch.update(uploadRef(this.db, userId, madeBy.uploadId), { state: "completed", mediaId });
+    }
     await batch.commit();
     return record;
   }
@@ -154,20 +181,12 @@ export class MediaRecordStore {
   async delete(userId: string, mediaId: string): Promise<void> {
     const batch = this.db.batch();
     batch.delete(this.ref(userId, mediaId));
-    batch.delete(this.retentionRef(userId, mediaId));
+    batch.delete(retentionRef(this.db, userId, mediaId, "media"));
     await batch.commit();
   }
 
-  /**
-   * `mediaRetention/{hash}`: when each media expires, in one top-level collection so the retention
-   * job finds what is due with a plain range query.
-   */
-  private retentionRef(userId: string, mediaId: string) {
-    return this.db.collection(COLLECTIONS.mediaRetention).doc(sha256Hex(`${userId}/${mediaId}`));
-  }
-
-  /** Media whose retention ended, oldest first. */
-  async expired(now: Date, limit: number): Promise<{ userId: string; mediaId: string; path: string }[]> {
+  /** Media (and unfinished uploads) whose retention ended, oldest first. */
+  async expired(now: Date, limit: number): Promise<RetentionEntry[]> {
     const snap = await this.db
       .collection(COLLECTIONS.mediaRetention)
       .where("expireAt", "<=", Timestamp.fromDate(now))
@@ -175,6 +194,7 @@ export class MediaRecordStore {
       .limit(limit)
       .get();
     return snap.docs.map((d) => ({
+      kind: d.get("kind") === "upload" ? "upload" : "media",
       userId: String(d.get("userId")),
       mediaId: String(d.get("mediaId")),
       path: String(d.get("path")),
@@ -186,7 +206,7 @@ export class MediaRecordStore {
     const batch = this.db.batch();
     const expireAt = Timestamp.fromDate(until);
     batch.update(this.ref(userId, mediaId).withConverter(null), { expireAt });
-    batch.update(this.retentionRef(userId, mediaId), { expireAt });
+    batch.update(retentionRef(this.db, userId, mediaId, "media"), { expireAt });
     await batch.commit();
   }
 }

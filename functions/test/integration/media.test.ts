@@ -125,6 +125,7 @@ describe("POST /v1/media", () => {
 describe("media lifetime", () => {
   const retention = () => ({
     records: h.deps.media.records,
+    uploads: h.deps.media.uploads,
     store: h.deps.media.store,
     pendingPostsUsing: h.deps.media.pendingPostsUsing,
     clock: h.clock,

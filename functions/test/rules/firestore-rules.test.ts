@@ -49,6 +49,7 @@ suite("firestore.rules", () => {
       await setDoc(doc(db, "oauthStates/s1"), { userId: "alice", codeVerifier: "v" });
       await setDoc(doc(db, "users/alice/media/m1"), { url: "https://…", contentType: "image/jpeg" });
       await setDoc(doc(db, "users/alice/mediaRequests/k1"), { mediaId: "m1" });
+      await setDoc(doc(db, "users/alice/mediaUploads/u1"), { uploadUrl: "https://…" });
       await setDoc(doc(db, "mediaRetention/m1"), { userId: "alice" });
       await setDoc(doc(db, "accountSelections/sel1"), { userId: "alice", sealed: { ciphertext: "…" } });
     });
@@ -85,6 +86,7 @@ suite("firestore.rules", () => {
     await assertFails(getDoc(doc(alice(), "oauthStates/s1")));
     await assertFails(getDoc(doc(bob(), "users/alice/media/m1")));
     await assertFails(getDoc(doc(alice(), "users/alice/mediaRequests/k1")));
+    await assertFails(getDoc(doc(alice(), "users/alice/mediaUploads/u1")));
     await assertFails(getDoc(doc(alice(), "mediaRetention/m1")));
     await assertFails(getDoc(doc(alice(), "accountSelections/sel1")));
     await assertFails(getDocs(query(collection(alice(), "accountSelections"), where("userId", "==", "alice"))));

@@ -67,7 +67,7 @@ export class Harness {
    * the fetch options (timeouts) through `media.fetchOptions`.
    */
   readonly mediaDir = mkdtempSync(path.join(os.tmpdir(), "postcast-media-"));
-  readonly mediaFiles = new LocalMediaStore(this.mediaDir, () => TEST_API_URL);
+  readonly mediaFiles = new LocalMediaStore(this.mediaDir, () => TEST_API_URL, this.clock);
   readonly media: MediaDepsOptions = {
     store: this.mediaFiles,
     localFiles: this.mediaFiles,

@@ -1,13 +1,36 @@
 import { Router } from "express";
+import { storedRange } from "../../domain/content-range";
 import { AppError } from "../../domain/errors";
 import { apiKeyAuth } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
+import { Readable } from "node:stream";
 import { createMedia, deleteMedia, mediaView } from "../use-cases/media";
+import { completeUpload, createUpload, uploadView } from "../use-cases/media-uploads";
 
-/** /v1/media: rehost a URL, read what Postcast knows of it, delete it (API key). */
+/** /v1/media: rehost a URL or upload a file, read what Postcast knows of it, delete it (API key). */
 export function mediaRoutes(deps: DepsProvider): Router {
   const router = Router();
+
+  router.post("/uploads", async (req, res) => {
+    const { id, upload } = await createUpload(deps(), apiKeyAuth(res).userId, req.body);
+    res.setHeader("Location", `/v1/media/uploads/${id}`);
+    await sendJson(req, res, deps, 201, uploadView(id, upload, true));
+  });
+
+  router.get("/uploads/:id", async (req, res) => {
+    const id = String(req.params.id);
+    const upload = await deps().media.uploads.get(apiKeyAuth(res).userId, id);
+    if (!upload) throw new AppError("not_found", `No upload ${id}.`);
+    await sendJson(req, res, deps, 200, uploadView(id, upload, upload.state === "open"));
+  });
+
+  router.post("/uploads/:id/complete", async (req, res) => {
+    const id = String(req.params.id);
+    const { media, created } = await completeUpload(deps(), apiKeyAuth(res).userId, id);
+    if (created) res.setHeader("Location", `/v1/media/${id}`);
+    await sendJson(req, res, deps, created ? 201 : 200, mediaView(id, media));
+  });
 
   router.post("/", async (req, res) => {
     const auth = apiKeyAuth(res);
@@ -41,11 +64,52 @@ export function localMediaFiles(deps: DepsProvider): Router {
   router.get("/*path", (req, res, next) => {
     const files = deps().media.localFiles;
     const segments = (req.params as { path?: string[] }).path ?? [];
-    const file = files?.resolve(segments.join("/"));
+    // Only media: an upload's bytes are not served until completion made them media.
+    const file = segments[0] === "users" ? files?.resolve(segments.join("/")) : null;
     if (!file) return next();
     res.sendFile(file, { dotfiles: "deny", immutable: true, maxAge: "1d" }, (error) => {
       if (error && !res.headersSent) next();
     });
+  });
+  return router;
+}
+
+/**
+ * The local stack's resumable upload sessions (Cloud Storage's own session URLs in production),
+ * speaking the same protocol: PUT with Content-Range, 308 with the stored Range until the last
+ * byte, then 200 with the object; DELETE cancels (499). The URL is the credential, as in Storage.
+ */
+export function localMediaUploads(deps: DepsProvider): Router {
+  const router = Router();
+  const target = (params: unknown): string | null => {
+    const segments = (params as { path?: string[] }).path ?? [];
+    const relative = segments.join("/");
+    return relative.startsWith("uploads/") && deps().media.localFiles?.resolve(relative) ? relative : null;
+  };
+  router.put("/*path", async (req, res, next) => {
+    const relative = target(req.params);
+    const files = deps().media.localFiles;
+    if (!relative || !files) return next();
+    // Cloud Functions' framework has already read the body (at most 32 MB: send larger files in chunks).
+    const preRead = (req as { rawBody?: Buffer }).rawBody;
+    const answer = await files.uploads.receive(
+      relative,
+      req.get("content-range"),
+      preRead ? Readable.from([preRead]) : req,
+    );
+    if (answer.status === 308) {
+      const range = storedRange(answer.stored);
+      if (range) res.setHeader("Range", range);
+      res.status(308).end();
+    } else if (answer.status === 200) res.status(200).json(answer.object);
+    else res.status(answer.status).type("text/plain").send(answer.message);
+  });
+  router.delete("/*path", async (req, res, next) => {
+    const relative = target(req.params);
+    const files = deps().media.localFiles;
+    if (!relative || !files) return next();
+    await files.uploads.cancel(relative);
+    res.status(499).end();
   });
   return router;
 }

@@ -79,7 +79,7 @@ export async function createMedia(
     claim.mediaId,
     recordOf(ingested, url),
     { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
-    idem.recordId,
+    { requestId: idem.recordId },
   );
   return { id: claim.mediaId, media, replayed: false };
 }

@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import { AppError } from "../../domain/errors";
+import { MediaRefusal } from "../../domain/media-refusal";
+import { parseUploadRequest, UPLOAD_SESSION_TTL_MS } from "../../domain/media-upload";
+import type { MediaUpload } from "../../store/media-upload-store";
+import type { MediaRecord } from "../../store/media-record-store";
+import type { AppDeps } from "../deps";
+import { recordOf, refusal } from "./media";
+
+/** The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. */
+export function uploadView(id: string, u: MediaUpload, withUrl: boolean) {
+  return {
+    id,
+    state: u.state,
+    contentType: u.contentType,
+    size: u.size,
+    ...(u.fileName ? { fileName: u.fileName } : {}),
+    ...(withUrl ? { uploadUrl: u.uploadUrl, method: "PUT" } : {}),
+    completeUrl: `/v1/media/uploads/${id}/complete`,
+    ...(u.mediaId ? { mediaId: u.mediaId } : {}),
+    ...(u.failure ? { failure: u.failure } : {}),
+    createdAt: u.createdAt.toDate().toISOString(),
+    expiresAt: u.expiresAt.toDate().toISOString(),
+  };
+}
+
+/** Where a session's bytes wait until completion: apart from media, per user, unguessable. */
+function uploadPath(userId: string, uploadId: string): string {
+  return `uploads/${userId}/${uploadId}/${randomBytes(16).toString("hex")}`;
+}
+
+/**
+ * POST /v1/media/uploads: opens a resumable session for a file too large to pass through a URL
+ * (a Cloud Storage resumable session in production; the local store's equivalent on the stack).
+ */
+export async function createUpload(deps: AppDeps, userId: string, body: unknown) {
+  let request;
+  try {
+    request = parseUploadRequest(body);
+  } catch (error) {
+    if (error instanceof MediaRefusal) throw refusal(error);
+    throw error;
+  }
+  const id = deps.newId();
+  const now = deps.clock();
+  const expiresAt = new Date(now.getTime() + UPLOAD_SESSION_TTL_MS);
+  const path = uploadPath(userId, id);
+  const contentType = request.type.contentType;
+  const uploadUrl = await deps.media.store.openUpload({ path, contentType, size: request.size, expiresAt });
+  const upload = await deps.media.uploads.create(
+    userId,
+    id,
+    { contentType, size: request.size, fileName: request.fileName, path, uploadUrl },
+    now,
+    expiresAt,
+  );
+  return { id, upload };
+}
+
+/**
+ * POST /v1/media/uploads/{id}/complete: the uploaded bytes become media like a fetched URL's
+ * (type sniffed, size counted, probed), copied to the media's own path. Repeatable: a completed
+ * upload answers its media again; a refused one its refusal.
+ */
+export async function completeUpload(
+  deps: AppDeps,
+  userId: string,
+  id: string,
+): Promise<{ media: MediaRecord; created: boolean }> {
+  const existing = await deps.media.records.get(userId, id);
+  if (existing) return { media: existing, created: false };
+  const claim = await deps.media.uploads.claimCompletion(userId, id, deps.clock());
+  switch (claim.kind) {
+    case "missing":
+      throw new AppError("not_found", `No upload ${id}.`);
+    case "completed": {
+      const media = await deps.media.records.get(userId, claim.mediaId);
+      if (!media) throw new AppError("not_found", `The media of upload ${id} was deleted.`);
+      return { media, created: false };
+    }
+    case "failed":
+      throw new AppError("upload_failed", claim.failure.message, { reason: claim.failure.reason });
+    case "in_progress":
+      throw new AppError("conflict", "This upload is being completed by another request; retry shortly.", {
+        status: "completing",
+      });
+    case "expired":
+      throw new AppError("conflict", "This upload session has expired; open a new one.", { status: "expired" });
+    case "ready":
+      return { media: await ingestUpload(deps, userId, id, claim.upload), created: true };
+  }
+}
+
+async function ingestUpload(deps: AppDeps, userId: string, id: string, upload: MediaUpload): Promise<MediaRecord> {
+  const stored = await deps.media.store.size(upload.path);
+  if (stored === null || stored < upload.size) {
+    await deps.media.uploads.release(userId, id);
+    throw new AppError("conflict", "The upload has not finished: send the remaining bytes to the upload URL first.", {
+      status: "uploading",
+      size: upload.size,
+    });
+  }
+  let ingested;
+  try {
+    ingested = await deps.media.ingestUpload(upload.path, upload.size, { userId, mediaId: id });
+  } catch (error) {
+    if (!(error instanceof MediaRefusal)) {
+      await deps.media.uploads.release(userId, id);
+      throw error;
+    }
+    await deps.media.uploads.fail(userId, id, { reason: error.reason, message: error.message });
+    await discardObject(deps, userId, id, upload.path);
+    throw refusal(error);
+  }
+  const now = deps.clock();
+  const media = await deps.media.records.create(
+    userId,
+    id,
+    recordOf(ingested, null),
+    { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
+    { uploadId: id },
+  );
+  await discardObject(deps, userId, id, upload.path);
+  return media;
+}
+
+/** The session's object is copied (or refused): delete it, then its retention entry. */
+async function discardObject(deps: AppDeps, userId: string, id: string, path: string): Promise<void> {
+  await deps.media.store.delete(path);
+  await deps.media.uploads.forgetObject(userId, id);
+}
