@@ -43,8 +43,9 @@ export const api = onRequest(
   createApp(appDeps),
 );
 
+// 1 GiB and 540 s: before fan-out it rehosts a live post's external media (up to 500 MB streamed).
 export const orchestratePost = onTaskDispatched(
-  { retryConfig: ORCHESTRATOR_RETRY, rateLimits: ORCHESTRATOR_RATE_LIMITS, timeoutSeconds: 120 },
+  { retryConfig: ORCHESTRATOR_RETRY, rateLimits: ORCHESTRATOR_RATE_LIMITS, timeoutSeconds: 540, memory: "1GiB" },
   (req: TaskRequest) => orchestrate(req.data, orchestratorDeps(), { retryCount: req.retryCount }),
 );
 

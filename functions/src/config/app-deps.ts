@@ -2,7 +2,8 @@ import type { Firestore } from "firebase-admin/firestore";
 import { v4 as uuidv4 } from "uuid";
 import type { RateLimitConfig } from "../domain/rate-limit";
 import type { Keyring } from "../domain/credentials";
-import type { AppDeps, OAuthDeps } from "../http/deps";
+import type { AppDeps, MediaDeps, OAuthDeps } from "../http/deps";
+import type { MediaPreparationDeps } from "../tasks/media-preparation";
 import { AccountStanding } from "../store/account-standing";
 import { AccountStore } from "../store/account-store";
 import { CredentialStore } from "../store/credential-store";
@@ -53,12 +54,7 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     oauth: { ...o.oauth, states: new OAuthStateStore(db, o.keyring, o.clock) },
     media: {
       records: mediaRecords,
-      jpegCopy: async (userId, mediaId, media) => {
-        const made = await storeJpegCopy(o.media.store, media.path);
-        const kept = await mediaRecords.setJpeg(userId, mediaId, made);
-        if (kept?.path !== made.path) await o.media.store.delete(made.path);
-        return kept ?? made;
-      },
+      jpegCopy: jpegCopier(mediaRecords, o.media.store),
       store: o.media.store,
       localFiles: o.media.localFiles,
       ingest: (url, owner) => ingestUrl(url, owner, o.media),
@@ -78,5 +74,32 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     verifyIdToken: o.verifyIdToken,
     clock: o.clock,
     newId: () => uuidv4(),
+  };
+}
+
+/** Makes a media's JPEG copy once: a copy made by a request that lost the race is deleted. */
+function jpegCopier(records: MediaRecordStore, store: MediaStore): MediaDeps["jpegCopy"] {
+  return async (userId, mediaId, media) => {
+    const made = await storeJpegCopy(store, media.path);
+    const kept = await records.setJpeg(userId, mediaId, made);
+    if (kept?.path !== made.path) await store.delete(made.path);
+    return kept ?? made;
+  };
+}
+
+/** What the orchestrator needs to rehost a post's external media (tasks/media-preparation.ts). */
+export function buildMediaPreparationDeps(
+  db: Firestore,
+  media: MediaDepsOptions,
+  clock: () => Date,
+): MediaPreparationDeps {
+  const records = new MediaRecordStore(db);
+  return {
+    records,
+    jpegCopy: jpegCopier(records, media.store),
+    ingest: (url, owner) => ingestUrl(url, owner, media),
+    discard: (path) => media.store.delete(path),
+    retentionMs: media.retentionMs,
+    clock,
   };
 }

@@ -19,7 +19,7 @@ import type { MediaRetentionDeps } from "../tasks/media-retention";
 import { MediaRecordStore } from "../store/media-record-store";
 import { MediaUploadStore } from "../store/media-upload-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
-import { buildAppDeps } from "./app-deps";
+import { buildAppDeps, buildMediaPreparationDeps } from "./app-deps";
 import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
 import { credentialsKeyring } from "./credentials-key";
 import { mediaSettings } from "./media-settings";
@@ -83,6 +83,7 @@ export const orchestratorDeps = lazy<OrchestratorDeps>(() => ({
   enqueuer: enqueuer(),
   clock,
   sleep,
+  media: buildMediaPreparationDeps(getDb(), mediaSettings(), clock),
 }));
 
 export const publisherDeps = lazy<PublisherDeps>(() =>

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { MediaRefusal } from "../domain/media-refusal";
 import { MEDIA_LIMITS, SNIFF_BYTES, sniffMediaType, type MediaType } from "../domain/media-type";
+import type { NewMedia } from "../store/media-record-store";
 import type { MediaStore } from "./media-store";
 import { probeKind, type MediaFacts, type Prober } from "./probe";
 import { safeFetch, type SafeFetchOptions } from "./safe-fetch";
@@ -124,4 +125,21 @@ async function* limited(
 
 function tooLarge(limit: number): MediaRefusal {
   return new MediaRefusal("too_large", `The media is larger than ${limit / (1024 * 1024)} MB.`, { limitBytes: limit });
+}
+
+/** The media document of ingested bytes; `sourceUrl` is the URL they came from (null: an upload). */
+export function recordOf(m: IngestedMedia, sourceUrl: string | null): NewMedia {
+  return {
+    url: m.url,
+    path: m.path,
+    contentType: m.type.contentType,
+    kind: m.type.kind,
+    size: m.size,
+    width: m.width,
+    height: m.height,
+    durationSeconds: m.durationSeconds,
+    codec: m.codec,
+    hasAlpha: m.hasAlpha,
+    sourceUrl,
+  };
 }

@@ -103,6 +103,8 @@ export const submissionSchema = z.object({
   error: runError.nullable().optional(),
   /** The user's stored media the post uses, so it is not deleted before the post has published. */
   mediaIds: z.array(z.string()).optional(),
+  /** Set once the post's external media URLs were rehosted at orchestration (tasks/media-preparation.ts). */
+  mediaPrepared: z.boolean().optional(),
   /** Problems with a target's account found before the post's time, by run id (domain/account-issues.ts). */
   accountIssues: z.record(z.string(), accountIssueSchema).optional(),
 });

@@ -281,6 +281,19 @@ export class SubmissionStore {
    * pending forever.
    */
   async markDispatchFailed(id: string, error: RunError): Promise<void> {
+    await this.failRemainingRuns(id, error, () => "dispatch_failed");
+  }
+
+  /** The post's media could not be fetched: no run can publish, so every one fails with the reason. */
+  async markMediaFailed(id: string, error: RunError): Promise<void> {
+    await this.failRemainingRuns(id, error, (summary) => statusForSummary("orchestrating", summary));
+  }
+
+  private async failRemainingRuns(
+    id: string,
+    error: RunError,
+    finalStatus: (summary: SubmissionRecord["summary"]) => SubmissionStatus,
+  ): Promise<void> {
     await this.db.runTransaction(async (tx) => {
       const sub = (await tx.get(this.ref(id))).data();
       if (!sub || sub.status !== "orchestrating") return;
@@ -298,9 +311,27 @@ export class SubmissionStore {
         });
       });
       tx.update(this.ref(id).withConverter(null), {
-        status: "dispatch_failed",
+        status: finalStatus(summary),
         summary,
         error,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+    });
+  }
+
+  /**
+   * The post's media rehosted: its request now names Postcast's copies, which it keeps (mediaIds)
+   * until published. Once only: a concurrent delivery that prepared first wins, and its copies are
+   * the same ones (their ids derive from the post and the URL).
+   */
+  async setPreparedMedia(id: string, request: NormalizedPostRequest, mediaIds: readonly string[]): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const sub = (await tx.get(this.ref(id))).data();
+      if (!sub || sub.status !== "orchestrating" || sub.mediaPrepared) return;
+      tx.update(this.ref(id).withConverter(null), {
+        request,
+        mediaIds: [...new Set([...(sub.mediaIds ?? []), ...mediaIds])],
+        mediaPrepared: true,
         updatedAt: FieldValue.serverTimestamp(),
       });
     });

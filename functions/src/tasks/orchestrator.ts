@@ -1,6 +1,9 @@
 import { dispatchable } from "../domain/account-issues";
+import { MediaRefusal } from "../domain/media-refusal";
+import type { SubmissionRecord } from "../store/records";
 import type { SubmissionStore } from "../store/submission-store";
 import { logs } from "../logs";
+import { mayRecover, prepareMedia, type MediaPreparationDeps } from "./media-preparation";
 import { orchestratePayload } from "./payloads";
 import { CLOUD_TASKS_HORIZON_MS, ORCHESTRATOR_RETRY, PUBLISH_FUNCTION } from "./queue-options";
 import type { TaskEnqueuer } from "./task-enqueuer";
@@ -12,6 +15,7 @@ export interface OrchestratorDeps {
   enqueuer: TaskEnqueuer;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
+  media: MediaPreparationDeps;
 }
 
 export interface TaskMeta {
@@ -58,6 +62,7 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
       return logs.deferred(id, begin.scheduledTime);
     }
 
+    if (!(await mediaReady(id, begin.submission, deps, meta))) return;
     try {
       await Promise.all(
         dispatchable(begin.submission.targets, begin.submission.accountIssues).map((t) =>
@@ -82,5 +87,34 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
     }
     await deps.submissions.markDispatched(id);
     return logs.orchestrated(id, begin.submission.targets.length);
+  }
+}
+
+/**
+ * Rehosts a live post's external media once, before any platform sees it (the sandbox keeps the
+ * URLs: it fetches nothing). A refusal that may pass is retried by Cloud Tasks while attempts
+ * remain; otherwise every run fails with the reason and nothing is dispatched.
+ */
+async function mediaReady(
+  id: string,
+  submission: SubmissionRecord,
+  deps: OrchestratorDeps,
+  meta: TaskMeta,
+): Promise<boolean> {
+  if (submission.mode !== "live" || submission.mediaPrepared) return true;
+  try {
+    const prepared = await prepareMedia(id, submission, deps.media);
+    if (prepared) await deps.submissions.setPreparedMedia(id, prepared.request, prepared.mediaIds);
+    return true;
+  } catch (error) {
+    if (!(error instanceof MediaRefusal)) throw error;
+    if (mayRecover(error) && meta.retryCount + 1 < ORCHESTRATOR_RETRY.maxAttempts) throw error;
+    logs.mediaFailed(id, error.reason);
+    await deps.submissions.markMediaFailed(id, {
+      code: "upload_failed",
+      message: `The post's media could not be fetched (${error.reason}): ${error.message}`,
+      retryable: false,
+    });
+    return false;
   }
 }

@@ -82,6 +82,8 @@ async function deliverChaotically(): Promise<void> {
 
 beforeAll(async () => {
   await live.start();
+  // The fakes fetch the copies Postcast rehosts at orchestration from the harness's app.
+  await h.serve();
   h.adapters = crashing(live.registry(), 0.05);
   h.caps = Object.fromEntries(PLATFORMS.map((p) => [p, null])) as Harness["caps"] & object;
   live.fakes.youtube.insertQuota = 100_000;

@@ -4,14 +4,16 @@ import { LivePlatforms } from "./live-platforms";
 import { RELAXED_RATE_LIMITS } from "./rate-limits";
 
 /**
- * A harness whose live adapters and connect flow talk to freshly started fakes; the clock and the
- * fakes' consent are reset after each test.
+ * A harness whose live adapters and connect flow talk to freshly started fakes, served on a port
+ * so the fakes can fetch the media Postcast rehosts; the clock and the fakes' consent are reset
+ * after each test.
  */
 export function liveSuite(options: ConstructorParameters<typeof Harness>[0] = {}) {
   const h = new Harness(options);
   const live = new LivePlatforms();
   beforeAll(async () => {
     await live.start();
+    await h.serve();
     h.adapters = live.registry();
     h.platformSettings = (p) => live.settings[p];
   });

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Firestore } from "firebase-admin/firestore";
 import { seedTenant, type TenantOptions } from "../../dev/seed";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildAppDeps, type MediaDepsOptions } from "../../src/config/app-deps";
+import { buildAppDeps, buildMediaPreparationDeps, type MediaDepsOptions } from "../../src/config/app-deps";
 import { LocalMediaStore } from "../../src/media/local-media-store";
 import { MediaProber } from "../../src/media/probe";
 import { SAFE_FETCH_DEFAULTS } from "../../src/media/safe-fetch";
@@ -67,7 +70,13 @@ export class Harness {
    * the fetch options (timeouts) through `media.fetchOptions`.
    */
   readonly mediaDir = mkdtempSync(path.join(os.tmpdir(), "postcast-media-"));
-  readonly mediaFiles = new LocalMediaStore(this.mediaDir, () => TEST_API_URL, this.clock);
+  readonly mediaFiles = new LocalMediaStore(this.mediaDir, () => this.publicUrl, this.clock);
+  /**
+   * The base of the local store's media URLs: TEST_API_URL, until `serve()` puts the app on a
+   * port so that fake platforms can fetch Postcast's copies as real ones fetch Cloud Storage's.
+   */
+  publicUrl = TEST_API_URL;
+  private server: Server | null = null;
   readonly media: MediaDepsOptions = {
     store: this.mediaFiles,
     localFiles: this.mediaFiles,
@@ -119,7 +128,13 @@ export class Harness {
       [TASK_FUNCTIONS.orchestratePost]: (data, meta) =>
         orchestratePost(
           data,
-          { submissions: this.submissions, enqueuer: this.tasks, clock: this.clock, sleep: () => Promise.resolve() },
+          {
+            submissions: this.submissions,
+            enqueuer: this.tasks,
+            clock: this.clock,
+            sleep: () => Promise.resolve(),
+            media: buildMediaPreparationDeps(this.db, this.media, this.clock),
+          },
           meta,
         ),
     };
@@ -150,8 +165,21 @@ export class Harness {
   }
 
   /** Closes the Firestore client so Jest can exit. */
-  close(): Promise<void> {
-    return this.db.terminate();
+  async serve(): Promise<string> {
+    const server = this.app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    this.server = server;
+    this.publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.publicUrl;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await this.db.terminate();
   }
 
   /** How many submissions a user has (an aggregation: cheap however many there are). */

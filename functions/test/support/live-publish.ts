@@ -70,3 +70,18 @@ export async function runOf(h: Harness, id: string, platform: Platform) {
 export async function accountOf(h: Harness, t: LiveTenant) {
   return (await h.db.doc(`users/${t.uid}/integrations/${t.platform}/accounts/${t.account}`).get()).data()!;
 }
+
+/**
+ * A URL of the tenant's own media store that holds nothing: Postcast does not rehost its own URLs,
+ * so the platform is the one that fails to fetch it (as when a copy vanished).
+ */
+export function vanishedMedia(h: Harness, t: LiveTenant, name: string): string {
+  return `${h.publicUrl}/media-files/users/${t.uid}/media/vanished/${name}`;
+}
+
+/** The media URLs a post was published with: Postcast's copies of the ones it was sent with. */
+export async function publishedMedia(h: Harness, postSubmissionId: string): Promise<string[]> {
+  const sub = (await h.submissions.get(postSubmissionId))!;
+  const content = (sub.request as { post: { content: { imageUrls: string[]; videoUrl: string | null } } }).post.content;
+  return [...content.imageUrls, ...(content.videoUrl ? [content.videoUrl] : [])];
+}

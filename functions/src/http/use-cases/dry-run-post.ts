@@ -2,7 +2,8 @@ import type { Request, Response } from "express";
 import { validationError } from "../../domain/errors";
 import { parsePostRequest } from "../../domain/post-request";
 import { planSubmission } from "../../domain/submission-plan";
-import { ownMedia, withMediaIds } from "./own-media";
+import { ownMedia } from "../../media/own-media";
+import { withMediaIds } from "./media-ids";
 import { apiKeyAuth } from "../context";
 import type { AppDeps } from "../deps";
 

@@ -5,7 +5,8 @@ import { parseUploadRequest, UPLOAD_SESSION_TTL_MS } from "../../domain/media-up
 import type { MediaUpload } from "../../store/media-upload-store";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
-import { recordOf, refusal } from "./media";
+import { recordOf } from "../../media/ingest";
+import { refusal } from "./media";
 
 /** The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. */
 export function uploadView(id: string, u: MediaUpload, withUrl: boolean) {

@@ -1,8 +1,8 @@
 import { AppError, validationError } from "../../domain/errors";
 import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
 import { MediaRefusal } from "../../domain/media-refusal";
-import type { IngestedMedia } from "../../media/ingest";
-import type { MediaRecord, NewMedia } from "../../store/media-record-store";
+import { recordOf, type IngestedMedia } from "../../media/ingest";
+import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
 /** The answer of POST and GET /v1/media: Soku's fields, the dimensional ones only where they apply. */
@@ -82,22 +82,6 @@ export async function createMedia(
     { requestId: idem.recordId },
   );
   return { id: claim.mediaId, media, replayed: false };
-}
-
-export function recordOf(m: IngestedMedia, sourceUrl: string | null): NewMedia {
-  return {
-    url: m.url,
-    path: m.path,
-    contentType: m.type.contentType,
-    kind: m.type.kind,
-    size: m.size,
-    width: m.width,
-    height: m.height,
-    durationSeconds: m.durationSeconds,
-    codec: m.codec,
-    hasAlpha: m.hasAlpha,
-    sourceUrl,
-  };
 }
 
 /** DELETE /v1/media/{id}: refused while a post that has not published yet uses it. */

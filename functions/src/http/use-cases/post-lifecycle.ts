@@ -3,7 +3,7 @@ import { etagOf } from "../../domain/etag";
 import { applyPostEdit } from "../../domain/post-edit";
 import type { NormalizedPostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
-import { ownMedia, withRewrites } from "./own-media";
+import { ownMedia, withRewrites } from "../../media/own-media";
 import { logs } from "../../logs";
 import type { Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";

@@ -1,5 +1,5 @@
 import { adapterSuite, uniqueText } from "../../support/adapter-suite";
-import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
+import { accountOf, liveTenant, publishedMedia, publishLive, vanishedMedia } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("facebook");
 const fb = live.fakes.facebook;
@@ -29,9 +29,11 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
   it("posts several photos as unpublished photos attached to one feed post", async () => {
     const t = await liveTenant(h, live, "facebook", pageToken);
     const images = [live.media.media("a.jpg"), live.media.media("b.jpg"), live.media.media("c.png")];
-    const { run } = await publishLive(h, t, { text: uniqueText("album"), imageUrls: images });
+    const { id, run } = await publishLive(h, t, { text: uniqueText("album"), imageUrls: images });
     expect(run.status).toBe("succeeded");
-    expect(fb.postsOf(t.account)).toEqual([expect.objectContaining({ kind: "multi_photo", media: images })]);
+    const copies = await publishedMedia(h, id);
+    expect(copies).toHaveLength(3);
+    expect(fb.postsOf(t.account)).toEqual([expect.objectContaining({ kind: "multi_photo", media: copies })]);
   });
 
   it("posts a video by file_url and waits until it is ready", async () => {
@@ -62,7 +64,7 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
     const dup = await publishLive(h, t, { text });
     expect(dup.run).toMatchObject({ status: "failed", attempts: 1, error: { code: "rejected" } });
     expect(dup.run.error.message).toMatch(/506/);
-    const bad = await publishLive(h, t, { text: uniqueText("bad"), imageUrls: [`${live.media.url}/missing/x.jpg`] });
+    const bad = await publishLive(h, t, { text: uniqueText("bad"), imageUrls: [vanishedMedia(h, t, "x.jpg")] });
     expect(bad.run).toMatchObject({ status: "failed", error: { code: "rejected" } });
   });
 

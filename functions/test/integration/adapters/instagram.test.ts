@@ -1,5 +1,5 @@
 import { adapterSuite, uniqueText } from "../../support/adapter-suite";
-import { liveTenant, publishLive, runOf, submitLive } from "../../support/live-publish";
+import { liveTenant, publishedMedia, publishLive, runOf, submitLive, vanishedMedia } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("instagram");
 const ig = live.fakes.instagram;
@@ -26,9 +26,13 @@ describe("Instagram adapter against the fake Instagram Graph API", () => {
   it("publishes a carousel of item containers", async () => {
     const t = await liveTenant(h, live, "instagram");
     const images = [1, 2, 3].map((i) => live.media.media(`c${i}.jpg`));
-    const { run } = await publishLive(h, t, { text: uniqueText("carousel"), imageUrls: images });
+    const { id, run } = await publishLive(h, t, { text: uniqueText("carousel"), imageUrls: images });
     expect(run.status).toBe("succeeded");
-    expect(ig.postsOf(t.account)[0]).toMatchObject({ kind: "CAROUSEL", media: images });
+    // Instagram pulled Postcast's copies, in the post's order.
+    const copies = await publishedMedia(h, id);
+    expect(copies).toHaveLength(3);
+    for (const url of copies) expect(url.startsWith(`${h.publicUrl}/media-files/users/${t.uid}/media/rh_`)).toBe(true);
+    expect(ig.postsOf(t.account)[0]).toMatchObject({ kind: "CAROUSEL", media: copies });
   });
 
   it("publishes a trial reel with share_to_feed and trial_params", async () => {
@@ -77,7 +81,7 @@ describe("Instagram adapter against the fake Instagram Graph API", () => {
     const t = await liveTenant(h, live, "instagram");
     const { run } = await publishLive(h, t, {
       text: uniqueText("404"),
-      imageUrls: [`${live.media.url}/missing/a.jpg`],
+      imageUrls: [vanishedMedia(h, t, "a.jpg")],
     });
     expect(run).toMatchObject({ status: "failed", attempts: 5, error: { code: "transient" } });
     expect(run.error.message).toMatch(/2207052/);

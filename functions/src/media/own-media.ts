@@ -1,10 +1,15 @@
-import { validationError } from "../../domain/errors";
-import { needsJpeg, type KnownMedia } from "../../domain/media-checks";
-import { mediaIdsIn } from "../../domain/media-refs";
-import { PLATFORM_RULES } from "../../domain/platform-rules";
-import type { NormalizedPostRequest } from "../../domain/post-request";
-import type { MediaRecord } from "../../store/media-record-store";
-import type { AppDeps } from "../deps";
+import { needsJpeg, type KnownMedia } from "../domain/media-checks";
+import { mediaIdsIn } from "../domain/media-refs";
+import { PLATFORM_RULES } from "../domain/platform-rules";
+import type { NormalizedPostRequest } from "../domain/post-request";
+import type { MediaRecord } from "../store/media-record-store";
+import type { JpegCopy } from "./jpeg-copy";
+
+/** What finding a post's own media needs: the records, and the JPEG copy made once per media. */
+export interface OwnMediaDeps {
+  records: { get(userId: string, mediaId: string): Promise<MediaRecord | null> };
+  jpegCopy: (userId: string, mediaId: string, media: MediaRecord) => Promise<JpegCopy>;
+}
 
 export interface OwnMedia {
   /** The request with PNG/WebP images replaced by their JPEG copy where a target needs JPEG. */
@@ -39,7 +44,7 @@ function known(record: MediaRecord): KnownMedia {
  * WebP image that a target takes only as JPEG. Other URLs are left as they are.
  */
 export async function ownMedia(
-  deps: AppDeps,
+  deps: { media: OwnMediaDeps },
   userId: string,
   request: NormalizedPostRequest,
   options: { convert: boolean } = { convert: true },
@@ -92,58 +97,4 @@ export function withRewrites(
   const content = request.post.content;
   const imageUrls = content.imageUrls.map((u) => rewrites.get(u) ?? u);
   return { ...request, post: { ...request.post, content: { ...content, imageUrls } } };
-}
-
-const MEDIA_IDS_MAX = 35;
-
-/**
- * `post.content.mediaIds`: media the user stored (POST /v1/media), named by id instead of URL.
- * They become `imageUrls` / `videoUrl` before the request is validated, so everything after sees
- * one shape; an id that is not the user's is a 400 naming it.
- */
-export async function withMediaIds(deps: AppDeps, userId: string, body: unknown): Promise<unknown> {
-  const post = (body as { post?: { content?: unknown } } | null)?.post;
-  const content = post?.content;
-  if (!content || typeof content !== "object" || !("mediaIds" in content)) return body;
-  const { mediaIds, ...rest } = content as Record<string, unknown> & { mediaIds: unknown };
-  if (
-    !Array.isArray(mediaIds) ||
-    mediaIds.length === 0 ||
-    mediaIds.length > MEDIA_IDS_MAX ||
-    mediaIds.some((id) => typeof id !== "string" || id.length === 0 || id.length > 128)
-  ) {
-    throw validationError([
-      {
-        field: "post.content.mediaIds",
-        reason: "invalid",
-        message: `mediaIds must be 1 to ${MEDIA_IDS_MAX} ids returned by POST /v1/media.`,
-      },
-    ]);
-  }
-  const ids = mediaIds as string[];
-  const records = await Promise.all(ids.map((id) => deps.media.records.get(userId, id)));
-  const missing = ids.flatMap((id, i) =>
-    records[i] ? [] : [{ field: `post.content.mediaIds[${i}]`, reason: "not_found", message: `No media ${id}.` }],
-  );
-  if (missing.length > 0) throw validationError(missing);
-  const found = records as MediaRecord[];
-  const images = found.filter((m) => m.kind === "image").map((m) => m.url);
-  const videos = found.filter((m) => m.kind === "video").map((m) => m.url);
-  if (videos.length > 1 || (videos.length === 1 && rest.videoUrl)) {
-    throw validationError([
-      { field: "post.content.mediaIds", reason: "too_many_videos", message: "A post carries one video." },
-    ]);
-  }
-  const imageUrls = [...(Array.isArray(rest.imageUrls) ? (rest.imageUrls as unknown[]) : []), ...images];
-  return {
-    ...(body as object),
-    post: {
-      ...post,
-      content: {
-        ...rest,
-        ...(imageUrls.length > 0 ? { imageUrls } : {}),
-        ...(videos.length === 1 ? { videoUrl: videos[0] } : {}),
-      },
-    },
-  };
 }

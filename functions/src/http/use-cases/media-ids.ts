@@ -1,0 +1,57 @@
+import { validationError } from "../../domain/errors";
+import type { MediaRecord } from "../../store/media-record-store";
+import type { AppDeps } from "../deps";
+
+const MEDIA_IDS_MAX = 35;
+
+/**
+ * `post.content.mediaIds`: media the user stored (POST /v1/media), named by id instead of URL.
+ * They become `imageUrls` / `videoUrl` before the request is validated, so everything after sees
+ * one shape; an id that is not the user's is a 400 naming it.
+ */
+export async function withMediaIds(deps: AppDeps, userId: string, body: unknown): Promise<unknown> {
+  const post = (body as { post?: { content?: unknown } } | null)?.post;
+  const content = post?.content;
+  if (!content || typeof content !== "object" || !("mediaIds" in content)) return body;
+  const { mediaIds, ...rest } = content as Record<string, unknown> & { mediaIds: unknown };
+  if (
+    !Array.isArray(mediaIds) ||
+    mediaIds.length === 0 ||
+    mediaIds.length > MEDIA_IDS_MAX ||
+    mediaIds.some((id) => typeof id !== "string" || id.length === 0 || id.length > 128)
+  ) {
+    throw validationError([
+      {
+        field: "post.content.mediaIds",
+        reason: "invalid",
+        message: `mediaIds must be 1 to ${MEDIA_IDS_MAX} ids returned by POST /v1/media.`,
+      },
+    ]);
+  }
+  const ids = mediaIds as string[];
+  const records = await Promise.all(ids.map((id) => deps.media.records.get(userId, id)));
+  const missing = ids.flatMap((id, i) =>
+    records[i] ? [] : [{ field: `post.content.mediaIds[${i}]`, reason: "not_found", message: `No media ${id}.` }],
+  );
+  if (missing.length > 0) throw validationError(missing);
+  const found = records as MediaRecord[];
+  const images = found.filter((m) => m.kind === "image").map((m) => m.url);
+  const videos = found.filter((m) => m.kind === "video").map((m) => m.url);
+  if (videos.length > 1 || (videos.length === 1 && rest.videoUrl)) {
+    throw validationError([
+      { field: "post.content.mediaIds", reason: "too_many_videos", message: "A post carries one video." },
+    ]);
+  }
+  const imageUrls = [...(Array.isArray(rest.imageUrls) ? (rest.imageUrls as unknown[]) : []), ...images];
+  return {
+    ...(body as object),
+    post: {
+      ...post,
+      content: {
+        ...rest,
+        ...(imageUrls.length > 0 ? { imageUrls } : {}),
+        ...(videos.length === 1 ? { videoUrl: videos[0] } : {}),
+      },
+    },
+  };
+}
