@@ -14,7 +14,7 @@ export class LocalMediaStore implements MediaStore {
   readonly uploads: LocalUploads;
 
   constructor(
-    private readonly root: string,
+    readonly root: string,
     private readonly publicBase: () => string,
     clock: () => Date = () => new Date(),
   ) {

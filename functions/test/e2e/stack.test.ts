@@ -120,6 +120,10 @@ describe("the local stack end to end", () => {
 
     const done = await until("the live post", submission(db, id), final, 120_000);
     expect(done).toMatchObject({ status: "completed", summary: { total: 8, succeeded: 8, failed: 0 } });
+    // The orchestrator rehosted the video once; every platform got the api's copy.
+    const copy = (done.request as { post: { content: { videoUrl: string } } }).post.content.videoUrl;
+    expect(copy.startsWith(`${stack.base}/media-files/users/${DEMO_UID}/media/rh_`)).toBe(true);
+    expect(stack.fakes.fakes.instagram.postsOf(DEFAULT_ACCOUNTS.instagram[0]!).at(-1)!.media).toEqual([copy]);
     const liveRuns = await runs(db, id);
     for (const platform of PLATFORMS) {
       const accountId = DEFAULT_ACCOUNTS[platform][0]!;
@@ -128,6 +132,44 @@ describe("the local stack end to end", () => {
       const run = liveRuns[platform] as { status: string; platformPostId?: string };
       expect(run).toMatchObject({ status: "succeeded", platformPostId: posted[0]!.id });
     }
+  });
+
+  it("takes a file through a resumable upload session in chunks, as Cloud Storage's protocol does", async () => {
+    const body = Buffer.from(
+      await (await fetch(`${stack.fakes.urls.media}/media/upload.mp4?bytes=600000`)).arrayBuffer(),
+    );
+    const headers = { "Content-Type": "application/json", "soku-api-key": DEMO_TEST_KEY };
+    const opened = await fetch(`${stack.base}/v1/media/uploads`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ contentType: "video/mp4", size: body.length }),
+    });
+    expect(opened.status).toBe(201);
+    const session = (await opened.json()) as { id: string; uploadUrl: string };
+    const half = 256 * 1024;
+    const first = await fetch(session.uploadUrl, {
+      method: "PUT",
+      headers: { "Content-Range": `bytes 0-${half - 1}/*` },
+      body: body.subarray(0, half),
+    });
+    expect({ status: first.status, range: first.headers.get("range") }).toEqual({
+      status: 308,
+      range: `bytes=0-${half - 1}`,
+    });
+    const last = await fetch(session.uploadUrl, {
+      method: "PUT",
+      headers: { "Content-Range": `bytes ${half}-${body.length - 1}/${body.length}` },
+      body: body.subarray(half),
+    });
+    expect(last.status).toBe(200);
+    const done = await fetch(`${stack.base}/v1/media/uploads/${session.id}/complete`, { method: "POST", headers });
+    expect(done.status).toBe(201);
+    expect(await done.json()).toMatchObject({
+      id: session.id,
+      contentType: "video/mp4",
+      size: body.length,
+      width: 320,
+    });
   });
 
   it("connects an account of each platform through the fakes' OAuth and publishes to it with a live key", async () => {

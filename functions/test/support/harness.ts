@@ -69,7 +69,8 @@ export class Harness {
    * test media server) — the explicit test setting production cannot turn on. Tests may change
    * the fetch options (timeouts) through `media.fetchOptions`.
    */
-  readonly mediaDir = mkdtempSync(path.join(os.tmpdir(), "postcast-media-"));
+  // Under a dot directory, as the local stack's `.postcast/media` is: serving must not trip on it.
+  readonly mediaDir = mkdtempSync(path.join(os.tmpdir(), ".postcast-media-"));
   readonly mediaFiles = new LocalMediaStore(this.mediaDir, () => this.publicUrl, this.clock);
   /**
    * The base of the local store's media URLs: TEST_API_URL, until `serve()` puts the app on a

@@ -65,9 +65,11 @@ export function localMediaFiles(deps: DepsProvider): Router {
     const files = deps().media.localFiles;
     const segments = (req.params as { path?: string[] }).path ?? [];
     // Only media: an upload's bytes are not served until completion made them media.
-    const file = segments[0] === "users" ? files?.resolve(segments.join("/")) : null;
-    if (!file) return next();
-    res.sendFile(file, { dotfiles: "deny", immutable: true, maxAge: "1d" }, (error) => {
+    const relative = segments.join("/");
+    if (!files || segments[0] !== "users" || !files.resolve(relative)) return next();
+    // Relative to the root: the dotfile rule then covers the media path only, not the directory the
+    // store lives in (the local stack's is under .postcast/).
+    res.sendFile(relative, { root: files.root, dotfiles: "deny", immutable: true, maxAge: "1d" }, (error) => {
       if (error && !res.headersSent) next();
     });
   });
