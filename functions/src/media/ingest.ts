@@ -127,6 +127,23 @@ function tooLarge(limit: number): MediaRefusal {
   return new MediaRefusal("too_large", `The media is larger than ${limit / (1024 * 1024)} MB.`, { limitBytes: limit });
 }
 
+/**
+ * Records ingested media through `record`; if that fails, the stored file is deleted, so no file is
+ * left that no record (and so no retention entry) points to.
+ */
+export async function recordOrDiscard<T>(
+  ingested: IngestedMedia,
+  discard: (path: string) => Promise<void>,
+  record: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await record();
+  } catch (error) {
+    await discard(ingested.path).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** The media document of ingested bytes; `sourceUrl` is the URL they came from (null: an upload). */
 export function recordOf(m: IngestedMedia, sourceUrl: string | null): NewMedia {
   return {

@@ -2,7 +2,7 @@ import { sha256Hex } from "../domain/canonical-json";
 import { mediaIdsIn } from "../domain/media-refs";
 import { MediaRefusal } from "../domain/media-refusal";
 import type { NormalizedPostRequest } from "../domain/post-request";
-import { recordOf, type IngestedMedia } from "../media/ingest";
+import { recordOf, recordOrDiscard, type IngestedMedia } from "../media/ingest";
 import { ownMedia, type OwnMediaDeps } from "../media/own-media";
 import type { MediaRecord, MediaRecordStore } from "../store/media-record-store";
 import type { SubmissionRecord } from "../store/records";
@@ -75,18 +75,19 @@ async function rehost(url: string, mediaId: string, userId: string, deps: MediaP
   const ingested = await deps.ingest(url, { userId, mediaId });
   const now = deps.clock();
   try {
-    return await deps.records.create(
-      userId,
-      mediaId,
-      recordOf(ingested, url),
-      { now, expiresAt: new Date(now.getTime() + deps.retentionMs()) },
-      null,
+    return await recordOrDiscard(ingested, deps.discard, () =>
+      deps.records.create(
+        userId,
+        mediaId,
+        recordOf(ingested, url),
+        { now, expiresAt: new Date(now.getTime() + deps.retentionMs()) },
+        null,
+      ),
     );
   } catch (error) {
-    // A concurrent delivery stored the same media first: use its copy, drop ours.
+    // A concurrent delivery stored the same media first (ours is discarded): use its copy.
     const winner = await deps.records.get(userId, mediaId);
     if (!winner) throw error;
-    await deps.discard(ingested.path);
     return winner;
   }
 }

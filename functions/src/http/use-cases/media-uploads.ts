@@ -5,7 +5,7 @@ import { parseUploadRequest, UPLOAD_SESSION_TTL_MS } from "../../domain/media-up
 import type { MediaUpload } from "../../store/media-upload-store";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
-import { recordOf } from "../../media/ingest";
+import { recordOf, recordOrDiscard } from "../../media/ingest";
 import { refusal } from "./media";
 
 /** The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. */
@@ -68,8 +68,6 @@ export async function completeUpload(
   userId: string,
   id: string,
 ): Promise<{ media: MediaRecord; created: boolean }> {
-  const existing = await deps.media.records.get(userId, id);
-  if (existing) return { media: existing, created: false };
   const claim = await deps.media.uploads.claimCompletion(userId, id, deps.clock());
   switch (claim.kind) {
     case "missing":
@@ -114,13 +112,21 @@ async function ingestUpload(deps: AppDeps, userId: string, id: string, upload: M
     throw refusal(error);
   }
   const now = deps.clock();
-  const media = await deps.media.records.create(
-    userId,
-    id,
-    recordOf(ingested, null),
-    { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
-    { uploadId: id },
-  );
+  const media = await recordOrDiscard(
+    ingested,
+    (path) => deps.media.store.delete(path),
+    () =>
+      deps.media.records.create(
+        userId,
+        id,
+        recordOf(ingested, null),
+        { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
+        { uploadId: id },
+      ),
+  ).catch(async (error: unknown) => {
+    await deps.media.uploads.release(userId, id);
+    throw error;
+  });
   await discardObject(deps, userId, id, upload.path);
   return media;
 }

@@ -1,7 +1,7 @@
 import { AppError, validationError } from "../../domain/errors";
 import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
 import { MediaRefusal } from "../../domain/media-refusal";
-import { recordOf, type IngestedMedia } from "../../media/ingest";
+import { recordOf, recordOrDiscard, type IngestedMedia } from "../../media/ingest";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
@@ -74,13 +74,21 @@ export async function createMedia(
     if (error instanceof MediaRefusal) throw refusal(error);
     throw error;
   }
-  const media = await deps.media.records.create(
-    auth.userId,
-    claim.mediaId,
-    recordOf(ingested, url),
-    { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
-    { requestId: idem.recordId },
-  );
+  const media = await recordOrDiscard(
+    ingested,
+    (path) => deps.media.store.delete(path),
+    () =>
+      deps.media.records.create(
+        auth.userId,
+        claim.mediaId,
+        recordOf(ingested, url),
+        { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
+        { requestId: idem.recordId },
+      ),
+  ).catch(async (error: unknown) => {
+    await deps.media.records.release(auth.userId, idem.recordId);
+    throw error;
+  });
   return { id: claim.mediaId, media, replayed: false };
 }
 
