@@ -7,7 +7,7 @@ describe("recordOrDiscard", () => {
     const discarded: string[] = [];
     const result = await recordOrDiscard(
       ingested,
-      async (p) => void discarded.push(p),
+      (p) => Promise.resolve(void discarded.push(p)),
       () => Promise.resolve("ok"),
     );
     expect(result).toBe("ok");
@@ -19,7 +19,7 @@ describe("recordOrDiscard", () => {
     await expect(
       recordOrDiscard(
         ingested,
-        async (p) => void discarded.push(p),
+        (p) => Promise.resolve(void discarded.push(p)),
         () => Promise.reject(new Error("ALREADY_EXISTS")),
       ),
     ).rejects.toThrow("ALREADY_EXISTS");
