@@ -7,6 +7,8 @@ import * as logger from "firebase-functions/logger";
 export const logs = {
   requestFailed: (requestId: string, error: unknown) =>
     logger.error("request failed", { requestId, error: error instanceof Error ? error.stack : String(error) }),
+  requestNotLogged: (requestId: string, error: unknown) =>
+    logger.error("request log entry not written; the answer stands", { requestId, error: String(error) }),
   enqueueFailed: (what: string, postSubmissionId: string, error: unknown) =>
     logger.warn("enqueue failed; the sweeper will recover it", { what, postSubmissionId, error: String(error) }),
   taskDropped: (task: string, reason: string, data: unknown) => logger.warn("task dropped", { task, reason, data }),

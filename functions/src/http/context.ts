@@ -28,6 +28,8 @@ export interface Identity {
 /** What the middleware learns about a request, kept on `res.locals`. */
 export interface RequestContext {
   requestId: string;
+  /** The id of the request's log document: always Postcast's (domain/request-id.ts). */
+  logId: string;
   startedAt: number;
   /** Valid credentials, if any; the rate limiter keys on it (or on the client IP without it). */
   identity?: Identity;

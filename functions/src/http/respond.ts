@@ -2,10 +2,16 @@ import type { Request, Response } from "express";
 import { errorType, type AppError } from "../domain/errors";
 import type { DepsProvider } from "./deps";
 import { ctx } from "./context";
+import { logs } from "../logs";
+
+/** URLs can be as long as a server accepts (16 KB of headers); the log keeps their start. */
+const PATH_LOG_LIMIT = 2048;
 
 /**
  * Writes the request's apiRequests document (authenticated requests only) before the response
- * leaves: on Cloud Functions, work after the response may never run.
+ * leaves: on Cloud Functions, work after the response may never run. It never throws: by now the
+ * action has committed, and a lost log entry must not turn its answer into a 500 (the caller
+ * would retry an action that succeeded). A failure is logged instead.
  */
 export async function logRequest(
   req: Request,
@@ -17,15 +23,20 @@ export async function logRequest(
   const c = ctx(res);
   if (!c.auth || c.logged) return;
   c.logged = true;
-  const d = deps();
-  await d.apiRequests.record(c.auth.userId, c.requestId, requestEntry(req, res, status, errorCode), d.clock());
+  try {
+    const d = deps();
+    await d.apiRequests.record(c.auth.userId, c.logId, requestEntry(req, res, status, errorCode), d.clock());
+  } catch (error) {
+    logs.requestNotLogged(c.requestId, error);
+  }
 }
 
 export function requestEntry(req: Request, res: Response, status: number, errorCode: string | null) {
   const c = ctx(res);
   return {
+    requestId: c.requestId,
     method: req.method,
-    path: req.originalUrl.split("?")[0] ?? req.originalUrl,
+    path: (req.originalUrl.split("?")[0] ?? req.originalUrl).slice(0, PATH_LOG_LIMIT),
     status,
     durationMs: Date.now() - c.startedAt,
     errorCode,

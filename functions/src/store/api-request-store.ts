@@ -5,6 +5,8 @@ import { COLLECTIONS } from "./collections";
 export const API_REQUEST_RETENTION_MS = 30 * 24 * 3600_000;
 
 export interface ApiRequestEntry {
+  /** The id the response carried as X-Request-ID: the caller's, or Postcast's. */
+  requestId: string;
   method: string;
   path: string;
   status: number;
@@ -15,12 +17,15 @@ export interface ApiRequestEntry {
   userAgent: string | null;
 }
 
-/** `users/{uid}/apiRequests/{requestId}`: one document per authenticated request. */
+/**
+ * `users/{uid}/apiRequests/{logId}`: one document per authenticated request, named by Postcast
+ * (the caller's X-Request-ID is the `requestId` field; see domain/request-id.ts).
+ */
 export class ApiRequestStore {
   constructor(private readonly db: Firestore) {}
 
-  ref(uid: string, requestId: string): DocumentReference {
-    return this.db.collection(COLLECTIONS.users).doc(uid).collection(COLLECTIONS.apiRequests).doc(requestId);
+  ref(uid: string, logId: string): DocumentReference {
+    return this.db.collection(COLLECTIONS.users).doc(uid).collection(COLLECTIONS.apiRequests).doc(logId);
   }
 
   data(entry: ApiRequestEntry, now: Date): Record<string, unknown> {
@@ -31,7 +36,8 @@ export class ApiRequestStore {
     };
   }
 
-  async record(uid: string, requestId: string, entry: ApiRequestEntry, now: Date): Promise<void> {
-    await this.ref(uid, requestId).set(this.data(entry, now));
+  async record(uid: string, logId: string, entry: ApiRequestEntry, now: Date): Promise<void> {
+    // create(): a log entry is written once; an id collision must fail, never overwrite.
+    await this.ref(uid, logId).create(this.data(entry, now));
   }
 }

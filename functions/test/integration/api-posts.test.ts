@@ -51,7 +51,10 @@ describe("POST /v1/posts", () => {
     expect(sub.keyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(sub.createdAt.toMillis()).toBeGreaterThan(Date.now() - 60_000);
 
-    const log = (await h.db.doc(`users/${t.uid}/apiRequests/client-req-1`).get()).data()!;
+    const logs = await h.db.collection(`users/${t.uid}/apiRequests`).where("requestId", "==", "client-req-1").get();
+    expect(logs.size).toBe(1);
+    const log = logs.docs[0]!.data();
+    expect(logs.docs[0]!.id).toMatch(/^req_[0-9a-f]{24}$/);
     expect(log).toMatchObject({
       method: "POST",
       path: "/v1/posts",

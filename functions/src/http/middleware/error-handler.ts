@@ -36,11 +36,7 @@ export function errorHandler(deps: DepsProvider) {
     if (appError.code === "rate_limit_exceeded" && typeof appError.details.retryAfter === "number") {
       res.setHeader("Retry-After", String(appError.details.retryAfter));
     }
-    try {
-      await logRequest(req, res, deps, appError.status, appError.code);
-    } catch (logError) {
-      logs.requestFailed(ctx(res).requestId, logError);
-    }
+    await logRequest(req, res, deps, appError.status, appError.code);
     res.status(appError.status).json(errorBody(appError, ctx(res).requestId, new Date()));
   };
 }

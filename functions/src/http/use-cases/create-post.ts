@@ -64,7 +64,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
   c.postSubmissionId = id;
   c.logged = true;
   const log = {
-    ref: deps.apiRequests.ref(auth.userId, c.requestId),
+    ref: deps.apiRequests.ref(auth.userId, c.logId),
     data: deps.apiRequests.data(requestEntry(req, res, 202, null), now),
   };
   let created: Awaited<ReturnType<typeof deps.submissions.createAccepted>>;
