@@ -38,11 +38,13 @@ export function createApp(deps: DepsProvider): Express {
   app.use("/media-files", localMediaFiles(deps));
   app.use("/media-uploads", localMediaUploads(deps));
 
-  // Content routes: API keys, server-side only.
-  app.use(identifyApiKey(deps), rateLimit(deps), rejectBrowserOrigin, jsonBody);
-  app.use("/v1/posts", requireApiKey(deps), postsRoutes(deps));
-  app.use("/v1/accounts", requireApiKey(deps), accountsRoutes(deps));
-  app.use("/v1/media", requireApiKey(deps), mediaRoutes(deps));
+  // Content routes: API keys, server-side only. Every other request is identified and counted
+  // too (a flood of unknown paths is limited like anything else), then answered 404 whatever its body.
+  app.use(identifyApiKey(deps), rateLimit(deps));
+  const content = [rejectBrowserOrigin, jsonBody, requireApiKey(deps)];
+  app.use("/v1/posts", ...content, postsRoutes(deps));
+  app.use("/v1/accounts", ...content, accountsRoutes(deps));
+  app.use("/v1/media", ...content, mediaRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;

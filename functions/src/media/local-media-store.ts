@@ -3,6 +3,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { isPlainSegment } from "../domain/path-segment";
 import { LocalUploads } from "./local-uploads";
 import type { MediaStore, UploadTarget } from "./media-store";
 
@@ -25,6 +26,18 @@ export class LocalMediaStore implements MediaStore {
   resolve(relative: string): string | null {
     const full = path.resolve(this.root, relative);
     return full.startsWith(path.resolve(this.root) + path.sep) ? full : null;
+  }
+
+  /**
+   * The store path that decoded URL segments name under `prefix` (`users` for media, `uploads` for
+   * upload sessions), or null unless every segment is a plain name and the file stays inside that
+   * prefix: `users/..%2Fuploads/…` must not reach an upload's bytes, nor `uploads/..%2F…` a media.
+   */
+  within(prefix: "users" | "uploads", segments: readonly string[]): string | null {
+    if (segments[0] !== prefix || segments.length < 2 || !segments.every(isPlainSegment)) return null;
+    const relative = segments.join("/");
+    const full = this.resolve(relative);
+    return full?.startsWith(path.resolve(this.root, prefix) + path.sep) ? relative : null;
   }
 
   private file(relative: string): string {

@@ -63,10 +63,9 @@ export function localMediaFiles(deps: DepsProvider): Router {
   const router = Router();
   router.get("/*path", (req, res, next) => {
     const files = deps().media.localFiles;
-    const segments = (req.params as { path?: string[] }).path ?? [];
     // Only media: an upload's bytes are not served until completion made them media.
-    const relative = segments.join("/");
-    if (!files || segments[0] !== "users" || !files.resolve(relative)) return next();
+    const relative = files?.within("users", (req.params as { path?: string[] }).path ?? []);
+    if (!files || !relative) return next();
     // Relative to the root: the dotfile rule then covers the media path only, not the directory the
     // store lives in (the local stack's is under .postcast/).
     res.sendFile(relative, { root: files.root, dotfiles: "deny", immutable: true, maxAge: "1d" }, (error) => {
@@ -83,11 +82,8 @@ export function localMediaFiles(deps: DepsProvider): Router {
  */
 export function localMediaUploads(deps: DepsProvider): Router {
   const router = Router();
-  const target = (params: unknown): string | null => {
-    const segments = (params as { path?: string[] }).path ?? [];
-    const relative = segments.join("/");
-    return relative.startsWith("uploads/") && deps().media.localFiles?.resolve(relative) ? relative : null;
-  };
+  const target = (params: unknown): string | null =>
+    deps().media.localFiles?.within("uploads", (params as { path?: string[] }).path ?? []) ?? null;
   router.put("/*path", async (req, res, next) => {
     const relative = target(req.params);
     const files = deps().media.localFiles;
