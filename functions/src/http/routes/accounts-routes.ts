@@ -1,3 +1,4 @@
+import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { apiKeyAuth, idTokenAuth } from "../context";
 import type { DepsProvider } from "../deps";
@@ -17,6 +18,7 @@ export function accountsRoutes(deps: DepsProvider): Router {
 /** DELETE /v1/accounts/{platform}/{accountId}: the dashboard disconnects an account (ID token only). */
 export function disconnectRoutes(deps: DepsProvider): Router {
   const router = Router();
+  documentIdParams(router, { accountId: "account" });
   router.delete("/:platform/:accountId", async (req, res) => {
     const platform = platformParam(req.params.platform);
     const result = await disconnectAccount(deps(), idTokenAuth(res).userId, platform, String(req.params.accountId));

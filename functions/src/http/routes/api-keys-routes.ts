@@ -1,3 +1,4 @@
+import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { z } from "zod";
 import { KEY_NAME_MAX } from "../../domain/api-key";
@@ -30,6 +31,7 @@ const view = (k: ApiKeySummary) => ({
  */
 export function apiKeysRoutes(deps: DepsProvider): Router {
   const router = Router();
+  documentIdParams(router, { id: "API key" });
 
   router.post("/", async (req, res) => {
     const parsed = createSchema.safeParse(req.body ?? {});

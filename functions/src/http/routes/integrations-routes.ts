@@ -1,3 +1,4 @@
+import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { z } from "zod";
 import { AppError, validationError } from "../../domain/errors";
@@ -17,6 +18,7 @@ const selectSchema = z.strictObject({ accountIds: z.array(z.string().min(1).max(
  */
 export function integrationsRoutes(deps: DepsProvider): Router {
   const router = Router();
+  documentIdParams(router, { id: "account selection" });
 
   router.post("/:platform/connect", async (req, res) => {
     const platform = platformParam(req.params.platform);

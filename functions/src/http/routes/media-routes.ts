@@ -1,3 +1,4 @@
+import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { storedRange } from "../../domain/content-range";
 import { AppError } from "../../domain/errors";
@@ -11,6 +12,7 @@ import { completeUpload, createUpload, uploadView } from "../use-cases/media-upl
 /** /v1/media: rehost a URL or upload a file, read what Postcast knows of it, delete it (API key). */
 export function mediaRoutes(deps: DepsProvider): Router {
   const router = Router();
+  documentIdParams(router, { id: "media or upload" });
 
   router.post("/uploads", async (req, res) => {
     const { id, upload } = await createUpload(deps(), apiKeyAuth(res).userId, req.body);

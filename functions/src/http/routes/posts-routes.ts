@@ -1,3 +1,4 @@
+import { documentIdParams } from "../middleware/document-ids";
 import { Router, type Request, type Response } from "express";
 import { apiKeyAuth, ctx } from "../context";
 import type { DepsProvider } from "../deps";
@@ -11,6 +12,7 @@ import { cancelPost, editPost, publishPostNow } from "../use-cases/post-lifecycl
 /** /v1/posts: create, list, read, edit, cancel, publish now. Mounted behind requireApiKey. */
 export function postsRoutes(deps: DepsProvider): Router {
   const router = Router();
+  documentIdParams(router, { id: "post" });
 
   router.post("/", async (req, res) => {
     if (wantsDryRun(req.query)) {
