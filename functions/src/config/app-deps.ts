@@ -34,6 +34,8 @@ export interface AppDepsOptions {
   /** The connect flow's platform side; the state store is built here. */
   oauth: Omit<OAuthDeps, "states">;
   media: MediaDepsOptions;
+  /** Proxies in front of the api that append to X-Forwarded-For; 1 (Google's front end) when absent. */
+  trustedProxyHops?: () => number;
 }
 
 export interface MediaDepsOptions {
@@ -74,6 +76,7 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     verifyIdToken: o.verifyIdToken,
     clock: o.clock,
     newId: () => uuidv4(),
+    trustedProxyHops: o.trustedProxyHops ?? (() => 1),
   };
 }
 

@@ -26,7 +26,7 @@ import { mediaSettings } from "./media-settings";
 import { platformSettings } from "./platform-settings";
 import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
-import { REGION, tasksServiceAccount } from "./params";
+import { REGION, tasksServiceAccount, trustedProxyHops } from "./params";
 import { rateLimitConfig } from "./rate-limits";
 
 /**
@@ -75,6 +75,7 @@ export const appDeps = lazy<AppDeps>(() =>
       returnUrls: connectReturnUrls,
     },
     media: mediaSettings(),
+    trustedProxyHops: () => trustedProxyHops.value(),
   }),
 );
 

@@ -35,11 +35,15 @@ export function tierAllowance(config: RateLimitConfig, tier: RateLimitTier): num
   return limit + burst;
 }
 
-/** The endpoint-limit key for a request, or null when the endpoint has no limit of its own. */
+/**
+ * The endpoint-limit key for a request, or null when the endpoint has no limit of its own. The
+ * router matches paths case-insensitively and ignores a trailing slash, so the key does the same:
+ * `/V1/POSTS/` reaches the same handler as `/v1/posts` and must count against the same limit.
+ */
 export function endpointKey(config: RateLimitConfig, method: string, path: string): string | null {
-  const normalized = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  const normalized = (path.length > 1 ? path.replace(/\/+$/, "") : path).toLowerCase();
   const key = `${method.toUpperCase()} ${normalized}`;
-  return key in config.endpoints ? key : null;
+  return Object.keys(config.endpoints).find((k) => k.toLowerCase() === key.toLowerCase()) ?? null;
 }
 
 export interface WindowCount {

@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import { trustProxyHops } from "./client-address";
 import type { DepsProvider } from "./deps";
 import { errorHandler, notFound } from "./middleware/error-handler";
 import { identifyApiKey, identifyIdToken } from "./middleware/identify";
@@ -21,8 +22,11 @@ import { postsRoutes } from "./routes/posts-routes";
 export function createApp(deps: DepsProvider): Express {
   const app = express();
   app.disable("x-powered-by");
-  // Cloud Functions sits behind Google's front end; the client address is the first X-Forwarded-For.
-  app.set("trust proxy", true);
+  // Behind Google's front end: the client is the address it appended, never what a client wrote.
+  app.set(
+    "trust proxy",
+    trustProxyHops(() => deps().trustedProxyHops()),
+  );
   app.use(requestContext);
 
   // Key management and account connections: Firebase ID tokens only (never an API key).

@@ -38,6 +38,8 @@ export interface AppDeps {
   verifyIdToken: (idToken: string) => Promise<string>;
   clock: () => Date;
   newId: () => string;
+  /** Proxies that append to X-Forwarded-For in front of the api (http/client-address.ts). */
+  trustedProxyHops: () => number;
 }
 
 export type DepsProvider = () => AppDeps;

@@ -98,6 +98,32 @@ describe("rate limits", () => {
     });
   });
 
+  it("keys anonymous callers on the address Google's front end appended, whatever the client wrote before it", async () => {
+    const real = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    // Each request claims another origin in the part of X-Forwarded-For the client controls.
+    const spoofed = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        request(h.app).get("/v1/accounts").set("X-Forwarded-For", `10.9.8.${i}, 192.0.2.${i}, ${real}`),
+      ),
+    );
+    expect(statuses(spoofed)).toEqual([401, 401, 401, 401, 429, 429]);
+    // Another real address is another subject, with its own allowance.
+    const other = await request(h.app).get("/v1/accounts").set("X-Forwarded-For", `${real}, 198.51.100.251`);
+    expect(other.status).toBe(401);
+  });
+
+  it("limits /V1/POSTS like /v1/posts (the router matches both)", async () => {
+    const t = await h.tenant();
+    const body = () => ({ post: { content: { text: `t ${randomUUID()}`, platform: ["threads"] } } });
+    const paths = ["/v1/posts", "/V1/POSTS", "/v1/Posts/", "/V1/posts", "/v1/POSTS"];
+    const posts = await Promise.all(paths.map((p) => request(h.app).post(p).set("soku-api-key", t.key).send(body())));
+    expect(statuses(posts)).toEqual([202, 202, 202, 429, 429]);
+    for (const refused of posts.filter((r) => r.status === 429)) {
+      expect(refused.body.error.details).toMatchObject({ scope: "endpoint:POST /v1/posts" });
+    }
+    expect(await h.countSubmissions(t.uid)).toBe(3);
+  });
+
   it("holds at 100 requests per second from one user with Soku's numbers", async () => {
     h.rateLimits = DEFAULT_RATE_LIMITS;
     try {

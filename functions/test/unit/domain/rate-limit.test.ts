@@ -27,6 +27,9 @@ describe("rate-limit rules", () => {
 
   it("matches endpoint limits by method and path, ignoring a trailing slash", () => {
     expect(endpointKey(DEFAULT_RATE_LIMITS, "post", "/v1/posts/")).toBe("POST /v1/posts");
+    // The router matches case-insensitively: so does the limit.
+    expect(endpointKey(DEFAULT_RATE_LIMITS, "POST", "/V1/POSTS")).toBe("POST /v1/posts");
+    expect(endpointKey(DEFAULT_RATE_LIMITS, "POST", "/V1/Media/Uploads/")).toBe("POST /v1/media/uploads");
     expect(endpointKey(DEFAULT_RATE_LIMITS, "GET", "/v1/posts")).toBeNull();
   });
 
