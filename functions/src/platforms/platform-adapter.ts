@@ -38,6 +38,13 @@ export interface PublishContext {
   sandboxOutcome: SandboxOutcome;
   progress: Progress;
   /**
+   * When the commit mark this delivery found was set: an earlier attempt made a call that may have
+   * published and its outcome was never recorded. Null when there is none. A post that attempt
+   * made cannot have been created before it (less the platforms' clock skew), so reconciliation
+   * never takes an older post for it.
+   */
+  commitMark: Date | null;
+  /**
    * Records `progress` and marks the run as about to call the platform in a way that may publish.
    * Every adapter calls it right before that call; a delivery that later finds the mark without an
    * outcome reconciles instead of publishing again.
