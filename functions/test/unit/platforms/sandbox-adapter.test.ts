@@ -14,6 +14,7 @@ function ctx(sandboxOutcome: SandboxOutcome, attempt = 1, progress: Progress = {
     content: { platform: "x", text: "hi", title: null, mediaType: "text", imageUrls: [], videoUrl: null, options: {} },
     sandboxOutcome,
     progress,
+    commitMark: null,
     commit: (p) => {
       commits.push(p);
       Object.assign(progress, p);
