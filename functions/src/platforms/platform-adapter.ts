@@ -22,6 +22,8 @@ export interface RunIdentity {
   mode: KeyMode;
   /** 1 for the first attempt; polls of a processing post do not count. */
   attempt: number;
+  /** When the run was created: no post older than that can be this run's. */
+  createdAt: Date;
 }
 
 /** The account's credentials for this delivery, refreshed when near expiry or rejected. */

@@ -118,6 +118,7 @@ export class Delivery {
         userId: submission.userId,
         mode: submission.mode,
         attempt: run.attempts,
+        createdAt: run.createdAt.toDate(),
       },
       content: this.content(request),
       sandboxOutcome: request.sandbox?.outcomes[this.runId] ?? request.sandbox?.outcomes[this.platform] ?? "succeed",

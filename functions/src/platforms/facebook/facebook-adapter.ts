@@ -51,8 +51,8 @@ export class FacebookAdapter implements PlatformAdapter {
   async step(ctx: PublishContext): Promise<StepResult> {
     const page = await this.pageId(ctx);
     const { content } = ctx;
-    // An earlier attempt's call may have gone out (reconciliation found no trace of it yet).
-    const retrying = ctx.commitMark !== null;
+    // An earlier attempt made a publishing call: if it went out, reconciliation has not seen it yet.
+    const retrying = ctx.progress.posting === true;
     if (content.videoUrl) {
       const videoId = stringField(ctx.progress, "videoId");
       if (videoId) return this.videoStatus(ctx, page, videoId);

@@ -12,6 +12,7 @@ import type {
 } from "../platform-adapter";
 import { classifyThrown, field, httpFailure, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import {
+  COMMIT_MARK_SKEW_MS,
   blankText,
   createdSince,
   earliestCreation,
@@ -50,8 +51,8 @@ export class LinkedInAdapter implements PlatformAdapter {
     const author = await this.author(ctx);
     const media = await this.media(ctx, author);
     if (media.kind === "wait") return media;
-    // An earlier attempt's call may have gone out (reconciliation found no trace of it yet).
-    const retrying = ctx.commitMark !== null;
+    // An earlier attempt made this call: if it went out, reconciliation has not seen it yet.
+    const retrying = ctx.progress.posting === true;
     await ctx.commit({ posting: true });
     const o = ctx.content.options as { visibility?: string; disableReshare?: boolean; mediaTitle?: string };
     const body: Json = {
@@ -105,12 +106,13 @@ export class LinkedInAdapter implements PlatformAdapter {
   }
 
   /**
-   * DUPLICATE_POST on a repeated attempt names the post LinkedIn holds with this content: the
-   * earlier attempt's when it was made since that attempt; an older one is someone else's post,
-   * and then this content cannot be posted (the earlier attempt had been shown not to publish).
+   * DUPLICATE_POST on a repeated attempt names the post LinkedIn holds with this content: an
+   * earlier attempt's, when it was made since the run was created (any of its attempts may be the
+   * one that went out, so not only the last mark's); an older one is someone else's post, and then
+   * this content cannot be posted.
    */
   private async duplicate(ctx: PublishContext, urn: string): Promise<Published> {
-    const earliest = earliestCreation(ctx)!;
+    const earliest = new Date(ctx.run.createdAt.getTime() - COMMIT_MARK_SKEW_MS);
     const res = await this.call(ctx, "GET", `/rest/posts/${encodeURIComponent(urn)}`, {});
     if (res.status !== 200) {
       throw new PublishError(
@@ -121,7 +123,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     if (createdSince(field(res.body, "createdAt"), earliest)) return published(urn);
     throw new PublishError(
       "rejected",
-      `LinkedIn refused a duplicate of ${urn}, a post made before this run's first attempt.`,
+      `LinkedIn refused a duplicate of ${urn}, a post made before this run was created.`,
       { refused: true },
     );
   }

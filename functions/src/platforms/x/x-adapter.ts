@@ -32,8 +32,9 @@ export class XAdapter implements PlatformAdapter {
   async step(ctx: PublishContext): Promise<StepResult> {
     const media = await this.uploadMedia(ctx);
     if (media.kind === "wait") return media;
-    // An earlier attempt's call may have gone out (reconciliation found no trace of it yet).
-    const retrying = ctx.commitMark !== null;
+    // An earlier attempt made this call: if it went out, reconciliation has not seen it yet (X's
+    // timeline lags), and a refusal of a later call proves nothing about it.
+    const retrying = ctx.progress.posting === true;
     await ctx.commit({ posting: true });
     const options = ctx.content.options;
     const body = {
