@@ -22,6 +22,14 @@ export const logs = {
     logger.warn("the post's media could not be rehosted; its runs failed", { postSubmissionId, reason }),
   runFinished: (postSubmissionId: string, runId: string, status: string, code?: string) =>
     logger.info("run finished", { postSubmissionId, runId, status, code }),
+  runExhausted: (postSubmissionId: string, runId: string, status: string, attempts: number, reason: string) =>
+    logger.error("run finished at claim: its attempts were used up by deliveries that ended without an outcome", {
+      postSubmissionId,
+      runId,
+      status,
+      attempts,
+      reason,
+    }),
   runRetry: (postSubmissionId: string, runId: string, code: string, attempt: number) =>
     logger.warn("run will be retried", { postSubmissionId, runId, code, attempt }),
   lastUsedNotRecorded: (error: unknown) => logger.warn("API key lastUsedAt not recorded", { error: String(error) }),

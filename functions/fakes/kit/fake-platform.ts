@@ -38,6 +38,11 @@ export interface Fault {
   delayMs?: number;
   /** How many requests it applies to (default 1). */
   times?: number;
+  /**
+   * Runs when the fault matches, before it is applied (and is waited for): a test can act at the
+   * exact moment a request arrives, e.g. kill the process that sent it.
+   */
+  onMatch?: () => void | Promise<void>;
 }
 
 /** Random faults on the requests that change state (POST/PUT), for the fault-injection suite. */
@@ -138,6 +143,13 @@ export abstract class FakePlatform {
   accessTokenTtlSeconds = 7200;
   /** Status reads that report processing before a container, upload or video is ready. */
   processingPolls = 1;
+  /**
+   * The platform's clock, in epoch ms: it dates posts. Tests that move Postcast's clock move this
+   * one with it, as real time moves both.
+   */
+  clock: () => number = () => Date.now();
+  /** How long a new post takes to show in the platform's listings (their eventual consistency). */
+  listingLagMs = 0;
   private server: Server | null = null;
   private nextId = 1;
 
@@ -429,15 +441,27 @@ export abstract class FakePlatform {
     return colon < 0 ? null : { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
   }
 
-  /** Records a publication in the ledger. */
-  publish(post: Omit<FakePost, "createdAt" | "id"> & { id?: string }): FakePost {
-    const record: FakePost = { ...post, id: post.id ?? this.id(), createdAt: Date.now() };
+  now(): number {
+    return this.clock();
+  }
+
+  /** Records a publication in the ledger (dated now, unless a test seeds an older post). */
+  publish(post: Omit<FakePost, "createdAt" | "id"> & { id?: string; createdAt?: number }): FakePost {
+    const record: FakePost = { ...post, id: post.id ?? this.id(), createdAt: post.createdAt ?? this.now() };
     this.posts.push(record);
     return record;
   }
 
   postsOf(accountId: string): FakePost[] {
     return this.posts.filter((p) => p.accountId === accountId);
+  }
+
+  /** An account's posts as the platform's listings show them: oldest first, the newest maybe not yet. */
+  listed(accountId: string): FakePost[] {
+    const visible = this.now() - this.listingLagMs;
+    return this.postsOf(accountId)
+      .filter((p) => p.createdAt <= visible)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   inject(fault: Fault): void {
@@ -464,7 +488,11 @@ export abstract class FakePlatform {
     if (fault) {
       fault.left -= 1;
       this.faults = this.faults.filter((f) => f.left > 0);
-      return this.fail(fault, req, res, next);
+      if (!fault.onMatch) return this.fail(fault, req, res, next);
+      void Promise.resolve()
+        .then(fault.onMatch)
+        .then(() => this.fail(fault, req, res, next));
+      return;
     }
     const chaos = this.chaos;
     if (chaos && req.method !== "GET" && !chaos.spare?.test(req.path) && chaos.random() < chaos.rate) {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type Response } from "express";
-import { FakePlatform } from "../kit/fake-platform";
+import { FakePlatform, type FakePost } from "../kit/fake-platform";
 import { splitName, type FakeProfile } from "../kit/oauth";
 
 const PART_BYTES = 4 * 1024 * 1024;
@@ -85,6 +85,7 @@ export class FakeLinkedIn extends FakePlatform {
     r.use("/rest", (req, res, next) => this.versioned(req, res, next));
     r.post("/rest/posts", (req, res) => this.createPost(req, res));
     r.get("/rest/posts", (req, res) => this.findPosts(req, res));
+    r.get("/rest/posts/:urn", (req, res) => this.getPost(req, res));
     r.post("/rest/images", (req, res) => this.initImage(req, res));
     r.post("/rest/videos", (req, res) => this.videos(req, res));
     r.get("/rest/videos/:urn", (req, res) => this.videoStatus(req, res));
@@ -263,27 +264,47 @@ export class FakeLinkedIn extends FakePlatform {
       kind: media.length ? "media" : "text",
       text: displayedCommentary(commentary),
       media,
-      details: { commentary, visibility: body.visibility },
+      details: { commentary, visibility: body.visibility, content: body.content ?? null },
     });
     res.status(201).set("x-restli-id", post.id).end();
   }
 
+  /** The author finder: newest first (by creation or by last change, the same here: posts are never edited). */
   private findPosts(req: Request, res: Response) {
     const account = this.authorize(req, res);
     if (!account) return;
     if (req.query.q !== "author" || req.query.author !== this.author(account))
       return void res.status(400).json({ status: 400, message: "author finder requires q=author and your author" });
-    const elements = this.postsOf(account)
-      .slice()
+    const elements = this.listed(account)
       .reverse()
       .slice(0, Number(req.query.count ?? 10))
-      .map((p) => ({
-        id: p.id,
-        author: this.author(account),
-        commentary: p.details.commentary,
-        createdAt: p.createdAt,
-      }));
+      .map((p) => this.postBody(p));
     res.json({ elements, paging: { start: 0, count: elements.length } });
+  }
+
+  private getPost(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
+    const urn = decodeURIComponent(String(req.params.urn));
+    const post = this.postsOf(account).find((p) => p.id === urn);
+    if (!post) return this.notFound(req, res);
+    res.json(this.postBody(post));
+  }
+
+  /** A post as the Posts API returns it: commentary in little text, times in epoch ms, its media. */
+  private postBody(p: FakePost) {
+    const content = p.details.content as Record<string, unknown> | null | undefined;
+    return {
+      id: p.id,
+      author: this.author(p.accountId),
+      commentary: p.details.commentary,
+      visibility: p.details.visibility,
+      lifecycleState: "PUBLISHED",
+      createdAt: p.createdAt,
+      publishedAt: p.createdAt,
+      lastModifiedAt: p.createdAt,
+      ...(content ? { content } : {}),
+    };
   }
 
   private origin(req: Request) {

@@ -45,6 +45,8 @@ export interface ContainerDialect {
   validate(params: Record<string, string>): { url: string | null } | { error: string };
   statusBody(c: Container): Record<string, unknown>;
   fetchError: string;
+  /** What the media edge reports of a post published from a container of this `media_type`. */
+  listedType(containerType: string | undefined, params: Record<string, string>): Record<string, string>;
 }
 
 /**
@@ -203,7 +205,7 @@ export abstract class FakeContainerPlatform extends FakeGraph {
   }
 
   private recent(account: string) {
-    return this.postsOf(account).filter((p) => p.createdAt > Date.now() - 24 * 3600_000).length;
+    return this.postsOf(account).filter((p) => p.createdAt > this.now() - 24 * 3600_000).length;
   }
 
   private publishContainer(req: Request, res: Response) {
@@ -233,19 +235,25 @@ export abstract class FakeContainerPlatform extends FakeGraph {
     res.json({ id: post.id });
   }
 
+  /** The account's posts, newest first: `timestamp` to the second with Meta's `+0000`, the type, carousel children. */
   private list(req: Request, res: Response) {
     const account = this.owner(req, res);
     if (!account) return;
-    const data = this.postsOf(account)
-      .slice()
+    const data = this.listed(account)
       .reverse()
       .slice(0, Number(req.query.limit ?? 25))
-      .map((p) => ({
-        id: p.id,
-        [this.dialect.textField]: p.text,
-        timestamp: new Date(p.createdAt).toISOString(),
-        permalink: `${this.dialect.permalinkBase}/${p.id}`,
-      }));
+      .map((p) => {
+        const params = p.details as Record<string, string>;
+        const carousel = params.media_type === "CAROUSEL";
+        return {
+          id: p.id,
+          [this.dialect.textField]: p.text,
+          timestamp: new Date(p.createdAt).toISOString().replace(/\.\d{3}Z$/, "+0000"),
+          permalink: `${this.dialect.permalinkBase}/${p.id}`,
+          ...this.dialect.listedType(params.media_type, params),
+          ...(carousel ? { children: { data: p.media.map((_, i) => ({ id: `${p.id}${i + 1}` })) } } : {}),
+        };
+      });
     res.json({ data, paging: {} });
   }
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import type { TokenGrant } from "../kit/fake-platform";
+import type { FakePost, TokenGrant } from "../kit/fake-platform";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
 import { pickFields, stringParams, type FakePage, type FakeProfile } from "../kit/oauth";
 import { FakeGraph, LONG_LIVED_SECONDS, META_DENIAL, SHORT_LIVED_SECONDS } from "./fake-graph";
@@ -174,7 +174,7 @@ export class FakeFacebook extends FakeGraph {
   }
 
   private duplicate(page: string, message: string | undefined): boolean {
-    return !!message && this.postsOf(page).some((p) => p.text === message && p.createdAt > Date.now() - 3600_000);
+    return !!message && this.postsOf(page).some((p) => p.text === message && p.createdAt > this.now() - 3600_000);
   }
 
   private feed(req: Request, res: Response) {
@@ -197,7 +197,7 @@ export class FakeFacebook extends FakeGraph {
       kind: attached.length ? "multi_photo" : p.link ? "link" : "status",
       text: p.message ?? "",
       media: attached.map((id) => this.photos.get(id)!.url),
-      details: { link: p.link ?? null },
+      details: { link: p.link ?? null, photoIds: attached },
     });
     res.json({ id: post.id });
   }
@@ -219,7 +219,7 @@ export class FakeFacebook extends FakeGraph {
       kind: "photo",
       text: p.message ?? "",
       media: [p.url],
-      details: {},
+      details: { photoIds: [photoId] },
     });
     res.json({ id: photoId, post_id: post.id });
   }
@@ -242,18 +242,45 @@ export class FakeFacebook extends FakeGraph {
     res.json({ id });
   }
 
+  /**
+   * A Page's feed or videos, newest first, from `since` (epoch seconds): `created_time` to the
+   * second with Meta's `+0000` offset, and on the feed each post's `attachments` when `fields`
+   * asks (a photo, an album of photos with their ids, or a shared link).
+   */
   private list(req: Request, res: Response, edge: "feed" | "videos") {
     const page = this.page(req, res);
     if (!page) return;
-    const data = this.postsOf(page)
-      .filter((p) => (edge === "videos") === (p.kind === "video"))
+    const q = stringParams(req.query);
+    const since = Number(q.since ?? 0) * 1000;
+    const withAttachments = (q.fields ?? "").includes("attachments");
+    const data = this.listed(page)
+      .filter((p) => (edge === "videos") === (p.kind === "video") && p.createdAt >= since)
       .reverse()
+      .slice(0, Number(q.limit ?? 25))
       .map((p) => ({
         id: p.id,
         [edge === "videos" ? "description" : "message"]: p.text,
-        created_time: new Date(p.createdAt).toISOString(),
+        created_time: new Date(p.createdAt).toISOString().replace(/\.\d{3}Z$/, "+0000"),
+        ...(withAttachments && edge === "feed" ? this.attachments(p) : {}),
       }));
     res.json({ data });
+  }
+
+  private attachments(post: FakePost) {
+    const photo = (id: string) => ({ type: "photo", media_type: "photo", target: { id } });
+    const photoIds = (post.details.photoIds as string[] | undefined) ?? [];
+    const link = post.details.link as string | null | undefined;
+    if (photoIds.length === 1) return { attachments: { data: [photo(photoIds[0]!)] } };
+    if (photoIds.length > 1) {
+      return {
+        attachments: { data: [{ type: "album", media_type: "album", subattachments: { data: photoIds.map(photo) } }] },
+      };
+    }
+    if (link) {
+      const shim = `https://l.facebook.com/l.php?u=${encodeURIComponent(link)}`;
+      return { attachments: { data: [{ type: "share", media_type: "link", url: shim, unshimmed_url: link }] } };
+    }
+    return {};
   }
 
   private async read(req: Request, res: Response) {

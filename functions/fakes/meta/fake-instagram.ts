@@ -59,6 +59,13 @@ export class FakeInstagram extends FakeContainerPlatform {
         if (!p.image_url) return { error: "The parameter image_url is required" };
         return { url: p.image_url };
       },
+      listedType: (type, params) => {
+        if (type === "CAROUSEL") return { media_type: "CAROUSEL_ALBUM", media_product_type: "FEED" };
+        if (type === "REELS") return { media_type: "VIDEO", media_product_type: "REELS" };
+        if (type === "STORIES")
+          return { media_type: params.video_url ? "VIDEO" : "IMAGE", media_product_type: "STORY" };
+        return { media_type: type ?? "IMAGE", media_product_type: "FEED" };
+      },
       statusBody: (c) => ({
         status_code: c.state,
         status:

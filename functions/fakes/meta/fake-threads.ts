@@ -55,6 +55,10 @@ export class FakeThreads extends FakeContainerPlatform {
         return { url: p.image_url ?? p.video_url ?? null };
       },
       statusBody: (c) => ({ status: c.state, ...(c.error ? { error_message: c.error } : {}) }),
+      listedType: (type) => ({
+        media_product_type: "THREADS",
+        media_type: type === "TEXT" ? "TEXT_POST" : type === "CAROUSEL" ? "CAROUSEL_ALBUM" : (type ?? "TEXT_POST"),
+      }),
     });
   }
 }

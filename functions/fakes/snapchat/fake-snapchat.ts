@@ -217,7 +217,7 @@ export class FakeSnapchat extends FakePlatform {
   private list(req: Request, res: Response, edge: (typeof EDGES)[number]) {
     const profile = this.owner(req, res);
     if (!profile) return;
-    const items = this.postsOf(profile)
+    const items = this.listed(profile)
       .filter((p) => p.kind === edge)
       .map((p) => ({ id: p.id, media_id: p.details.media_id, created_at: new Date(p.createdAt).toISOString() }));
     res.json({ request_status: "SUCCESS", request_id: this.id("req"), [edge]: items });

@@ -213,7 +213,7 @@ export class FakeTikTok extends FakePlatform {
         "Unaudited clients can only post with SELF_ONLY.",
       );
     }
-    const day = this.postsOf(account).filter((p) => p.createdAt > Date.now() - 86400_000).length;
+    const day = this.postsOf(account).filter((p) => p.createdAt > this.now() - 86400_000).length;
     if (day >= this.dailyCap)
       return this.envelope(res, 403, "spam_risk_too_many_posts", "The creator has reached the daily post cap.");
     const id = `v_pub_${kind === "photo" ? "photo" : "video"}~${this.id()}`;

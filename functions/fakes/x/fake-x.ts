@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
-import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import { extractUrlsWithIndices } from "twitter-text";
+import { FakePlatform, type FakePost, type TokenGrant } from "../kit/fake-platform";
 
 const PROBLEM = "https://api.x.com/2/problems";
 const DEFAULT_SCOPE = "tweet.write tweet.read users.read media.write offline.access";
@@ -29,6 +31,18 @@ const SCOPES = [
   "dm.write",
 ];
 
+/** Media keys are `<type>_<media id>`: 3 photo, 16 animated GIF, 7 video. */
+const MEDIA_KEY_PREFIX: Record<string, string> = { tweet_image: "3", tweet_gif: "16", tweet_video: "7" };
+
+interface UrlEntity {
+  start: number;
+  end: number;
+  url: string;
+  expanded_url: string;
+  display_url: string;
+  media_key?: string;
+}
+
 interface Upload {
   accountId: string;
   mediaType: string;
@@ -43,7 +57,9 @@ interface Upload {
  * X API v2 as documented: Bearer user tokens, `POST /2/tweets` (201, Problem JSON errors,
  * 403 on duplicate text, `x-rate-limit-*` headers, 100 posts per 15 minutes per user), the
  * dedicated chunked media endpoints with async processing for video, the user timeline for
- * lookups, and OAuth 2.0 with PKCE: the authorize page, 30-second codes, the token endpoint with
+ * lookups (newest first from `start_time`, texts as X returns them: HTML-escaped, every link a t.co
+ * link with its original in `entities.urls`, a t.co link to the media appended; `created_at`,
+ * `attachments.media_keys` and `entities` when `tweet.fields` asks), and OAuth 2.0 with PKCE: the authorize page, 30-second codes, the token endpoint with
  * HTTP Basic client authentication and single-use rotating refresh tokens (only with
  * `offline.access`), `GET /2/users/me` and token revocation.
  */
@@ -201,7 +217,7 @@ export class FakeX extends FakePlatform {
       res.status(429).set({ ...limits, "x-rate-limit-remaining": "0" });
       return void res.json(this.rateLimitFailure().body);
     }
-    if (text && this.postsOf(account).some((p) => p.text === text && p.createdAt > Date.now() - 24 * 3600_000)) {
+    if (text && this.postsOf(account).some((p) => p.text === text && p.createdAt > this.now() - 24 * 3600_000)) {
       return void res.status(403).json({
         detail: "You are not allowed to create a Tweet with duplicate content.",
         type: "about:blank",
@@ -228,11 +244,66 @@ export class FakeX extends FakePlatform {
     if (req.params.id !== account)
       return void res.status(403).json({ title: "Forbidden", type: "about:blank", status: 403 });
     const since = Date.parse(String(req.query.start_time ?? "")) || 0;
-    const data = this.postsOf(account)
+    const fields = String(req.query["tweet.fields"] ?? "").split(",");
+    const data = this.listed(account)
       .filter((p) => p.createdAt >= since)
       .reverse()
-      .map((p) => ({ id: p.id, text: p.text, created_at: new Date(p.createdAt).toISOString() }));
+      .slice(0, Math.min(100, Number(req.query.max_results ?? 10)))
+      .map((p) => this.tweet(p, fields));
     res.json(data.length ? { data, meta: { result_count: data.length } } : { meta: { result_count: 0 } });
+  }
+
+  private tweet(post: FakePost, fields: string[]) {
+    const { text, urls } = this.shortened(post);
+    const keys = post.media.map((id) => this.mediaKey(id));
+    return {
+      id: post.id,
+      text,
+      edit_history_tweet_ids: [post.id],
+      ...(fields.includes("created_at") ? { created_at: new Date(post.createdAt).toISOString() } : {}),
+      ...(fields.includes("attachments") && keys.length ? { attachments: { media_keys: keys } } : {}),
+      ...(fields.includes("entities") && urls.length ? { entities: { urls } } : {}),
+    };
+  }
+
+  /** The text as X stores it: HTML-escaped, links wrapped in t.co, a t.co link to the media at the end. */
+  private shortened(post: FakePost): { text: string; urls: UrlEntity[] } {
+    const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const tco = (n: number | string) =>
+      `https://t.co/${createHash("sha256").update(`${post.id}/${n}`).digest("base64url").slice(0, 10)}`;
+    const urls: UrlEntity[] = [];
+    let text = "";
+    let last = 0;
+    const entity = (url: string, expanded: string, mediaKey?: string) => {
+      const start = [...text].length;
+      text += url;
+      urls.push({
+        start,
+        end: start + [...url].length,
+        url,
+        expanded_url: expanded,
+        display_url: expanded.replace(/^https?:\/\//, "").slice(0, 26),
+        ...(mediaKey ? { media_key: mediaKey } : {}),
+      });
+    };
+    extractUrlsWithIndices(post.text).forEach((found, n) => {
+      text += escape(post.text.slice(last, found.indices[0]));
+      // A link typed without a scheme comes back as http://.
+      entity(tco(n), /^https?:\/\//i.test(found.url) ? found.url : `http://${found.url}`);
+      last = found.indices[1];
+    });
+    text += escape(post.text.slice(last));
+    if (post.media.length) {
+      const key = this.mediaKey(post.media[0]!);
+      const kind = key.startsWith("3_") ? "photo" : "video";
+      text += text ? " " : "";
+      entity(tco("media"), `https://x.com/${post.accountId}/status/${post.id}/${kind}/1`, key);
+    }
+    return { text, urls };
+  }
+
+  private mediaKey(id: string): string {
+    return `${MEDIA_KEY_PREFIX[this.uploads.get(id)?.category ?? "tweet_image"] ?? "3"}_${id}`;
   }
 
   private initialize(req: Request, res: Response) {
@@ -253,7 +324,7 @@ export class FakeX extends FakePlatform {
       state: "uploading",
       polls: 0,
     });
-    res.json({ data: { id, media_key: `3_${id}`, expires_after_secs: 86400 } });
+    res.json({ data: { id, media_key: this.mediaKey(id), expires_after_secs: 86400 } });
   }
 
   private append(req: Request, res: Response) {

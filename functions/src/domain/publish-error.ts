@@ -26,11 +26,18 @@ export class PublishError extends Error {
   readonly retryAfterSeconds: number | null;
   /** The platform-side work was discarded (a failed container, an expired session): the retry is a new attempt. */
   readonly startsOver: boolean;
+  /**
+   * The platform answered the call that would have published, and its answer refuses it (a 4xx,
+   * a 429, an error body): nothing was published, so the commit mark goes and a retry publishes
+   * normally. Without it, a failure after the commit mark (no answer, a timeout, a 5xx) leaves the
+   * outcome open and the next delivery reconciles first.
+   */
+  readonly refused: boolean;
 
   constructor(
     code: PublishErrorCode,
     message: string,
-    options: { retryAfterSeconds?: number; cause?: unknown; startsOver?: boolean } = {},
+    options: { retryAfterSeconds?: number; cause?: unknown; startsOver?: boolean; refused?: boolean } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "PublishError";
@@ -38,5 +45,16 @@ export class PublishError extends Error {
     this.retryable = RETRYABLE.includes(code);
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
     this.startsOver = options.startsOver ?? false;
+    this.refused = options.refused ?? false;
+  }
+
+  /** This error as the platform's refusal of the publishing call (see `refused`). */
+  asRefusal(): PublishError {
+    return new PublishError(this.code, this.message, {
+      ...(this.retryAfterSeconds !== null ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+      cause: this.cause,
+      startsOver: this.startsOver,
+      refused: true,
+    });
   }
 }

@@ -22,6 +22,8 @@ export interface RunIdentity {
   mode: KeyMode;
   /** 1 for the first attempt; polls of a processing post do not count. */
   attempt: number;
+  /** When the run was created: no post older than that can be this run's. */
+  createdAt: Date;
 }
 
 /** The account's credentials for this delivery, refreshed when near expiry or rejected. */
@@ -37,6 +39,13 @@ export interface PublishContext {
   /** Only for sk_test_ submissions. */
   sandboxOutcome: SandboxOutcome;
   progress: Progress;
+  /**
+   * When the commit mark this delivery found was set: an earlier attempt made a call that may have
+   * published and its outcome was never recorded. Null when there is none. A post that attempt
+   * made cannot have been created before it (less the platforms' clock skew), so reconciliation
+   * never takes an older post for it.
+   */
+  commitMark: Date | null;
   /**
    * Records `progress` and marks the run as about to call the platform in a way that may publish.
    * Every adapter calls it right before that call; a delivery that later finds the mark without an

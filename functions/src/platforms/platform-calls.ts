@@ -67,17 +67,3 @@ export function stringField(body: unknown, ...path: (string | number)[]): string
   const value = field(body, ...path);
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
 }
-
-/** Compares post texts as platforms return them: links rewritten, entities escaped, spacing changed. */
-export function sameText(a: string | null | undefined, b: string | null | undefined): boolean {
-  const norm = (s: string | null | undefined) =>
-    (s ?? "")
-      .replace(/https?:\/\/\S+/g, "")
-      .replace(/&amp;/g, "&")
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">")
-      .replace(/\s+/g, " ")
-      .trim()
-      .normalize("NFC");
-  return norm(a) === norm(b);
-}

@@ -2,6 +2,7 @@ import {
   FieldValue,
   Timestamp,
   type DocumentReference,
+  type DocumentSnapshot,
   type Firestore,
   type Transaction,
 } from "firebase-admin/firestore";
@@ -16,11 +17,13 @@ export type ClaimResult =
   | { kind: "final"; status: RunStatus }
   | { kind: "busy"; leaseExpiresAt: Date }
   | { kind: "not_waiting" }
+  /** The run had used up its attempts: the claim finished it instead of taking it. */
+  | { kind: "exhausted"; outcome: FailedOutcome; attempts: number }
   | { kind: "claimed"; run: RunRecord; submission: SubmissionRecord };
 
-export type RunOutcome =
-  | { status: "succeeded"; platformPostId: string; permalink: string | null }
-  | { status: "failed" | "unknown"; error: RunError };
+export type FailedOutcome = { status: "failed" | "unknown"; error: RunError };
+
+export type RunOutcome = { status: "succeeded"; platformPostId: string; permalink: string | null } | FailedOutcome;
 
 export interface DeadLetter {
   userId: string;
@@ -31,6 +34,38 @@ type Write = { ref: DocumentReference; data: Record<string, unknown> };
 
 /** How long after a planned check a waiting run counts as lost (the sweeper then re-enqueues it). */
 const WAIT_GRACE_MS = 10 * 60_000;
+
+/**
+ * How a run whose attempts are used up ends when its next delivery claims it. A pending commit
+ * mark means a call that may have published got no recorded outcome, and a run waiting on the
+ * platform has handed it something that may become a post: either way only the platform knows, so
+ * the run is `unknown`, never `failed` (a caller would post again). Otherwise nothing can have
+ * gone out: `failed`.
+ */
+function exhaustedOutcome(run: RunRecord): FailedOutcome {
+  const spent = `gave up after ${run.attempts} attempts (the last delivery ended without recording an outcome: it was killed, ran out of memory or timed out)`;
+  if (run.pendingCommit) {
+    return {
+      status: "unknown",
+      error: {
+        code: "outcome_unknown",
+        message: `A call that may have published got no recorded answer, and the run ${spent}; the platform's state was not checked again.`,
+        retryable: false,
+      },
+    };
+  }
+  if (run.waiting) {
+    return {
+      status: "unknown",
+      error: {
+        code: "outcome_unknown",
+        message: `The platform was processing the post (${run.waiting.reason}) when the run ${spent}.`,
+        retryable: false,
+      },
+    };
+  }
+  return { status: "failed", error: { code: "transient", message: `The run ${spent}.`, retryable: false } };
+}
 
 /**
  * A run's lifecycle as seen by its publisher. The claim is a lease: a second delivery of the same
@@ -57,6 +92,13 @@ export class RunStore {
    * Takes the run for one delivery. A check (`countAttempt: false`) only takes a run that is
    * waiting on the platform; a publish delivery takes a queued run, a waiting one, or one whose
    * holder's lease ran out.
+   *
+   * A publish delivery that finds the run's attempts used up (`maxAttempts`) finishes it here
+   * instead, in the same transaction: deliveries that die (out of memory, timeout, kill) never
+   * reach the failure handling that applies the cap, so without this a run that kills its
+   * publisher would be retried, and its media fetched again, for ever. A check never counts and
+   * is never capped; a check that dies leaves its lease behind, and what recovers the run then is
+   * the sweeper's publish task, which counts.
    */
   async claim(
     id: string,
@@ -64,7 +106,7 @@ export class RunStore {
     leaseId: string,
     now: Date,
     leaseMs: number,
-    options: { countAttempt: boolean } = { countAttempt: true },
+    options: { countAttempt: boolean; maxAttempts?: number } = { countAttempt: true },
   ): Promise<ClaimResult> {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
@@ -76,6 +118,19 @@ export class RunStore {
       const held = run.status === "processing" && run.leaseId && leaseEnd && leaseEnd > now;
       if (held) return { kind: "busy", leaseExpiresAt: leaseEnd };
       if (!options.countAttempt && !run.waiting) return { kind: "not_waiting" };
+      // A run waiting on the platform that its last delivery released is owed a look at what the
+      // platform holds (a duplicate or recovered task may find it so); a delivery that died never
+      // released anything, so its lease is still on the run and the cap applies.
+      const releasedWhileWaiting = Boolean(run.waiting) && !run.leaseId;
+      const spent = options.maxAttempts !== undefined && run.attempts >= options.maxAttempts;
+      if (options.countAttempt && spent && !releasedWhileWaiting) {
+        const outcome = exhaustedOutcome(run);
+        this.recordFinal(tx, { runSnap, subSnap, run, submission }, outcome, {
+          userId: submission.userId,
+          attempts: run.attempts,
+        });
+        return { kind: "exhausted", outcome, attempts: run.attempts };
+      }
 
       const attempts = run.attempts + (options.countAttempt ? 1 : 0);
       const leaseExpiresAt = Timestamp.fromMillis(now.getTime() + leaseMs);
@@ -186,40 +241,56 @@ export class RunStore {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = runSnap.data();
-      const sub = subSnap.data();
-      if (!run || !sub || run.status !== "processing" || run.leaseId !== leaseId) return false;
-
-      const summary = summaryAfterRun(sub.summary, outcome.status);
-      const status = statusForSummary(sub.status, summary);
-      tx.update(runSnap.ref.withConverter(null), {
-        status: outcome.status,
-        platformPostId: outcome.status === "succeeded" ? outcome.platformPostId : null,
-        permalink: outcome.status === "succeeded" ? outcome.permalink : null,
-        error: outcome.status === "succeeded" ? null : outcome.error,
-        pendingCommit: null,
-        waiting: null,
-        leaseId: null,
-        leaseExpiresAt: null,
-        updatedAt: FieldValue.serverTimestamp(),
-        finishedAt: FieldValue.serverTimestamp(),
-      });
-      tx.update(subSnap.ref.withConverter(null), { summary, status, updatedAt: FieldValue.serverTimestamp() });
-      if (deadLetter && outcome.status !== "succeeded") {
-        tx.set(this.db.collection(COLLECTIONS.deadLetters).doc(sha256Hex(`${id}/${runId}`)), {
-          postSubmissionId: id,
-          runId,
-          platform: run.platform,
-          accountId: run.accountId,
-          userId: deadLetter.userId,
-          status: outcome.status,
-          error: outcome.error,
-          attempts: deadLetter.attempts,
-          progress: run.progress ?? null,
-          createdAt: FieldValue.serverTimestamp(),
-        });
-      }
+      const submission = subSnap.data();
+      if (!run || !submission || run.status !== "processing" || run.leaseId !== leaseId) return false;
+      this.recordFinal(tx, { runSnap, subSnap, run, submission }, outcome, deadLetter);
       return true;
     });
+  }
+
+  /** The writes of a final outcome: the run, the submission's summary and status, the dead letter. */
+  private recordFinal(
+    tx: Transaction,
+    read: {
+      runSnap: DocumentSnapshot<RunRecord>;
+      subSnap: DocumentSnapshot<SubmissionRecord>;
+      run: RunRecord;
+      submission: SubmissionRecord;
+    },
+    outcome: RunOutcome,
+    deadLetter?: DeadLetter,
+  ): void {
+    const { runSnap, subSnap, run, submission } = read;
+    const summary = summaryAfterRun(submission.summary, outcome.status);
+    const status = statusForSummary(submission.status, summary);
+    tx.update(runSnap.ref.withConverter(null), {
+      status: outcome.status,
+      platformPostId: outcome.status === "succeeded" ? outcome.platformPostId : null,
+      permalink: outcome.status === "succeeded" ? outcome.permalink : null,
+      error: outcome.status === "succeeded" ? null : outcome.error,
+      pendingCommit: null,
+      waiting: null,
+      leaseId: null,
+      leaseExpiresAt: null,
+      updatedAt: FieldValue.serverTimestamp(),
+      finishedAt: FieldValue.serverTimestamp(),
+    });
+    tx.update(subSnap.ref.withConverter(null), { summary, status, updatedAt: FieldValue.serverTimestamp() });
+    if (deadLetter && outcome.status !== "succeeded") {
+      const id = subSnap.id;
+      tx.set(this.db.collection(COLLECTIONS.deadLetters).doc(sha256Hex(`${id}/${runSnap.id}`)), {
+        postSubmissionId: id,
+        runId: runSnap.id,
+        platform: run.platform,
+        accountId: run.accountId,
+        userId: deadLetter.userId,
+        status: outcome.status,
+        error: outcome.error,
+        attempts: deadLetter.attempts,
+        progress: run.progress ?? null,
+        createdAt: FieldValue.serverTimestamp(),
+      });
+    }
   }
 
   /**

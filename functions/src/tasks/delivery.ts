@@ -95,6 +95,8 @@ export class Delivery {
         if (settled.kind === "wait") return await this.wait(settled);
         if (settled.kind === "undecidable") return await this.finishUnknown(settled.reason);
         await this.deps.runs.clearCommit(this.id, this.runId, this.leaseId);
+        // Shown not to have published: until this delivery commits, a failure leaves nothing open.
+        this.committed = false;
       }
       const result = await this.adapter.step(ctx);
       return result.kind === "published" ? await this.succeed(result) : await this.wait(result);
@@ -116,10 +118,12 @@ export class Delivery {
         userId: submission.userId,
         mode: submission.mode,
         attempt: run.attempts,
+        createdAt: run.createdAt.toDate(),
       },
       content: this.content(request),
       sandboxOutcome: request.sandbox?.outcomes[this.runId] ?? request.sandbox?.outcomes[this.platform] ?? "succeed",
       progress: this.progress,
+      commitMark: run.pendingCommit?.at.toDate() ?? null,
       commit: (progress) => this.commit(progress),
       save: async (progress) => {
         Object.assign(this.progress, progress);
@@ -224,10 +228,12 @@ export class Delivery {
     if (failure.code === "auth_expired" && this.submission.mode === "live") {
       await this.deps.accounts.needsReauth(this.account, failure.message);
     }
-    // After a call that may have published, a failure that is not a definite refusal leaves the
-    // outcome open: only the platform's state can tell, so the commit mark must survive until a
-    // later delivery reconciles, and running out of attempts ends `unknown`, never `failed`.
-    const outcomeLost = this.committed && (failure.retryable || failure.code === "outcome_unknown");
+    // After a call that may have published, a failure that is not the platform's refusal of that
+    // call (no answer, a timeout, a 5xx) leaves the outcome open: only the platform's state can
+    // tell, so the commit mark must survive until a later delivery reconciles, and running out of
+    // attempts ends `unknown`, never `failed`. An explicit refusal (a 4xx, a 429) published
+    // nothing: the mark goes and the retry publishes without reconciling.
+    const outcomeLost = this.committed && !failure.refused && (failure.retryable || failure.code === "outcome_unknown");
     if (this.check && failure.retryable && !outcomeLost && !failure.startsOver) {
       // A failed poll costs no attempt: the platform is still working on what was sent.
       return this.wait({

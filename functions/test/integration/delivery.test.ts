@@ -226,6 +226,42 @@ describe("delivery that never posts twice", () => {
   });
 });
 
+describe("the attempt cap", () => {
+  it("still lets a run that waits on the platform after its last attempt be checked, whatever task claims it", async () => {
+    const t = await liveTenant();
+    platform.script = ["transient", "transient", "transient", "transient", "wait"];
+    const id = await submitX(t.key);
+    await h.drain();
+    expect(await runOf(id)).toMatchObject({ status: "processing", attempts: 5, leaseId: null, waiting: { checks: 1 } });
+    // A duplicate of the last publish task: its release while waiting was no death, so no cap.
+    await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 1 });
+    expect((await runOf(id)).status).toBe("processing");
+    for (let i = 0; i < 3; i++) {
+      h.offsetMs += 6_000;
+      await h.drain();
+    }
+    expect(platform.publishCalls).toBe(1);
+    expect(await runOf(id)).toMatchObject({ status: "succeeded", platformPostId: "post_1" });
+  });
+
+  it("ends unknown, not failed, when a delivery dies while the run waits on the platform at its last attempt", async () => {
+    const t = await liveTenant();
+    platform.script = ["transient", "transient", "transient", "transient", "wait"];
+    const id = await submitX(t.key);
+    await h.drain();
+    h.tasks.pending.length = 0;
+    // A check that dies holding the run (killed while polling): its lease is all that is left.
+    const check = await h.runs.claim(id, "x", "dead-check", h.clock(), 60_000, { countAttempt: false });
+    expect(check.kind).toBe("claimed");
+    h.offsetMs += 2 * 60_000;
+    await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 0 });
+    const run = await runOf(id);
+    expect(run).toMatchObject({ status: "unknown", attempts: 5, error: { code: "outcome_unknown" } });
+    expect(run.error.message).toMatch(/processing the post.*gave up after 5 attempts/);
+    expect(platform.publishCalls).toBe(1);
+  });
+});
+
 describe("credentials at publish time", () => {
   it("refreshes a token near expiry before publishing and keeps the rotated refresh token", async () => {
     const t = await liveTenant(credentials({ expiresAt: new Date(Date.now() + 60_000).toISOString() }));

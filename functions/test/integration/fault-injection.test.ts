@@ -85,6 +85,8 @@ beforeAll(async () => {
   // The fakes fetch the copies Postcast rehosts at orchestration from the harness's app.
   await h.serve();
   h.adapters = crashing(live.registry(), 0.05);
+  // Later rounds move Postcast's clock by hours: the platforms' clocks move with it.
+  live.followClock(h.clock);
   h.caps = Object.fromEntries(PLATFORMS.map((p) => [p, null])) as Harness["caps"] & object;
   live.fakes.youtube.insertQuota = 100_000;
   live.fakes.tiktok.dailyCap = 100_000;

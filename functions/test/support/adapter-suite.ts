@@ -16,6 +16,7 @@ export function liveSuite(options: ConstructorParameters<typeof Harness>[0] = {}
     await h.serve();
     h.adapters = live.registry();
     h.platformSettings = (p) => live.settings[p];
+    live.followClock(h.clock);
   });
   afterAll(async () => {
     await live.stop();
@@ -34,6 +35,7 @@ export function adapterSuite(platform: Platform) {
   afterEach(() => {
     live.fakes[platform].clearFaults();
     live.fakes[platform].processingPolls = 1;
+    live.fakes[platform].listingLagMs = 0;
     // A failed test must not leave its tasks for the next one to run.
     h.tasks.pending.length = 0;
   });

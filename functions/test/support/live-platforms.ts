@@ -34,6 +34,11 @@ export class LivePlatforms {
     }
   }
 
+  /** The fakes date posts by Postcast's clock, so a test that moves it moves the platforms' time too. */
+  followClock(clock: () => Date): void {
+    for (const fake of Object.values(this.fakes) as FakePlatform[]) fake.clock = () => clock().getTime();
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...Object.values(this.fakes).map((f: FakePlatform) => f.close()), this.media.stop()]);
   }

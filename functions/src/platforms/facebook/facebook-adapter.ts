@@ -1,12 +1,42 @@
 import { GRAPH_VERSION } from "../meta/graph-version";
 import { PublishError } from "../../domain/publish-error";
 import type { HttpResponse } from "../http-client";
-import { graphError, graphFailure, isTokenRejection } from "../meta/graph-errors";
+import { graphError, graphFailure, isGraphRefusal, isTokenRejection } from "../meta/graph-errors";
+import type { TargetContent } from "../../domain/target-plan";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, sameText, stringField, sendWithToken } from "../platform-calls";
+import { classifyThrown, field, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
+import {
+  blankText,
+  createdSince,
+  earliestCreation,
+  sameText,
+  settle,
+  undecidableBlank,
+  undecidableUndated,
+} from "../reconciliation";
 
 type Params = Record<string, string | undefined>;
+
+/** What a feed item's attachments say of its media (Graph's StoryAttachment). */
+interface Attachment {
+  type?: string;
+  media_type?: string;
+  url?: string;
+  unshimmed_url?: string;
+  target?: { id?: string };
+  subattachments?: { data?: Attachment[] };
+}
+
+interface FeedItem {
+  id?: string;
+  message?: string;
+  description?: string;
+  created_time?: string;
+  attachments?: { data?: Attachment[] };
+}
+
+const ATTACHMENT_FIELDS = "attachments{type,media_type,url,unshimmed_url,target,subattachments}";
 
 /**
  * Facebook Pages: text and links on the feed, one photo through /photos, several as unpublished
@@ -21,6 +51,7 @@ export class FacebookAdapter implements PlatformAdapter {
   async step(ctx: PublishContext): Promise<StepResult> {
     const page = await this.pageId(ctx);
     const { content } = ctx;
+    // An earlier attempt made a publishing call: if it went out, reconciliation has not seen it yet.
     const retrying = ctx.progress.posting === true;
     if (content.videoUrl) {
       const videoId = stringField(ctx.progress, "videoId");
@@ -55,7 +86,7 @@ export class FacebookAdapter implements PlatformAdapter {
         published: "false",
       });
       const id = stringField(res.body, "id");
-      if (res.status !== 200 || !id) throw this.failure(res, ctx, false);
+      if (res.status !== 200 || !id) throw graphFailure("Facebook", res, ctx.clock());
       photos.push(id);
       await ctx.save({ photoIds: photos });
     }
@@ -69,25 +100,44 @@ export class FacebookAdapter implements PlatformAdapter {
     return this.published(id);
   }
 
-  /** A lost answer: a video is found by its id or among the Page's videos, a post on its feed. */
+  /**
+   * A lost answer: a video is found by its id, or among the Page's videos; a post on its feed. A
+   * candidate was made since the attempt and has the same text and the same attachments: the
+   * photos of a multi-photo post are the ones this run uploaded (their ids are its identity), a
+   * photo post has one photo, a link post links the same page, a text post has no photo.
+   */
   async reconcile(ctx: PublishContext): Promise<Reconciliation> {
     const page = await this.pageId(ctx);
     const videoId = stringField(ctx.progress, "videoId");
     if (videoId) return this.videoStatus(ctx, page, videoId);
-    const video = ctx.content.videoUrl !== null;
+    const earliest = earliestCreation(ctx);
+    if (!earliest) return undecidableUndated("Facebook");
+    const { content } = ctx;
+    const photoIds = content.imageUrls.length > 1 ? ((ctx.progress.photoIds as string[] | undefined) ?? []) : [];
+    if (blankText(content.text) && photoIds.length === 0) return undecidableBlank("Facebook");
+    const video = content.videoUrl !== null;
     const res = await this.call(ctx, "GET", `/${page}/${video ? "videos" : "feed"}`, {
-      fields: video ? "id,description,created_time" : "id,message,created_time",
+      fields: video ? "id,description,created_time" : `id,message,created_time,${ATTACHMENT_FIELDS}`,
+      since: String(Math.floor(earliest.getTime() / 1000)),
       limit: "25",
     });
     if (res.status !== 200) throw graphFailure("Facebook", res, ctx.clock());
-    const items = (field(res.body, "data") as Record<string, string>[] | undefined) ?? [];
-    const match = items.find((p) => sameText(video ? p.description : p.message, ctx.content.text));
-    if (!match?.id) return { kind: "not_published" };
-    if (video) {
-      await ctx.save({ videoId: match.id });
-      return this.videoStatus(ctx, page, match.id);
+    const items = (field(res.body, "data") as FeedItem[] | undefined) ?? [];
+    const matches = items.filter(
+      (p) =>
+        p.id &&
+        createdSince(p.created_time, earliest) &&
+        sameText(video ? p.description : p.message, content.text) &&
+        (video || sameAttachments(p, content, photoIds)),
+    );
+    if (video && matches.length === 1) {
+      await ctx.save({ videoId: matches[0]!.id! });
+      return this.videoStatus(ctx, page, matches[0]!.id!);
     }
-    return this.published(match.id);
+    return settle(
+      "Facebook",
+      matches.map((p) => this.published(p.id!)),
+    );
   }
 
   refresh(): Promise<null> {
@@ -125,7 +175,10 @@ export class FacebookAdapter implements PlatformAdapter {
     return { kind: "published", platformPostId: id, permalink: `https://www.facebook.com/${id}` };
   }
 
-  /** Code 506 after an attempt whose answer was lost means that attempt went out. */
+  /**
+   * The publishing call's failure. Code 506 after an attempt whose answer was lost means that
+   * attempt went out; any other explicit refusal means this call published nothing.
+   */
   private failure(res: HttpResponse, ctx: PublishContext, retrying: boolean): PublishError {
     const failure = graphFailure("Facebook", res, ctx.clock());
     if (retrying && graphError(res)?.code === 506) {
@@ -134,7 +187,7 @@ export class FacebookAdapter implements PlatformAdapter {
         `Facebook reports the post as a duplicate of the earlier attempt: ${failure.message}`,
       );
     }
-    return failure;
+    return isGraphRefusal(res) ? failure.asRefusal() : failure;
   }
 
   private async pageId(ctx: PublishContext): Promise<string> {
@@ -153,4 +206,20 @@ export class FacebookAdapter implements PlatformAdapter {
       isTokenRejection,
     );
   }
+}
+
+/** Whether a feed item's attachments carry the media this run sent. */
+function sameAttachments(item: FeedItem, content: TargetContent, photoIds: string[]): boolean {
+  const attachments = item.attachments?.data ?? [];
+  const photos = attachments
+    .flatMap((a) => (a.type === "album" ? (a.subattachments?.data ?? []) : [a]))
+    .filter((a) => a.type === "photo" || a.media_type === "photo");
+  const wanted = content.imageUrls.length;
+  if (photos.length !== wanted) return false;
+  if (wanted > 1) {
+    const ids = new Set(photos.map((p) => p.target?.id));
+    return photoIds.length === wanted && photoIds.every((id) => ids.has(id));
+  }
+  const link = (content.options as { link?: string }).link;
+  return wanted === 1 || !link || attachments.some((a) => a.unshimmed_url === link || a.url === link);
 }

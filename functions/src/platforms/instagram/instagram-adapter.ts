@@ -29,6 +29,13 @@ export function instagramAdapter(settings: PlatformSettings): PlatformAdapter {
     // Meta's advice: query the status once a minute.
     pollSeconds: 60,
     containers: instagramContainers,
+    // Reels are VIDEO (their media_product_type is REELS).
+    postShape: (content) =>
+      content.videoUrl
+        ? { mediaType: "VIDEO", children: 0 }
+        : content.imageUrls.length > 1
+          ? { mediaType: "CAROUSEL_ALBUM", children: content.imageUrls.length }
+          : { mediaType: "IMAGE", children: 0 },
     beforePublish: checkPublishingLimit,
     retryableError: (message) => /2207003|2207001|2207032|2207052|timeout|fetch/i.test(message),
   });

@@ -11,6 +11,16 @@ import type {
   Waiting,
 } from "../platform-adapter";
 import { classifyThrown, field, httpFailure, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
+import {
+  COMMIT_MARK_SKEW_MS,
+  blankText,
+  createdSince,
+  earliestCreation,
+  sameText,
+  settle,
+  undecidableBlank,
+  undecidableUndated,
+} from "../reconciliation";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
@@ -18,6 +28,13 @@ import { refreshGrant } from "../token-refresh";
 export const LINKEDIN_VERSION = "202605";
 
 type Json = Record<string, unknown>;
+
+interface LinkedInPost {
+  id?: string;
+  commentary?: string;
+  createdAt?: number;
+  content?: { media?: { id?: string }; multiImage?: { images?: { id?: string }[] } };
+}
 
 /**
  * LinkedIn Posts API: images through /rest/images and videos through /rest/videos (byte-range
@@ -34,6 +51,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     const author = await this.author(ctx);
     const media = await this.media(ctx, author);
     if (media.kind === "wait") return media;
+    // An earlier attempt made this call: if it went out, reconciliation has not seen it yet.
     const retrying = ctx.progress.posting === true;
     await ctx.commit({ posting: true });
     const o = ctx.content.options as { visibility?: string; disableReshare?: boolean; mediaTitle?: string };
@@ -52,21 +70,62 @@ export class LinkedInAdapter implements PlatformAdapter {
     const urn = res.headers.get("x-restli-id");
     if (res.status === 201 && urn) return published(urn);
     const duplicateOf = /duplicate of (urn:li:\w+:\w+)/i.exec(stringField(res.body, "message") ?? "")?.[1];
-    if (res.status === 422 && duplicateOf && retrying) return published(duplicateOf);
-    throw this.failure(res, ctx.clock());
+    if (res.status === 422 && duplicateOf && retrying) return this.duplicate(ctx, duplicateOf);
+    const failure = this.failure(res, ctx.clock());
+    throw res.status >= 400 && res.status < 500 ? failure.asRefusal() : failure;
   }
 
+  /**
+   * The post's answer was lost: it went out if the author has a post made since the attempt with
+   * the same commentary and the same media, whose URNs this run uploaded (their identity).
+   */
   async reconcile(ctx: PublishContext): Promise<Reconciliation> {
     if (!ctx.progress.posting) return { kind: "not_published" };
+    const earliest = earliestCreation(ctx);
+    if (!earliest) return undecidableUndated("LinkedIn");
+    const urns = uploadedUrns(ctx);
+    if (blankText(ctx.content.text) && urns.length === 0) return undecidableBlank("LinkedIn");
     const author = await this.author(ctx);
     const res = await this.call(ctx, "GET", "/rest/posts", {
-      query: { q: "author", author, count: 20, sortBy: "LAST_MODIFIED" },
+      query: { q: "author", author, count: 20, sortBy: "CREATED" },
     });
     if (res.status !== 200) throw this.failure(res, ctx.clock());
     const commentary = toLittleText(ctx.content.text ?? "");
-    const posts = (field(res.body, "elements") as { id?: string; commentary?: string }[] | undefined) ?? [];
-    const match = posts.find((p) => p.commentary === commentary);
-    return match?.id ? published(match.id) : { kind: "not_published" };
+    const posts = (field(res.body, "elements") as LinkedInPost[] | undefined) ?? [];
+    const matches = posts.filter(
+      (p) =>
+        p.id &&
+        createdSince(p.createdAt, earliest) &&
+        sameText(p.commentary, commentary) &&
+        sameUrns(contentUrns(p), urns),
+    );
+    return settle(
+      "LinkedIn",
+      matches.map((p) => published(p.id!)),
+    );
+  }
+
+  /**
+   * DUPLICATE_POST on a repeated attempt names the post LinkedIn holds with this content: an
+   * earlier attempt's, when it was made since the run was created (any of its attempts may be the
+   * one that went out, so not only the last mark's); an older one is someone else's post, and then
+   * this content cannot be posted.
+   */
+  private async duplicate(ctx: PublishContext, urn: string): Promise<Published> {
+    const earliest = new Date(ctx.run.createdAt.getTime() - COMMIT_MARK_SKEW_MS);
+    const res = await this.call(ctx, "GET", `/rest/posts/${encodeURIComponent(urn)}`, {});
+    if (res.status !== 200) {
+      throw new PublishError(
+        "outcome_unknown",
+        `LinkedIn reports the post as a duplicate of ${urn}, which could not be read (HTTP ${res.status}).`,
+      );
+    }
+    if (createdSince(field(res.body, "createdAt"), earliest)) return published(urn);
+    throw new PublishError(
+      "rejected",
+      `LinkedIn refused a duplicate of ${urn}, a post made before this run was created.`,
+      { refused: true },
+    );
   }
 
   async refresh(credentials: Credentials, http: HttpClient): Promise<Credentials | null> {
@@ -224,4 +283,19 @@ export class LinkedInAdapter implements PlatformAdapter {
 
 function published(urn: string): Published {
   return { kind: "published", platformPostId: urn, permalink: `https://www.linkedin.com/feed/update/${urn}` };
+}
+
+/** The image or video URNs this run uploaded, in the order it attaches them. */
+function uploadedUrns(ctx: PublishContext): string[] {
+  const video = stringField(ctx.progress, "videoUrn");
+  return video ? [video] : ((ctx.progress.imageUrns as string[] | undefined) ?? []);
+}
+
+function contentUrns(post: LinkedInPost): string[] {
+  const media = post.content?.media?.id;
+  return media ? [media] : (post.content?.multiImage?.images ?? []).map((i) => i.id ?? "");
+}
+
+function sameUrns(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((urn, i) => urn === b[i]);
 }

@@ -3,9 +3,10 @@ import { PublishError } from "../../domain/publish-error";
 import type { TargetContent } from "../../domain/target-plan";
 import type { HttpClient, HttpResponse } from "../http-client";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
-import { classifyThrown, field, sameText, sendWithToken, stringField } from "../platform-calls";
+import { classifyThrown, field, sendWithToken, stringField } from "../platform-calls";
+import { blankText, createdSince, earliestCreation, sameText } from "../reconciliation";
 import { refreshGrant } from "../token-refresh";
-import { graphFailure, isTokenRejection } from "./graph-errors";
+import { graphFailure, isGraphRefusal, isTokenRejection } from "./graph-errors";
 
 export type Params = Record<string, string | undefined>;
 
@@ -26,6 +27,8 @@ export interface ContainerApi {
   pollSeconds: number;
   /** The single container, or the carousel items and the carousel container. */
   containers(content: TargetContent): { children: Params[]; main: Params };
+  /** The `media_type` the published post reports for this content, and its number of children. */
+  postShape(content: TargetContent): { mediaType: string; children: number };
   /** Checks made right before publishing (Instagram's publishing quota). */
   beforePublish?(ctx: PublishContext, call: GraphCall): Promise<void>;
   /** Whether a container error is worth a new container (a fetch problem) rather than final. */
@@ -33,6 +36,17 @@ export interface ContainerApi {
 }
 
 export type GraphCall = (method: "GET" | "POST", path: string, params?: Params) => Promise<HttpResponse>;
+
+/** A post as the account's media edge lists it. */
+interface GraphPost {
+  id?: string;
+  text?: string;
+  caption?: string;
+  timestamp?: string;
+  permalink?: string;
+  media_type?: string;
+  children?: { data?: { id?: string }[] };
+}
 
 /** Containers expire after 24 hours; a later attempt builds new ones. */
 const CLEARED = { container: null, children: [] };
@@ -92,7 +106,10 @@ export class ContainerFlow implements PlatformAdapter {
     await ctx.commit({ container, publishing: true });
     const res = await call("POST", `/${user}/${this.api.edges.publish}`, { creation_id: container });
     const id = stringField(res.body, "id");
-    if (res.status !== 200 || !id) throw graphFailure(this.api.name, res, ctx.clock());
+    if (res.status !== 200 || !id) {
+      const failure = graphFailure(this.api.name, res, ctx.clock());
+      throw isGraphRefusal(res) ? failure.asRefusal() : failure;
+    }
     return { kind: "published", platformPostId: id, permalink: await this.permalink(call, id) };
   }
 
@@ -156,16 +173,33 @@ export class ContainerFlow implements PlatformAdapter {
     return { state: this.api.statusOf(res.body) ?? "UNKNOWN", error: this.api.errorOf(res.body) };
   }
 
-  /** The container went out: find its post among the account's recent ones for the id and link. */
+  /**
+   * The container went out: its post is the one among the account's recent ones made since the
+   * attempt with the same text and media type (and number of carousel items). A post that cannot
+   * be singled out that way (blank text, no mark to date it, several alike) keeps the container's
+   * id: the status already showed it was published, and an older post's id would be a lie.
+   */
   private async found(ctx: PublishContext, call: GraphCall, user: string, container: string): Promise<Published> {
+    const fallback: Published = { kind: "published", platformPostId: container, permalink: null };
+    const earliest = earliestCreation(ctx);
+    if (!earliest || blankText(ctx.content.text)) return fallback;
     const res = await call("GET", `/${user}/${this.api.edges.create}`, {
-      fields: `id,${this.api.textField},timestamp,permalink`,
+      fields: `id,${this.api.textField},timestamp,permalink,media_type,children`,
       limit: "25",
     });
-    const posts = (field(res.body, "data") as Record<string, string>[] | undefined) ?? [];
-    const match = res.status === 200 ? posts.find((p) => sameText(p[this.api.textField], ctx.content.text)) : undefined;
-    if (match?.id) return { kind: "published", platformPostId: match.id, permalink: match.permalink ?? null };
-    return { kind: "published", platformPostId: container, permalink: null };
+    if (res.status !== 200) return fallback;
+    const shape = this.api.postShape(ctx.content);
+    const posts = (field(res.body, "data") as GraphPost[] | undefined) ?? [];
+    const matches = posts.filter(
+      (p) =>
+        p.id &&
+        createdSince(p.timestamp, earliest) &&
+        sameText(p[this.api.textField], ctx.content.text) &&
+        p.media_type === shape.mediaType &&
+        (shape.children === 0 || p.children?.data?.length === shape.children),
+    );
+    const match = matches.length === 1 ? matches[0]! : null;
+    return match ? { kind: "published", platformPostId: match.id!, permalink: match.permalink ?? null } : fallback;
   }
 
   /** The link is a courtesy: the post is out whether or not it can be read back. */

@@ -29,6 +29,18 @@ export function isTokenRejection(res: HttpResponse): boolean {
   return res.status === 401 || error?.code === 190 || error?.code === 102;
 }
 
+/** Meta's "unexpected error, retry" codes: an answer that says nothing about what was done. */
+const UNEXPECTED_CODES = [1, 2, -1, -2];
+
+/**
+ * Whether an answer to a publishing call refuses it: a 4xx (Meta throttles with 400 and codes
+ * 4/17/32…) other than the "unexpected error" codes, which do not say whether anything was done.
+ */
+export function isGraphRefusal(res: HttpResponse): boolean {
+  if (res.status < 400 || res.status >= 500) return false;
+  return !UNEXPECTED_CODES.includes(graphError(res)?.code ?? 0);
+}
+
 /**
  * Graph error codes onto the shared taxonomy, after Meta's error-handling guide and the
  * Instagram publishing error table: 190/102 and token subcodes → reconnect; 4/17/32/341/613,
@@ -55,7 +67,7 @@ export function graphFailure(platform: string, res: HttpResponse, now: Date): Pu
     // The rolling daily publishing limit, or a temporary block: come back in an hour.
     return new PublishError("rate_limited", text, { retryAfterSeconds: 3600 });
   }
-  if ([1, 2, -1, -2].includes(code) || res.status >= 500 || error.subcode === 2207027 || error.subcode === 2207008) {
+  if (UNEXPECTED_CODES.includes(code) || res.status >= 500 || error.subcode === 2207027 || error.subcode === 2207008) {
     return new PublishError("transient", text);
   }
   return new PublishError("rejected", text);

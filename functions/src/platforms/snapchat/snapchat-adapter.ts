@@ -47,8 +47,14 @@ export class SnapchatAdapter implements PlatformAdapter {
           ? { media_id: mediaId, title: ctx.content.title ?? "" }
           : { media_id: mediaId };
     const res = await this.call(ctx, "POST", `/v1/public_profiles/${profile}/${EDGES[type]}`, { json: body });
-    if (res.status !== 200 || stringField(res.body, "request_status") !== "SUCCESS")
-      throw this.failure(res, ctx.clock());
+    if (res.status !== 200 || stringField(res.body, "request_status") !== "SUCCESS") {
+      // An error body (request_status ERROR) or a 4xx refuses the post: nothing was published.
+      const failure = this.failure(res, ctx.clock());
+      const refused =
+        (res.status >= 400 && res.status < 500) ||
+        (res.status === 200 && stringField(res.body, "request_status") === "ERROR");
+      throw refused ? failure.asRefusal() : failure;
+    }
     const id = stringField(res.body, EDGES[type], 0, "id") ?? stringField(res.body, "request_id") ?? mediaId;
     return this.published(ctx, id);
   }

@@ -20,6 +20,12 @@ export function threadsAdapter(settings: PlatformSettings): PlatformAdapter {
     // Meta advises about 30 seconds before publishing and polling once a minute.
     pollSeconds: 30,
     containers: threadsContainers,
+    postShape: (content) =>
+      content.videoUrl
+        ? { mediaType: "VIDEO", children: 0 }
+        : content.imageUrls.length > 1
+          ? { mediaType: "CAROUSEL_ALBUM", children: content.imageUrls.length }
+          : { mediaType: content.imageUrls.length === 1 ? "IMAGE" : "TEXT_POST", children: 0 },
     retryableError: (message) => message === "FAILED_DOWNLOADING_VIDEO" || message === "UNKNOWN",
   });
 }

@@ -56,7 +56,7 @@ export class TikTokAdapter implements PlatformAdapter {
         ? await this.videoInit(ctx, privacy, { source: "PULL_FROM_URL", video_url: content.videoUrl })
         : await this.photoInit(ctx, privacy);
       const id = stringField(res.body, "data", "publish_id");
-      if (res.status !== 200 || !id || this.code(res) !== "ok") throw this.failure(res, ctx.clock());
+      if (res.status !== 200 || !id || this.code(res) !== "ok") throw this.publishFailure(res, ctx.clock());
       await ctx.save({ publishId: id });
     }
     return this.status(ctx, stringField(ctx.progress, "publishId")!);
@@ -201,7 +201,8 @@ export class TikTokAdapter implements PlatformAdapter {
         await ctx.save({ uploadUrl: null, nextChunk: 0, pendingPublishId: null });
         throw new PublishError("transient", `TikTok's upload URL is no longer valid (HTTP ${res.status}).`);
       }
-      if (res.status !== (last ? 201 : 206)) throw this.failure(res, ctx.clock());
+      if (res.status !== (last ? 201 : 206))
+        throw last ? this.publishFailure(res, ctx.clock()) : this.failure(res, ctx.clock());
       if (!last) await ctx.save({ nextChunk: next + 1 });
     }
   }
@@ -271,6 +272,16 @@ export class TikTokAdapter implements PlatformAdapter {
       },
       (res) => this.code(res) === "access_token_invalid",
     );
+  }
+
+  /**
+   * The failure of a call that would have published (a pull `init`, the last chunk): a 4xx
+   * answer refuses it, so nothing was published. An `internal_error` says nothing either way.
+   */
+  private publishFailure(res: HttpResponse, now: Date): PublishError {
+    const failure = this.failure(res, now);
+    const refused = res.status >= 400 && res.status < 500 && this.code(res) !== "internal_error";
+    return refused ? failure.asRefusal() : failure;
   }
 
   /** TikTok's `{data, error: {code, message, log_id}}` onto the shared taxonomy. */

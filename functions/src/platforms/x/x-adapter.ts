@@ -3,15 +3,16 @@ import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
 import type { MediaBlob } from "../media-source";
 import type { PlatformAdapter, PublishContext, Reconciliation, StepResult, Waiting } from "../platform-adapter";
+import { classifyThrown, field, httpFailure, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import {
-  classifyThrown,
-  field,
-  httpFailure,
-  retryAfterSeconds,
+  blankText,
+  createdSince,
+  earliestCreation,
   sameText,
-  stringField,
-  sendWithToken,
-} from "../platform-calls";
+  settle,
+  undecidableBlank,
+  undecidableUndated,
+} from "../reconciliation";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
@@ -31,6 +32,8 @@ export class XAdapter implements PlatformAdapter {
   async step(ctx: PublishContext): Promise<StepResult> {
     const media = await this.uploadMedia(ctx);
     if (media.kind === "wait") return media;
+    // An earlier attempt made this call: if it went out, reconciliation has not seen it yet (X's
+    // timeline lags), and a refusal of a later call proves nothing about it.
     const retrying = ctx.progress.posting === true;
     await ctx.commit({ posting: true });
     const options = ctx.content.options;
@@ -51,22 +54,39 @@ export class XAdapter implements PlatformAdapter {
         `X reports the post as a duplicate of the earlier attempt: ${failure.message}`,
       );
     }
-    throw failure;
+    throw res.status >= 400 && res.status < 500 ? failure.asRefusal() : failure;
   }
 
-  /** The post's answer was lost: it went out if it is among the account's posts since the attempt. */
+  /**
+   * The post's answer was lost: it went out if the account has a post made since the attempt with
+   * the same text (links expanded back from t.co) and the same media, whose ids this run uploaded
+   * and nobody else can attach.
+   */
   async reconcile(ctx: PublishContext): Promise<Reconciliation> {
     if (!ctx.progress.posting) return { kind: "not_published" };
+    const earliest = earliestCreation(ctx);
+    if (!earliest) return undecidableUndated("X");
+    const mediaIds = (ctx.progress.mediaIds as string[] | undefined) ?? [];
+    if (blankText(ctx.content.text) && mediaIds.length === 0) return undecidableBlank("X");
     const credentials = await ctx.auth.credentials();
     const userId = credentials.extra.userId ?? ctx.run.accountId;
-    const since = new Date(ctx.clock().getTime() - 24 * 3600_000).toISOString();
     const res = await this.call(ctx, "GET", `/2/users/${encodeURIComponent(userId)}/tweets`, {
-      query: { max_results: 100, start_time: since, "tweet.fields": "created_at,text" },
+      query: {
+        max_results: 100,
+        // X takes whole seconds; rounding down only widens the window.
+        start_time: earliest.toISOString().replace(/\.\d{3}Z$/, "Z"),
+        "tweet.fields": "created_at,attachments,entities",
+      },
     });
     if (res.status !== 200) throw this.failure(res, ctx.clock());
-    const posts = (field(res.body, "data") as { id: string; text: string }[] | undefined) ?? [];
-    const match = posts.find((p) => sameText(p.text, ctx.content.text));
-    return match ? this.published(ctx, match.id) : { kind: "not_published" };
+    const posts = (field(res.body, "data") as XPost[] | undefined) ?? [];
+    const matches = posts.filter(
+      (p) =>
+        createdSince(p.created_at, earliest) &&
+        sameText(writtenText(p, ctx.content.text ?? ""), ctx.content.text) &&
+        sameMediaIds(p.attachments?.media_keys ?? [], mediaIds),
+    );
+    return settle("X", await Promise.all(matches.map((p) => this.published(ctx, p.id))));
   }
 
   async refresh(credentials: Credentials, http: HttpClient): Promise<Credentials | null> {
@@ -196,6 +216,37 @@ export class XAdapter implements PlatformAdapter {
     }
     return httpFailure("X", res, detail, now);
   }
+}
+
+interface XPost {
+  id: string;
+  text: string;
+  created_at?: string;
+  attachments?: { media_keys?: string[] };
+  entities?: { urls?: { url: string; expanded_url?: string; media_key?: string }[] };
+}
+
+/**
+ * The post's text as it was written: X returns it HTML-escaped, with every link replaced by a
+ * t.co link (the original in `entities.urls[].expanded_url`, `http://` added to one typed without
+ * a scheme) and a t.co link to the attached media appended. `sent` tells a link typed without a
+ * scheme from one typed with `http://`.
+ */
+function writtenText(post: XPost, sent: string): string {
+  let text = post.text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  for (const url of post.entities?.urls ?? []) {
+    let original = url.media_key ? "" : (url.expanded_url ?? url.url);
+    const bare = original.replace(/^http:\/\//, "");
+    if (bare !== original && !sent.includes(original) && sent.includes(bare)) original = bare;
+    text = text.replace(url.url, original);
+  }
+  return text;
+}
+
+/** A media key is `<type>_<media id>`: the ids this run uploaded, in order, or none for a text post. */
+function sameMediaIds(keys: string[], uploaded: string[]): boolean {
+  const ids = keys.map((key) => key.slice(key.indexOf("_") + 1));
+  return ids.length === uploaded.length && ids.every((id, i) => id === uploaded[i]);
 }
 
 function mediaCategory(blob: MediaBlob): string {

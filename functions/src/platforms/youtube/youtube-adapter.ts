@@ -144,7 +144,12 @@ export class YouTubeAdapter implements PlatformAdapter {
         if (!id) throw new PublishError("transient", "YouTube accepted the upload but returned no video id");
         return id;
       }
-      if (res.status !== 308) throw await this.sessionFailure(ctx, res);
+      if (res.status !== 308) {
+        const failure = await this.sessionFailure(ctx, res);
+        // The session answered: a refusal of the bytes (an expired session, a bad range, a quota)
+        // means no video was made from them.
+        throw res.status >= 400 && res.status < 500 ? failure.asRefusal() : failure;
+      }
       offset = rangeEnd(res);
       await ctx.save({ offset });
     }

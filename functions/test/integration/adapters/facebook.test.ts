@@ -76,3 +76,64 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
     expect((await accountOf(h, t)).status).toBe("needs_reauth");
   });
 });
+
+describe("Facebook reconciliation never takes another post for the run's", () => {
+  const minutesAgo = (n: number) => h.clock().getTime() - n * 60_000;
+
+  it("does not take an older video with the same description: the retry posts its own", async () => {
+    const t = await liveTenant(h, live, "facebook", pageToken);
+    const text = uniqueText("same video");
+    const old = fb.publish({
+      accountId: t.account,
+      kind: "video",
+      text,
+      media: [],
+      details: {},
+      createdAt: minutesAgo(10),
+    });
+    fb.inject({ method: "POST", path: "/videos", kind: "drop" });
+    const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4") });
+    const posts = fb.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+    expect(run.platformPostId).not.toBe(old.id);
+  });
+
+  it("does not take an earlier album without text for its own: the photo ids it uploaded are its identity", async () => {
+    const t = await liveTenant(h, live, "facebook", pageToken);
+    // Inside the clock-skew allowance, so only the photos can tell the two apart.
+    const earlier = fb.publish({
+      accountId: t.account,
+      kind: "multi_photo",
+      text: "",
+      media: ["https://cdn.example/1.jpg", "https://cdn.example/2.jpg"],
+      details: { link: null, photoIds: ["901", "902"] },
+      createdAt: minutesAgo(0.5),
+    });
+    fb.inject({ method: "POST", path: "/feed", kind: "drop" });
+    const { run } = await publishLive(h, t, { imageUrls: [live.media.media("a.jpg"), live.media.media("b.jpg")] });
+    const posts = fb.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id, attempts: 2 });
+    expect(run.platformPostId).not.toBe(earlier.id);
+  });
+
+  it("settles a lost album answer by the photo ids it uploaded", async () => {
+    const t = await liveTenant(h, live, "facebook", pageToken);
+    fb.inject({ method: "POST", path: "/feed", kind: "lose_answer" });
+    const images = [live.media.media("a.jpg"), live.media.media("b.jpg")];
+    const { run } = await publishLive(h, t, { imageUrls: images });
+    const posts = fb.postsOf(t.account);
+    expect(posts).toHaveLength(1);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[0]!.id, attempts: 2 });
+  });
+
+  it("ends unknown when a lost answer belongs to a photo without text: nothing identifies it", async () => {
+    const t = await liveTenant(h, live, "facebook", pageToken);
+    fb.inject({ method: "POST", path: "/photos", kind: "lose_answer" });
+    const { run } = await publishLive(h, t, { imageUrls: [live.media.media("a.jpg")] });
+    expect(run).toMatchObject({ status: "unknown", platformPostId: null, error: { code: "outcome_unknown" } });
+    expect(run.error.message).toMatch(/no text and nothing that identifies its media/);
+    expect(fb.postsOf(t.account)).toHaveLength(1);
+  });
+});

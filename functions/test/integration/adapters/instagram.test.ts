@@ -87,3 +87,25 @@ describe("Instagram adapter against the fake Instagram Graph API", () => {
     expect(run.error.message).toMatch(/2207052/);
   });
 });
+
+describe("Instagram reconciliation never takes another post for the run's", () => {
+  it("keeps the container's id rather than take an older identical post while its own is not listed yet", async () => {
+    const t = await liveTenant(h, live, "instagram");
+    const text = uniqueText("same caption");
+    const old = ig.publish({
+      accountId: t.account,
+      kind: "IMAGE",
+      text,
+      media: ["https://cdn.example/old.jpg"],
+      details: {},
+      createdAt: h.clock().getTime() - 10 * 60_000,
+    });
+    ig.listingLagMs = 60_000;
+    ig.inject({ method: "POST", path: "/media_publish", kind: "lose_answer" });
+    const { run } = await publishLive(h, t, { text, imageUrls: [live.media.media("a.jpg")] });
+    const posts = ig.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.details.container });
+    expect(run.platformPostId).not.toBe(old.id);
+  });
+});

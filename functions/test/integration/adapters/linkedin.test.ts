@@ -105,3 +105,43 @@ describe("LinkedIn adapter against the fake LinkedIn REST API", () => {
     expect((await accountOf(h, u)).status).toBe("needs_reauth");
   });
 });
+
+describe("LinkedIn reconciliation never takes another post for the run's", () => {
+  it("does not take an older identical post, nor DUPLICATE_POST's pointer to it: the run fails as a duplicate", async () => {
+    const t = await liveTenant(h, live, "linkedin");
+    const text = uniqueText("Same update");
+    const old = li.publish({
+      id: `urn:li:share:old${Date.now()}`,
+      accountId: t.account,
+      kind: "text",
+      text,
+      media: [],
+      details: { commentary: text, visibility: "PUBLIC", content: null },
+      createdAt: h.clock().getTime() - 10 * 60_000,
+    });
+    li.inject({ method: "POST", path: "/rest/posts", kind: "drop" });
+    const { run } = await publishLive(h, t, { text });
+    expect(run).toMatchObject({ status: "failed", platformPostId: null, error: { code: "rejected" } });
+    expect(run.error.message).toContain(old.id);
+    expect(li.postsOf(t.account)).toEqual([old]);
+  });
+
+  it("does not take a text post for an image post with the same commentary: the image URN is its identity", async () => {
+    const t = await liveTenant(h, live, "linkedin");
+    const text = uniqueText("Words");
+    const earlier = li.publish({
+      accountId: t.account,
+      kind: "text",
+      text,
+      media: [],
+      details: { commentary: text, visibility: "PUBLIC", content: null },
+      createdAt: h.clock().getTime() - 30_000,
+    });
+    li.inject({ method: "POST", path: "/rest/posts", kind: "drop" });
+    const { run } = await publishLive(h, t, { text, imageUrls: [live.media.media("a.jpg")] });
+    const posts = li.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+    expect(run.platformPostId).not.toBe(earlier.id);
+  });
+});

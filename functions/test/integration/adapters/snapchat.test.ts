@@ -56,3 +56,24 @@ describe("Snapchat adapter against the fake Public Profile API", () => {
     expect((await accountOf(h, t)).status).toBe("needs_reauth");
   });
 });
+
+describe("Snapchat reconciliation never takes another post for the run's", () => {
+  it("settles a lost answer by its own media_id, never an older identical Spotlight", async () => {
+    const t = await liveTenant(h, live, "snapchat");
+    const text = uniqueText("same spotlight");
+    const old = snap.publish({
+      accountId: t.account,
+      kind: "spotlights",
+      text,
+      media: ["m_old"],
+      details: { media_id: "m_old" },
+      createdAt: h.clock().getTime() - 10 * 60_000,
+    });
+    snap.inject({ method: "POST", path: "/spotlights", kind: "lose_answer" });
+    const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4") });
+    const posts = snap.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+    expect(run.platformPostId).not.toBe(old.id);
+  });
+});

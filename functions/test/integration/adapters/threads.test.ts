@@ -102,3 +102,36 @@ describe("Threads adapter against the fake Threads API", () => {
     expect((await accountOf(h, t)).status).toBe("needs_reauth");
   });
 });
+
+describe("Threads reconciliation never takes another post for the run's", () => {
+  it("keeps the container's id rather than take an older identical post while its own is not listed yet", async () => {
+    const t = await liveTenant(h, live, "threads");
+    const text = uniqueText("same thread");
+    const old = threads.publish({
+      accountId: t.account,
+      kind: "TEXT",
+      text,
+      media: [],
+      details: { media_type: "TEXT" },
+      createdAt: h.clock().getTime() - 10 * 60_000,
+    });
+    threads.listingLagMs = 60_000;
+    threads.inject({ method: "POST", path: "/threads_publish", kind: "lose_answer" });
+    const { run } = await publishLive(h, t, { text });
+    const posts = threads.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.details.container });
+    expect(run.platformPostId).not.toBe(old.id);
+  });
+
+  it("finds its own post among identical ones by its time and media type", async () => {
+    const t = await liveTenant(h, live, "threads");
+    const text = uniqueText("same words");
+    threads.publish({ accountId: t.account, kind: "TEXT", text, media: [], details: { media_type: "TEXT" } });
+    threads.inject({ method: "POST", path: "/threads_publish", kind: "lose_answer" });
+    const { run } = await publishLive(h, t, { text, imageUrls: [live.media.media("a.jpg")] });
+    const posts = threads.postsOf(t.account);
+    expect(posts.map((p) => p.kind)).toEqual(["TEXT", "IMAGE"]);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+  });
+});

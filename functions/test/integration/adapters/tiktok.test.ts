@@ -126,3 +126,24 @@ describe("TikTok adapter against the fake Content Posting API", () => {
     expect((await accountOf(h, t)).status).toBe("needs_reauth");
   });
 });
+
+describe("TikTok reconciliation never takes another post for the run's", () => {
+  it("settles a lost last chunk by its own publish_id, never an older identical post", async () => {
+    const t = await liveTenant(h, live, "tiktok");
+    const text = uniqueText("same clip");
+    const old = tt.publish({
+      accountId: t.account,
+      kind: "video",
+      text,
+      media: [],
+      details: {},
+      createdAt: h.clock().getTime() - 10 * 60_000,
+    });
+    tt.inject({ method: "PUT", path: "/upload/", kind: "lose_answer" });
+    const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4") });
+    const posts = tt.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+    expect(run.platformPostId).not.toBe(old.id);
+  });
+});

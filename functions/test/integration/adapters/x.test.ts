@@ -91,6 +91,86 @@ describe("X adapter against the fake X API", () => {
   });
 });
 
+describe("X reconciliation never takes another post for the run's", () => {
+  const minutesAgo = (n: number) => h.clock().getTime() - n * 60_000;
+  const timelineReads = (account: string) =>
+    x.requests.filter((r) => r.method === "GET" && r.path === `/2/users/${account}/tweets`).length;
+
+  it("does not take an older identical post: X then refuses the repeat as a duplicate, so the run ends unknown", async () => {
+    const t = await liveTenant(h, live, "x");
+    const body = text();
+    const old = x.publish({
+      accountId: t.account,
+      kind: "post",
+      text: body,
+      media: [],
+      details: {},
+      createdAt: minutesAgo(10),
+    });
+    x.inject({ method: "POST", path: "/2/tweets", kind: "drop" });
+    const { run } = await publishLive(h, t, { text: body });
+    expect(run).toMatchObject({ status: "unknown", platformPostId: null, error: { code: "outcome_unknown" } });
+    expect(x.postsOf(t.account)).toEqual([old]);
+  });
+
+  it("does not take an earlier media-only post for a media-only post: the uploaded media ids are its identity", async () => {
+    const t = await liveTenant(h, live, "x");
+    // Inside the clock-skew allowance, so only the media can tell the two apart.
+    const earlier = x.publish({
+      accountId: t.account,
+      kind: "post",
+      text: "",
+      media: ["1999"],
+      details: {},
+      createdAt: minutesAgo(0.5),
+    });
+    x.inject({ method: "POST", path: "/2/tweets", kind: "drop" });
+    const { run } = await publishLive(h, t, { imageUrls: [live.media.media("a.jpg")] });
+    const posts = x.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id, attempts: 2 });
+    expect(run.platformPostId).not.toBe(earlier.id);
+  });
+
+  it("does not take a post that differs only in its link (X returns both as t.co links)", async () => {
+    const t = await liveTenant(h, live, "x");
+    const tag = Math.random().toString(36).slice(2);
+    const earlier = x.publish({
+      accountId: t.account,
+      kind: "post",
+      text: `Read this ${tag} https://news.example/one`,
+      media: [],
+      details: {},
+      createdAt: minutesAgo(0.5),
+    });
+    x.inject({ method: "POST", path: "/2/tweets", kind: "drop" });
+    const { run } = await publishLive(h, t, { text: `Read this ${tag} https://news.example/two` });
+    const posts = x.postsOf(t.account);
+    expect(posts.map((p) => p.text)).toEqual([earlier.text, `Read this ${tag} https://news.example/two`]);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+  });
+
+  it("finds its own lost post with a link and media: t.co links expanded, the media link dropped, the media ids matched", async () => {
+    const t = await liveTenant(h, live, "x");
+    x.inject({ method: "POST", path: "/2/tweets", kind: "lose_answer" });
+    const body = `Fish & chips <3 ${Math.random().toString(36).slice(2)} example.org/menu https://x.example/a?b=1&c=2`;
+    const { run } = await publishLive(h, t, { text: body, imageUrls: [live.media.media("a.jpg")] });
+    const posts = x.postsOf(t.account);
+    expect(posts).toHaveLength(1);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[0]!.id, attempts: 2 });
+    expect(timelineReads(t.account)).toBe(1);
+  });
+
+  it("takes a 429 answer to POST /2/tweets as a refusal: published once, with no reconciliation read", async () => {
+    const t = await liveTenant(h, live, "x");
+    x.inject({ method: "POST", path: "/2/tweets", kind: "respond", ...rateLimited() });
+    const { run } = await publishLive(h, t, { text: text() });
+    expect(run).toMatchObject({ status: "succeeded", attempts: 2, pendingCommit: null });
+    expect(x.postsOf(t.account)).toHaveLength(1);
+    expect(timelineReads(t.account)).toBe(0);
+  });
+});
+
 function rateLimited() {
   return {
     status: 429,

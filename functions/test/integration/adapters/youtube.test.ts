@@ -86,3 +86,24 @@ describe("YouTube adapter against the fake Data API (resumable videos.insert)", 
     expect(yt.redeemRefresh(t.grant.refreshToken!, false)).not.toBeNull();
   });
 });
+
+describe("YouTube reconciliation never takes another video for the run's", () => {
+  it("settles a lost last chunk through its own session, never an older identical video", async () => {
+    const t = await liveTenant(h, live, "youtube");
+    const text = uniqueText("same video");
+    const old = yt.publish({
+      accountId: t.account,
+      kind: "video",
+      text,
+      media: [],
+      details: {},
+      createdAt: h.clock().getTime() - 10 * 60_000,
+    });
+    yt.inject({ method: "PUT", path: "/upload/youtube/v3/videos", kind: "lose_answer", times: 2 });
+    const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4", MB) });
+    const posts = yt.postsOf(t.account);
+    expect(posts).toHaveLength(2);
+    expect(run).toMatchObject({ status: "succeeded", platformPostId: posts[1]!.id });
+    expect(run.platformPostId).not.toBe(old.id);
+  });
+});

@@ -10,10 +10,20 @@ function ctx(sandboxOutcome: SandboxOutcome, attempt = 1, progress: Progress = {
   const commits: Progress[] = [];
   const unused = () => Promise.reject(new Error("the sandbox must not read credentials or media"));
   const context: PublishContext = {
-    run: { postSubmissionId: "p1", runId: "x", platform: "x", accountId: "a1", userId: "u1", mode: "test", attempt },
+    run: {
+      postSubmissionId: "p1",
+      runId: "x",
+      platform: "x",
+      accountId: "a1",
+      userId: "u1",
+      mode: "test",
+      attempt,
+      createdAt: new Date(),
+    },
     content: { platform: "x", text: "hi", title: null, mediaType: "text", imageUrls: [], videoUrl: null, options: {} },
     sandboxOutcome,
     progress,
+    commitMark: null,
     commit: (p) => {
       commits.push(p);
       Object.assign(progress, p);
