@@ -1,10 +1,12 @@
-import type { Readable } from "node:stream";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { pipeline, type Readable } from "node:stream";
 
 /**
- * A small typed HTTP client over Node's fetch for the platform adapters. It never retries: a
- * retry of a call that may have published is the publisher's decision (after reconciling), and
- * the task queue already retries with backoff. Nothing large is ever held: media goes out as a
- * stream, and an answer is read only as far as an adapter can use it.
+ * A small typed HTTP client for the platform adapters. It never retries: a retry of a call that
+ * may have published is the publisher's decision (after reconciling), and the task queue already
+ * retries with backoff. Nothing large is ever held: media goes out as a stream, and an answer is
+ * read only as far as an adapter can use it.
  */
 export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -61,6 +63,12 @@ export function isStreamBody(body: HttpRequest["body"]): body is StreamBody {
   return typeof body === "object" && !Buffer.isBuffer(body);
 }
 
+/**
+ * Node's fetch for calls, Node's http for streamed uploads: fetch clones a request whose redirects
+ * are not errors, teeing its body, and the branch never sent keeps every byte of the upload in
+ * memory until the request ends (and redirects cannot be errors here: YouTube answers chunks with
+ * 308). It also copies each chunk. http.request writes the stream as the socket takes it.
+ */
 export class HttpClient {
   constructor(private readonly options: { timeoutMs: number; fetch?: FetchLike } = { timeoutMs: 60_000 }) {}
 
@@ -68,8 +76,9 @@ export class HttpClient {
     const url = new URL(request.url);
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...request.headers };
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+    const where = `${request.method} ${url.origin}${url.pathname}`;
     let body: string | Buffer | FormData | undefined = request.multipart;
-    let stream: Readable | undefined;
     if (request.json !== undefined) {
       headers["content-type"] ??= "application/json";
       body = JSON.stringify(request.json);
@@ -79,55 +88,114 @@ export class HttpClient {
       for (const [k, v] of Object.entries(request.form)) if (v !== undefined) form.set(k, v);
       body = form.toString();
     } else if (isStreamBody(request.body)) {
-      headers["content-length"] = String(request.body.length);
-      stream = request.body.open();
+      return streamed(url, request.method, headers, request.body, timeoutMs, where);
     } else if (request.body !== undefined) {
       body = request.body;
     }
-    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
-    const where = `${request.method} ${url.origin}${url.pathname}`;
     let response: Response;
     try {
-      const init: RequestInit & { duplex?: "half" } = {
+      response = await (this.options.fetch ?? fetch)(url, {
         method: request.method,
         headers,
         body: body ?? null,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: "manual",
-      };
-      if (stream) {
-        // Node's fetch streams any async iterable of chunks, a Readable included, with duplex "half".
-        init.body = stream;
-        init.duplex = "half";
-      }
-      response = await (this.options.fetch ?? fetch)(url, init);
+      });
     } catch (error) {
       // The abort reason is a DOMException, which is not an Error instance on Node 20.
       const name = (error as { name?: unknown } | null)?.name;
       const timedOut = name === "TimeoutError" || name === "AbortError";
-      stream?.destroy();
       throw new NetworkError(`${where}: ${timedOut ? `no answer within ${timeoutMs} ms` : String(error)}`, timedOut, {
         cause: error,
       });
     }
-    const json = /json|javascript/i.test(response.headers.get("content-type") ?? "");
-    let read: { bytes: Buffer; complete: boolean };
-    try {
-      read = await readBounded(response.body, json ? JSON_ANSWER_LIMIT : SNIPPET_LIMIT);
-    } catch (error) {
-      throw new NetworkError(`${where}: body lost: ${String(error)}`, false, { cause: error });
-    }
-    const text = read.bytes.toString("utf8");
-    let parsed: unknown = null;
-    if (read.complete && text.length > 0) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
-    }
-    return { status: response.status, headers: response.headers, text, body: parsed };
+    return answer(response.status, response.headers, response.body, where);
   }
+}
+
+/** Sends a streamed body with http.request, as the socket takes it, and reads the answer as `send` does. */
+function streamed(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: StreamBody,
+  timeoutMs: number,
+  where: string,
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const source = body.open();
+    const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
+      method,
+      headers: { ...headers, "content-length": String(body.length) },
+    });
+    let settled = false;
+    const stop = () => {
+      clearTimeout(timer);
+      settled = true;
+      source.destroy();
+    };
+    const fail = (error: unknown, timedOut: boolean) => {
+      if (settled) return;
+      stop();
+      req.destroy();
+      reject(
+        new NetworkError(`${where}: ${timedOut ? `no answer within ${timeoutMs} ms` : String(error)}`, timedOut, {
+          cause: error,
+        }),
+      );
+    };
+    const timer = setTimeout(() => fail(new Error("timeout"), true), timeoutMs);
+    req.once("error", (error) => fail(error, false));
+    req.once("response", (res: IncomingMessage) => {
+      answer(res.statusCode ?? 0, headersOf(res), res, where).then(
+        (response) => {
+          if (settled) return;
+          // An answer before the whole body went (a refusal): the rest is not sent.
+          if (!req.writableFinished) req.destroy();
+          stop();
+          resolve(response);
+        },
+        (error: unknown) => fail(error, false),
+      );
+    });
+    pipeline(source, req, (error) => {
+      if (error) fail(error, false);
+    });
+  });
+}
+
+function headersOf(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+/** The answer as adapters see it: a JSON body parsed (bounded), anything else as a short snippet. */
+async function answer(
+  status: number,
+  headers: Headers,
+  body: AsyncIterable<Uint8Array> | null,
+  where: string,
+): Promise<HttpResponse> {
+  const json = /json|javascript/i.test(headers.get("content-type") ?? "");
+  let read: { bytes: Buffer; complete: boolean };
+  try {
+    read = await readBounded(body, json ? JSON_ANSWER_LIMIT : SNIPPET_LIMIT);
+  } catch (error) {
+    throw new NetworkError(`${where}: body lost: ${String(error)}`, false, { cause: error });
+  }
+  const text = read.bytes.toString("utf8");
+  let parsed: unknown = null;
+  if (read.complete && text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  return { status, headers, text, body: parsed };
 }
 
 /**
@@ -135,23 +203,20 @@ export class HttpClient {
  * upload URL answering with a large page must not cost memory).
  */
 async function readBounded(
-  body: ReadableStream<Uint8Array> | null,
+  body: AsyncIterable<Uint8Array> | null,
   limit: number,
 ): Promise<{ bytes: Buffer; complete: boolean }> {
-  if (!body) return { bytes: Buffer.alloc(0), complete: true };
-  const reader = body.getReader();
   const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { bytes: Buffer.concat(chunks, size), complete: true };
+  // Leaving the loop early cancels the stream (fetch's) or destroys it (http's).
+  for await (const value of body ?? []) {
     const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     if (size + chunk.length > limit) {
       chunks.push(chunk.subarray(0, limit - size));
-      await reader.cancel().catch(() => undefined);
       return { bytes: Buffer.concat(chunks, limit), complete: false };
     }
     chunks.push(chunk);
     size += chunk.length;
   }
+  return { bytes: Buffer.concat(chunks, size), complete: true };
 }

@@ -17,6 +17,8 @@ async function body(req: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === "/refuse") return void res.writeHead(401, { "content-type": "application/json" }).end('{"no":1}');
+    if (req.url === "/stall") return;
     void body(req).then((text) => {
       const length = req.headers["content-length"];
       seen.push({
@@ -92,6 +94,29 @@ describe("HttpClient", () => {
       { url: "/s1", length: "6", body: "abcdef" },
       { url: "/s2", length: "6", body: "abcdef" },
     ]);
+  });
+
+  it("stops sending a stream the server answered before taking it, and times out a stalled one", async () => {
+    let produced = 0;
+    const endless = {
+      length: 64 * 1024 * 1024,
+      open: () =>
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < 1024; i += 1) {
+              produced += 65536;
+              yield Buffer.alloc(65536, 1);
+            }
+          })(),
+        ),
+    };
+    const refused = await http.send({ method: "PUT", url: `${base}/refuse`, body: endless });
+    expect(refused).toMatchObject({ status: 401, body: { no: 1 } });
+    expect(produced).toBeLessThan(endless.length);
+    await expect(http.send({ method: "PUT", url: `${base}/stall`, body: endless })).rejects.toMatchObject({
+      name: "NetworkError",
+      timedOut: true,
+    });
   });
 
   it("keeps only the start of an answer that is not JSON, and stops reading the rest", async () => {
