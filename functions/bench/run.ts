@@ -7,11 +7,14 @@
  *  3. The rate limiter's Firestore cost per request and the latency it adds.
  *  4. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
  *  5. Peak memory while ingesting a 400 MB video through POST /v1/media's path.
+ *  6. Peak memory of a publisher process while publishing a 400 MB video to each platform that
+ *     takes bytes (X, YouTube, TikTok, LinkedIn, Snapchat), alone and with 8 deliveries at once.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createServer } from "node:http";
+import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
 import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../dev/seed";
@@ -157,6 +160,19 @@ async function main() {
   console.log(
     `   ${m.sizeMb} MB ${m.contentType} ${m.width}x${m.height} ${m.durationSeconds} s in ${m.seconds} s (${m.mbPerSecond} MB/s); RSS ${m.rssBeforeMb} MB before, peak ${m.peakRssMb} MB (goal: under 256 MB)`,
   );
+
+  console.log("\n6. Publishing a 400 MB video: peak memory of the publisher process, per platform");
+  console.log("   (Firestore, the API, the fakes and the video's origin in other processes)");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "publish-memory.ts")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    // The API's and orchestrator's JSON log lines are not part of the figures.
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line.trim() && !line.startsWith("{")) console.log(line);
+    });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`publish-memory exited ${code}`))));
+  });
 }
 
 main()

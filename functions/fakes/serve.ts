@@ -21,6 +21,7 @@ export const MEDIA_PORT = 9100;
 
 const CONTROL_HELP = `Control routes on each fake:
   GET  /_fake/posts         what was published
+  GET  /_fake/received      media uploaded in full: size and SHA-256 (the bytes are never kept)
   POST /_fake/grants        {accountId, accessToken?, ttlSeconds?}: issue a token pair directly
   POST|DELETE /_fake/faults inject a fault (see fakes/kit/fake-platform.ts) / clear them
   POST /_fake/sign-in       {accountId, username?, displayName?, avatarUrl?, email?, accountType?, pages?, channel?}:
@@ -29,7 +30,8 @@ const CONTROL_HELP = `Control routes on each fake:
 The authorize pages approve at once as the signed-in profile; apps: client id postcast-local-<platform>,
 secret postcast-local-<platform>-secret.`;
 
-export async function startFakes(): Promise<{
+/** Starts every fake and the media server: on the fixed ports above, or on free ones (`anyPorts`). */
+export async function startFakes(options: { anyPorts?: boolean } = {}): Promise<{
   fakes: Fakes;
   media: MediaServer;
   urls: Record<string, string>;
@@ -37,9 +39,9 @@ export async function startFakes(): Promise<{
 }> {
   const fakes = allFakes();
   const media = new MediaServer();
-  const urls: Record<string, string> = { media: await media.start(MEDIA_PORT) };
+  const urls: Record<string, string> = { media: await media.start(options.anyPorts ? 0 : MEDIA_PORT) };
   for (const [platform, fake] of Object.entries(fakes) as [Platform, Fakes[Platform]][]) {
-    urls[platform] = await fake.listen(FAKE_PORTS[platform]);
+    urls[platform] = await fake.listen(options.anyPorts ? 0 : FAKE_PORTS[platform]);
   }
   fakes.tiktok.verifiedPrefixes = [urls.media!];
   return {

@@ -18,6 +18,7 @@ import {
   type Revocation,
 } from "./oauth";
 import { seededRandom } from "./seeded-random";
+import type { ReceivedMedia } from "./upload-digest";
 
 /**
  * Ways a fake fails, as the real platforms do:
@@ -114,6 +115,8 @@ export abstract class FakePlatform {
   readonly app = express();
   readonly router = express.Router();
   readonly posts: FakePost[] = [];
+  /** Every media file uploaded in full (its size and hash, never its bytes), in order. */
+  readonly receivedMedia: ReceivedMedia[] = [];
   /** Every request the platform received, in order: method, path and a few headers. */
   readonly requests: { method: string; path: string; at: number }[] = [];
   readonly tokens = new Map<string, TokenGrant>();
@@ -542,6 +545,9 @@ export abstract class FakePlatform {
     const control = express.Router();
     control.get("/posts", (_req, res) => {
       res.json({ posts: this.posts });
+    });
+    control.get("/received", (_req, res) => {
+      res.json({ media: this.receivedMedia });
     });
     control.post("/grants", (req, res) => {
       const body = req.body as { accountId?: string; accessToken?: string; ttlSeconds?: number | null };

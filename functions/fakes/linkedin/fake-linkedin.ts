@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import express, { type Request, type Response } from "express";
+import type { Request, Response } from "express";
 import { FakePlatform, type FakePost } from "../kit/fake-platform";
+import { UploadDigest } from "../kit/upload-digest";
 import { splitName, type FakeProfile } from "../kit/oauth";
 
 const PART_BYTES = 4 * 1024 * 1024;
@@ -21,6 +22,8 @@ interface VideoUpload {
   owner: string;
   size: number;
   parts: Map<number, string>;
+  /** The bytes counted and hashed as parts arrive (never kept). */
+  digest: UploadDigest;
   token: string;
   status: "WAITING_UPLOAD" | "PROCESSING" | "AVAILABLE" | "PROCESSING_FAILED";
   polls: number;
@@ -76,12 +79,8 @@ export class FakeLinkedIn extends FakePlatform {
     r.post("/oauth/v2/accessToken", (req, res) => this.token(req, res));
     r.post("/oauth/v2/revoke", (req, res) => this.revokeEndpoint(req, res));
     r.get("/v2/userinfo", (req, res) => this.userinfo(req, res));
-    r.put("/_upload/images/:id", express.raw({ type: () => true, limit: "50mb" }), (req, res) =>
-      this.putImage(req, res),
-    );
-    r.put("/_upload/videos/:id/:part", express.raw({ type: () => true, limit: "50mb" }), (req, res) =>
-      this.putPart(req, res),
-    );
+    r.put("/_upload/images/:id", (req, res) => void this.putImage(req, res));
+    r.put("/_upload/videos/:id/:part", (req, res) => void this.putPart(req, res));
     r.use("/rest", (req, res, next) => this.versioned(req, res, next));
     r.post("/rest/posts", (req, res) => this.createPost(req, res));
     r.get("/rest/posts", (req, res) => this.findPosts(req, res));
@@ -329,11 +328,18 @@ export class FakeLinkedIn extends FakePlatform {
     });
   }
 
-  private putImage(req: Request, res: Response) {
-    if (!this.authorize(req, res)) return;
+  /** The whole image in one PUT, hashed as it arrives. */
+  private async putImage(req: Request, res: Response) {
+    const account = this.authorize(req, res);
+    if (!account) return;
     const image = this.images.get(`urn:li:image:${req.params.id}`);
-    if (!image || !(req.body instanceof Buffer) || req.body.length === 0) return void res.status(400).end();
+    if (!image) return void res.status(400).end();
+    const digest = new UploadDigest();
+    const read = await digest.read(req);
+    if (read.length === 0) return void res.status(400).end();
+    read.keep(true);
     image.uploaded = true;
+    this.receivedMedia.push(digest.received(`urn:li:image:${req.params.id}`, account));
     res.status(201).end();
   }
 
@@ -353,6 +359,7 @@ export class FakeLinkedIn extends FakePlatform {
         owner: r.owner,
         size,
         parts: new Map(),
+        digest: new UploadDigest(),
         token: `tok_${id}`,
         status: "WAITING_UPLOAD",
         polls: 0,
@@ -386,18 +393,28 @@ export class FakeLinkedIn extends FakePlatform {
       ) {
         return this.unprocessable(res, "uploadedPartIds do not match the uploaded parts", "INVALID_VALUE");
       }
+      if (upload.status === "WAITING_UPLOAD")
+        this.receivedMedia.push(upload.digest.received(String(r?.video), account));
       upload.status = "PROCESSING";
       return void res.status(200).end();
     }
     res.status(400).json({ status: 400, message: "Unknown action" });
   }
 
-  private putPart(req: Request, res: Response) {
+  /** One byte range of the video, which must be exactly the range its instruction gave; hashed as it arrives. */
+  private async putPart(req: Request, res: Response) {
     if (!this.authorize(req, res)) return;
     const upload = this.videoUploads.get(`urn:li:video:${req.params.id}`);
-    if (!upload || !(req.body instanceof Buffer)) return void res.status(400).end();
-    const etag = `/${createHash("md5").update(req.body).digest("hex")}`;
-    upload.parts.set(Number(req.params.part), etag);
+    const part = Number(req.params.part);
+    if (!upload || !Number.isInteger(part) || part < 0 || part * PART_BYTES >= upload.size)
+      return void res.status(400).end();
+    const md5 = createHash("md5");
+    const read = await upload.digest.read(req, [md5]);
+    if (read.length !== Math.min(upload.size, (part + 1) * PART_BYTES) - part * PART_BYTES)
+      return void res.status(400).end();
+    read.keep(part === upload.parts.size && !upload.parts.has(part));
+    const etag = `/${md5.digest("hex")}`;
+    upload.parts.set(part, etag);
     res.status(200).set("etag", etag).end();
   }
 

@@ -1,6 +1,7 @@
-import { createDecipheriv } from "node:crypto";
+import { createDecipheriv, type Decipher } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import { UploadDigest } from "../kit/upload-digest";
 
 const DEFAULT_SCOPE = "snapchat-profile-api";
 const SCOPES = [
@@ -15,9 +16,13 @@ interface Media {
   id: string;
   profile: string;
   type: "VIDEO" | "IMAGE";
-  key: Buffer;
-  iv: Buffer;
-  parts: Map<number, Buffer>;
+  /** Decrypts the parts as they arrive, in order: the CBC stream runs across them. */
+  decipher: Decipher;
+  /** The decrypted bytes counted and hashed (never kept). */
+  digest: UploadDigest;
+  parts: number;
+  /** Decryption failed (wrong key, IV or padding): FINALIZE refuses the media. */
+  broken: boolean;
   ready: boolean;
 }
 
@@ -25,8 +30,9 @@ const EDGES = ["stories", "saved_stories", "spotlights"] as const;
 
 /**
  * Snap's Public Profile API as far as it is documented (and as third-party clients use it): media
- * created with an AES-256-CBC key and IV, encrypted multipart parts (≤ 32 MB, part numbers 1–35),
- * FINALIZE decrypting the whole, then stories, saved stories (title ≤ 45) and Spotlight (video
+ * created with an AES-256-CBC key and IV, encrypted multipart parts (≤ 32 MB, part numbers 1–35,
+ * taken in order: the fake decrypts and hashes them as they arrive instead of keeping them),
+ * FINALIZE checking the decryption's padding, then stories, saved stories (title ≤ 45) and Spotlight (video
  * only, description ≤ 160), answering `request_status` SUCCESS or ERROR. OAuth: the authorize page,
  * the code exchange (one-hour tokens, rotating refresh tokens) and `GET .../my_profile`, whose
  * `public_profile.id` the publishing endpoints take.
@@ -148,7 +154,16 @@ export class FakeSnapchat extends FakePlatform {
       return this.error(res, 400, "type, name, a 32-byte key and a 16-byte iv are required");
     }
     const id = this.id("m");
-    this.media.set(id, { id, profile, type: b.type, key, iv, parts: new Map(), ready: false });
+    this.media.set(id, {
+      id,
+      profile,
+      type: b.type,
+      decipher: createDecipheriv("aes-256-cbc", key, iv),
+      digest: new UploadDigest(),
+      parts: 0,
+      broken: false,
+      ready: false,
+    });
     const path = `/v1/public_profiles/${profile}/media/${id}/multipart-upload`;
     res.json({
       request_status: "SUCCESS",
@@ -173,20 +188,29 @@ export class FakeSnapchat extends FakePlatform {
       const file = form?.get("file");
       if (!Number.isInteger(part) || part < 1 || part > 35 || !(file instanceof Blob))
         return this.error(res, 400, "part_number 1-35 and file are required");
-      if (file.size > 32 * 1024 * 1024 + 16) return this.error(res, 400, "parts are at most 32 MB");
-      media.parts.set(part, Buffer.from(await file.arrayBuffer()));
+      if (file.size > 32 * 1024 * 1024) return this.error(res, 400, "parts are at most 32 MB");
+      if (media.ready || part !== media.parts + 1)
+        return this.error(res, 400, `part ${part} is out of order (next: ${media.parts + 1})`);
+      media.parts = part;
+      try {
+        media.digest.update(media.decipher.update(Buffer.from(await file.arrayBuffer())));
+      } catch {
+        media.broken = true;
+      }
       return void res.json({ request_status: "SUCCESS", request_id: this.id("req") });
     }
     if (action === "FINALIZE") {
-      const ordered = [...media.parts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
-      try {
-        const decipher = createDecipheriv("aes-256-cbc", media.key, media.iv);
-        const plain = Buffer.concat([decipher.update(Buffer.concat(ordered)), decipher.final()]);
-        if (plain.length === 0) throw new Error("empty");
-      } catch {
-        return this.error(res, 400, "The uploaded media could not be decrypted with its key and iv", "E2002");
+      if (!media.ready) {
+        try {
+          if (media.broken || media.parts === 0) throw new Error("nothing decrypted");
+          media.digest.update(media.decipher.final());
+        } catch {
+          media.broken = true;
+          return this.error(res, 400, "The uploaded media could not be decrypted with its key and iv", "E2002");
+        }
+        media.ready = true;
+        this.receivedMedia.push(media.digest.received(media.id, profile));
       }
-      media.ready = true;
       return void res.json({ request_status: "SUCCESS", request_id: this.id("req") });
     }
     this.error(res, 400, "action must be ADD or FINALIZE");

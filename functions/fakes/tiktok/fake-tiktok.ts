@@ -1,7 +1,8 @@
-import express, { type Request, type Response } from "express";
+import type { Request, Response } from "express";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
 import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
 import { pickFields, type CodeRejection } from "../kit/oauth";
+import { UploadDigest } from "../kit/upload-digest";
 
 const MB = 1024 * 1024;
 const DEFAULT_SCOPE = "user.info.basic,video.publish,video.upload";
@@ -33,6 +34,8 @@ interface Publish {
   chunkSize: number;
   chunks: number;
   received: number;
+  /** The uploaded bytes counted and hashed as chunks arrive (never kept). */
+  digest: UploadDigest;
   fetched: Promise<Fetched> | null;
   polls: number;
   status: "PROCESSING_UPLOAD" | "PROCESSING_DOWNLOAD" | "PUBLISH_COMPLETE" | "FAILED";
@@ -74,7 +77,7 @@ export class FakeTikTok extends FakePlatform {
     r.post("/v2/post/publish/video/init/", (req, res) => this.init(req, res, "video"));
     r.post("/v2/post/publish/content/init/", (req, res) => this.init(req, res, "photo"));
     r.post("/v2/post/publish/status/fetch/", (req, res) => void this.status(req, res));
-    r.put("/upload/:id", express.raw({ type: () => true, limit: "200mb" }), (req, res) => this.chunk(req, res));
+    r.put("/upload/:id", (req, res) => void this.chunk(req, res));
   }
 
   private envelope(res: Response, status: number, code: string, message = "", data: unknown = {}) {
@@ -228,6 +231,7 @@ export class FakeTikTok extends FakePlatform {
       chunkSize: 0,
       chunks: 0,
       received: 0,
+      digest: new UploadDigest(),
       fetched: null,
       polls: 0,
       status: "PROCESSING_DOWNLOAD",
@@ -289,11 +293,12 @@ export class FakeTikTok extends FakePlatform {
     this.envelope(res, 200, "ok", "", { publish_id: id, upload_url });
   }
 
-  private chunk(req: Request, res: Response) {
+  private async chunk(req: Request, res: Response) {
     const p = this.publishes.get(decodeURIComponent(String(req.params.id)));
     if (!p || p.source !== "FILE_UPLOAD") return void res.status(404).end();
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.get("content-range") ?? "");
-    const body = req.body as Buffer;
+    // Hashed as it arrives (a final chunk may be 128 MB), counted into the file once accepted.
+    const body = await p.digest.read(req);
     const index = p.received;
     const first = index * p.chunkSize;
     const last = index === p.chunks - 1 ? p.size - 1 : first + p.chunkSize - 1;
@@ -310,11 +315,13 @@ export class FakeTikTok extends FakePlatform {
     }
     if (!["video/mp4", "video/quicktime", "video/webm"].includes(req.get("content-type") ?? ""))
       return void res.status(415).end();
+    body.keep(true);
     p.received += 1;
     if (p.received < p.chunks) return void res.status(206).end();
     // The last chunk is the commit: from here the video is posted whatever the caller hears.
     p.status = "PROCESSING_DOWNLOAD";
     p.fetched = Promise.resolve({ ok: true, bytes: p.size, contentType: "video/mp4" });
+    this.receivedMedia.push(p.digest.received(p.id, p.accountId));
     this.record(p);
     res.status(201).end();
   }

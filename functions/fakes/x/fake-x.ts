@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Request, Response } from "express";
+import express, { type Request, type Response } from "express";
 import { extractUrlsWithIndices } from "twitter-text";
 import { FakePlatform, type FakePost, type TokenGrant } from "../kit/fake-platform";
+import { UploadDigest } from "../kit/upload-digest";
 
 const PROBLEM = "https://api.x.com/2/problems";
 const DEFAULT_SCOPE = "tweet.write tweet.read users.read media.write offline.access";
@@ -49,6 +50,8 @@ interface Upload {
   category: string;
   total: number;
   segments: Map<number, number>;
+  /** The bytes counted and hashed as segments arrive (never kept). */
+  digest: UploadDigest;
   state: "uploading" | "pending" | "in_progress" | "succeeded" | "failed";
   polls: number;
 }
@@ -85,7 +88,12 @@ export class FakeX extends FakePlatform {
     r.post("/2/tweets", (req, res) => this.createPost(req, res));
     r.get("/2/users/:id/tweets", (req, res) => this.timeline(req, res));
     r.post("/2/media/upload/initialize", (req, res) => this.initialize(req, res));
-    r.post("/2/media/upload/:id/append", (req, res) => this.append(req, res));
+    // The append takes multipart (binary `media`) or JSON (base64 `media`); a segment is at most 5 MB.
+    r.post(
+      "/2/media/upload/:id/append",
+      express.raw({ type: "multipart/form-data", limit: "6mb" }),
+      (req, res) => void this.append(req, res),
+    );
     r.post("/2/media/upload/:id/finalize", (req, res) => this.finalize(req, res));
     r.get("/2/media/upload", (req, res) => this.status(req, res));
   }
@@ -321,25 +329,40 @@ export class FakeX extends FakePlatform {
       category: body.media_category ?? "tweet_image",
       total: body.total_bytes!,
       segments: new Map(),
+      digest: new UploadDigest(),
       state: "uploading",
       polls: 0,
     });
     res.json({ data: { id, media_key: this.mediaKey(id), expires_after_secs: 86400 } });
   }
 
-  private append(req: Request, res: Response) {
+  private async append(req: Request, res: Response) {
     const account = this.authorize(req, res);
     if (!account) return;
     const upload = this.uploads.get(String(req.params.id));
     if (!upload || upload.accountId !== account) return this.invalid(res, "media_id is invalid");
-    const body = req.body as { media?: string; segment_index?: number };
-    const segment = Number(body.segment_index);
-    if (!body.media || !Number.isInteger(segment) || segment < 0 || segment > 999)
+    const part = await this.segment(req);
+    if (!part || !Number.isInteger(part.index) || part.index < 0 || part.index > 999)
       return this.invalid(res, "segment is invalid");
-    const bytes = Buffer.from(body.media, "base64").length;
-    if (bytes > 5 * 1024 * 1024) return this.invalid(res, "segment exceeds 5 MB");
-    upload.segments.set(segment, bytes);
+    if (part.media.length > 5 * 1024 * 1024) return this.invalid(res, "segment exceeds 5 MB");
+    upload.digest.take(part.media, part.index === upload.segments.size && !upload.segments.has(part.index));
+    upload.segments.set(part.index, part.media.length);
     res.json({ data: { expires_at: Math.ceil(Date.now() / 1000) + 86400 } });
+  }
+
+  /** The segment of an append, from a multipart or a JSON (base64) body. */
+  private async segment(req: Request): Promise<{ index: number; media: Buffer } | null> {
+    if (Buffer.isBuffer(req.body)) {
+      const form = await new Response(req.body, { headers: { "content-type": req.get("content-type") ?? "" } })
+        .formData()
+        .catch(() => null);
+      const media = form?.get("media");
+      if (!(media instanceof Blob) || media.size === 0) return null;
+      return { index: Number(form?.get("segment_index")), media: Buffer.from(await media.arrayBuffer()) };
+    }
+    const body = req.body as { media?: string; segment_index?: number };
+    if (!body.media) return null;
+    return { index: Number(body.segment_index), media: Buffer.from(body.media, "base64") };
   }
 
   private finalize(req: Request, res: Response) {
@@ -351,6 +374,7 @@ export class FakeX extends FakePlatform {
     const received = [...upload.segments.values()].reduce((a, b) => a + b, 0);
     if (received !== upload.total)
       return this.invalid(res, `File size mismatch: expected ${upload.total}, received ${received}`);
+    if (upload.state === "uploading") this.receivedMedia.push(upload.digest.received(id, account));
     const video = upload.category === "tweet_video";
     upload.state = video && this.processingPolls > 0 ? "pending" : "succeeded";
     res.json({

@@ -1,4 +1,5 @@
-import express, { type Request, type Response } from "express";
+import type { Request, Response } from "express";
+import { UploadDigest } from "../kit/upload-digest";
 import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
 import type { FakeProfile } from "../kit/oauth";
 
@@ -25,6 +26,8 @@ interface Session {
   total: number;
   type: string;
   received: number;
+  /** The bytes counted and hashed as chunks arrive (never kept). */
+  digest: UploadDigest;
   metadata: { snippet: Record<string, unknown>; status: Record<string, unknown> };
   videoId: string | null;
   expired: boolean;
@@ -66,9 +69,7 @@ export class FakeYouTube extends FakePlatform {
     r.post("/revoke", (req, res) => this.revokeEndpoint(req, res));
     r.get("/youtube/v3/channels", (req, res) => this.channels(req, res));
     r.post("/upload/youtube/v3/videos", (req, res) => this.open(req, res));
-    r.put("/upload/youtube/v3/videos", express.raw({ type: () => true, limit: "100mb" }), (req, res) =>
-      this.put(req, res),
-    );
+    r.put("/upload/youtube/v3/videos", (req, res) => void this.put(req, res));
     r.get("/youtube/v3/videos", (req, res) => this.list(req, res));
   }
 
@@ -257,6 +258,7 @@ export class FakeYouTube extends FakePlatform {
       total,
       type: req.get("x-upload-content-type") ?? "video/*",
       received: 0,
+      digest: new UploadDigest(),
       metadata,
       videoId: null,
       expired: false,
@@ -284,7 +286,7 @@ export class FakeYouTube extends FakePlatform {
     };
   }
 
-  private put(req: Request, res: Response) {
+  private async put(req: Request, res: Response) {
     const account = this.authorize(req, res);
     if (!account) return;
     const session = this.sessions.get(String(req.query.upload_id));
@@ -300,7 +302,8 @@ export class FakeYouTube extends FakePlatform {
     const query = /^bytes \*\/(\d+)$/.exec(range);
     if (query) return session.videoId ? done() : incomplete();
     const chunk = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(range);
-    const body = req.body as Buffer;
+    // The chunk is hashed as it arrives, and counted into the file only once it is accepted.
+    const body = await session.digest.read(req);
     if (!chunk || Number(chunk[3]) !== session.total || Number(chunk[2]) - Number(chunk[1]) + 1 !== body.length) {
       return this.error(res, 400, "badContent", "Content-Range does not match the body");
     }
@@ -309,11 +312,13 @@ export class FakeYouTube extends FakePlatform {
     const end = Number(chunk[2]) + 1;
     if (end < session.total && body.length % QUANTUM !== 0)
       return this.error(res, 400, "badContent", "Chunks must be multiples of 256 KiB");
+    body.keep(true);
     session.received = end;
     if (end < session.total) return incomplete();
     const video: Video = { id: this.id("yt"), accountId: account, polls: 0, metadata: session.metadata };
     this.videos.set(video.id, video);
     session.videoId = video.id;
+    this.receivedMedia.push(session.digest.received(video.id, account));
     this.publish({
       id: video.id,
       accountId: account,

@@ -4,6 +4,7 @@ import { defineInt, defineString } from "firebase-functions/params";
 import type { MediaDepsOptions } from "./app-deps";
 import { CloudMediaStore } from "../media/cloud-media-store";
 import { LocalMediaStore } from "../media/local-media-store";
+import type { MediaStore } from "../media/media-store";
 import { MediaProber } from "../media/probe";
 import { SAFE_FETCH_DEFAULTS } from "../media/safe-fetch";
 import { apiPublicUrl } from "./connect-settings";
@@ -37,15 +38,26 @@ function isDemoProject(): boolean {
  */
 export function mediaSettings(): MediaDepsOptions {
   const demo = isDemoProject();
-  const dir = demo && !process.env.FIREBASE_STORAGE_EMULATOR_HOST ? localDir.value() : "";
-  const local = dir ? new LocalMediaStore(path.resolve(process.cwd(), dir), apiPublicUrl) : null;
+  const local = localStore();
   return {
-    store:
-      local ??
-      new CloudMediaStore(() => (bucket.value() ? getStorage().bucket(bucket.value()) : getStorage().bucket())),
+    store: local ?? cloudStore(),
     localFiles: local,
     prober: new MediaProber(),
     fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: demo && allowLoopback.value() === "true" },
     retentionMs: () => retentionDays.value() * 24 * 3600_000,
   };
+}
+
+/** The media store alone, for the publishers (which read stored files and fetch nothing). */
+export function mediaStore(): MediaStore {
+  return localStore() ?? cloudStore();
+}
+
+function localStore(): LocalMediaStore | null {
+  const dir = isDemoProject() && !process.env.FIREBASE_STORAGE_EMULATOR_HOST ? localDir.value() : "";
+  return dir ? new LocalMediaStore(path.resolve(process.cwd(), dir), apiPublicUrl) : null;
+}
+
+function cloudStore(): CloudMediaStore {
+  return new CloudMediaStore(() => (bucket.value() ? getStorage().bucket(bucket.value()) : getStorage().bucket()));
 }

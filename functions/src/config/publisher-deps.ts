@@ -3,13 +3,15 @@ import type { Keyring } from "../domain/credentials";
 import type { Platform } from "../domain/platforms";
 import type { PublishCap } from "../domain/publish-caps";
 import { HttpClient } from "../platforms/http-client";
-import { HttpMediaSource } from "../platforms/media-source";
+import type { MediaStore } from "../media/media-store";
+import { storedPostMedia } from "../media/stored-post-media";
 import type { AdapterRegistry } from "../platforms/registry";
 import { AccountStanding } from "../store/account-standing";
 import { AccountStore } from "../store/account-store";
 import { SubmissionStore } from "../store/submission-store";
 import { AccountUsageStore } from "../store/account-usage-store";
 import { CredentialStore } from "../store/credential-store";
+import { MediaRecordStore } from "../store/media-record-store";
 import { RunStore } from "../store/run-store";
 import type { PublisherDeps } from "../tasks/delivery";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
@@ -25,11 +27,14 @@ export function buildPublisherDeps(
     clock: () => Date;
     adapters: AdapterRegistry;
     keyring: () => Keyring;
+    /** Where the posts' media are stored (read late: the bucket is a param). */
+    mediaStore: () => MediaStore;
     http?: HttpClient;
     caps?: Readonly<Record<Platform, PublishCap | null>>;
   },
 ): PublisherDeps {
   const http = options.http ?? new HttpClient({ timeoutMs: PLATFORM_TIMEOUT_MS });
+  const records = new MediaRecordStore(db);
   return {
     runs: new RunStore(db),
     adapters: options.adapters,
@@ -39,7 +44,7 @@ export function buildPublisherDeps(
     accounts: new AccountStanding(new AccountStore(db, options.clock), new SubmissionStore(db), options.clock),
     usage: new AccountUsageStore(db),
     http,
-    media: new HttpMediaSource(http),
+    media: (userId) => storedPostMedia({ records, store: options.mediaStore() }, userId),
     ...(options.caps ? { caps: options.caps } : {}),
   };
 }

@@ -22,7 +22,7 @@ import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import { buildAppDeps, buildMediaPreparationDeps } from "./app-deps";
 import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
 import { credentialsKeyring } from "./credentials-key";
-import { mediaSettings } from "./media-settings";
+import { mediaSettings, mediaStore } from "./media-settings";
 import { platformSettings } from "./platform-settings";
 import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
@@ -93,6 +93,7 @@ export const publisherDeps = lazy<PublisherDeps>(() =>
     clock,
     adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
     keyring: credentialsKeyring,
+    mediaStore: lazy(mediaStore),
   }),
 );
 

@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isPlainSegment } from "../domain/path-segment";
 import { LocalUploads } from "./local-uploads";
-import type { MediaStore, UploadTarget } from "./media-store";
+import type { ByteRange, MediaStore, UploadTarget } from "./media-store";
 
 /**
  * A directory, served by the api function under `/media-files/` (the local stack and tests), with
@@ -62,8 +62,9 @@ export class LocalMediaStore implements MediaStore {
     return Promise.resolve(this.file(relative));
   }
 
-  read(relative: string): Readable {
-    return createReadStream(this.file(relative));
+  read(relative: string, range?: ByteRange): Readable {
+    // fs counts the end byte in.
+    return createReadStream(this.file(relative), range ? { start: range.start, end: range.end - 1 } : {});
   }
 
   async delete(relative: string): Promise<void> {

@@ -8,6 +8,12 @@ export interface UploadTarget {
   expiresAt: Date;
 }
 
+/** Bytes `start` to `end` of a file, `end` excluded (as Buffer.subarray counts). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /**
  * Where media lives: Cloud Storage in production (cloud-media-store.ts), a directory served by the
  * api function on the local stack (local-media-store.ts, since the Storage emulator needs Java).
@@ -18,7 +24,11 @@ export interface MediaStore {
   write(path: string, body: Readable, contentType: string): Promise<{ url: string }>;
   /** A file path or URL a prober (ffprobe) can read, seeking as it needs. */
   probeSource(path: string): Promise<string>;
-  read(path: string): Readable;
+  /**
+   * Streams the file, or only `range` of it (a publisher sends a large video one part at a time,
+   * reading each part from the store as it goes out, never the whole file).
+   */
+  read(path: string, range?: ByteRange): Readable;
   delete(path: string): Promise<void>;
   /**
    * Opens a resumable upload session and returns its URL, which takes Cloud Storage's resumable

@@ -1,23 +1,28 @@
 import { needsJpeg, type KnownMedia } from "../domain/media-checks";
-import { mediaIdsIn } from "../domain/media-refs";
 import { PLATFORM_RULES } from "../domain/platform-rules";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import type { MediaRecord } from "../store/media-record-store";
 import type { JpegCopy } from "./jpeg-copy";
+import { resolveStoredMedia, type MediaRecordReader, type StoredMediaRef } from "./stored-media-urls";
 
 /** What finding a post's own media needs: the records, and the JPEG copy made once per media. */
 export interface OwnMediaDeps {
-  records: { get(userId: string, mediaId: string): Promise<MediaRecord | null> };
+  records: MediaRecordReader;
   jpegCopy: (userId: string, mediaId: string, media: MediaRecord) => Promise<JpegCopy>;
 }
 
 export interface OwnMedia {
-  /** The request with PNG/WebP images replaced by their JPEG copy where a target needs JPEG. */
+  /**
+   * The request naming each own media by the URL the store gave it, with PNG/WebP images replaced
+   * by their JPEG copy where a target needs JPEG.
+   */
   request: NormalizedPostRequest;
-  /** Original URL → its JPEG copy's, to apply to another version of the same request. */
+  /** Caller's URL → the URL put in its place, to apply to another version of the same request. */
   rewrites: ReadonlyMap<string, string>;
   /** What Postcast probed of the post's media, by URL, for the platforms' rules. */
   known: ReadonlyMap<string, KnownMedia>;
+  /** The media id of every own URL (the caller's and the ones put in their place). */
+  mediaIds: ReadonlyMap<string, string>;
 }
 
 const FORMATS: Record<string, string> = {
@@ -27,21 +32,28 @@ const FORMATS: Record<string, string> = {
   "image/webp": "webp",
 };
 
-function known(record: MediaRecord): KnownMedia {
+function known(ref: StoredMediaRef): KnownMedia {
+  const { record } = ref;
   return {
     kind: record.kind,
-    format: FORMATS[record.contentType] ?? record.contentType,
-    size: record.size,
+    format: FORMATS[ref.contentType] ?? ref.contentType,
+    size: ref.size,
     width: record.width,
     height: record.height,
     durationSeconds: record.durationSeconds,
   };
 }
 
+export function mediaUrlsOf(request: NormalizedPostRequest): string[] {
+  const content = request.post.content;
+  return [...content.imageUrls, ...(content.videoUrl ? [content.videoUrl] : [])];
+}
+
 /**
- * The post's own media (URLs of media the user stored through POST /v1/media): their probed facts
- * for the create-time checks, and a JPEG copy, made once and reused by every target, of each PNG or
- * WebP image that a target takes only as JPEG. Other URLs are left as they are.
+ * The post's own media (resolveStoredMedia: URLs equal to one the store gave the user): their probed
+ * facts for the create-time checks, their canonical URLs, and a JPEG copy, made once and reused by
+ * every target, of each PNG or WebP image that a target takes only as JPEG. Other URLs are left as
+ * they are (rehosted at orchestration).
  */
 export async function ownMedia(
   deps: { media: OwnMediaDeps },
@@ -50,43 +62,32 @@ export async function ownMedia(
   options: { convert: boolean } = { convert: true },
 ): Promise<OwnMedia> {
   const content = request.post.content;
-  const urls = [...content.imageUrls, ...(content.videoUrl ? [content.videoUrl] : [])];
   const byUrl = new Map<string, KnownMedia>();
   const rewrites = new Map<string, string>();
-  const ids = mediaIdsIn(urls, userId);
-  if (ids.length === 0) return { request, known: byUrl, rewrites };
-  const records = new Map(
-    (await Promise.all(ids.map(async (id) => [id, await deps.media.records.get(userId, id)] as const))).filter(
-      (e): e is readonly [string, MediaRecord] => e[1] !== null,
-    ),
-  );
+  const mediaIds = new Map<string, string>();
+  const refs = await resolveStoredMedia(deps.media.records, userId, mediaUrlsOf(request));
+  if (refs.size === 0) return { request, known: byUrl, rewrites, mediaIds };
+  const use = (url: string, ref: StoredMediaRef, finalUrl: string, facts: KnownMedia) => {
+    mediaIds.set(url, ref.mediaId).set(finalUrl, ref.mediaId);
+    byUrl.set(finalUrl, facts);
+    if (finalUrl !== url) rewrites.set(url, finalUrl);
+  };
   const formats = content.platform.map((t) => PLATFORM_RULES[t.platform].media.imageFormats);
   await Promise.all(
     content.imageUrls.map(async (url) => {
-      const id = mediaIdsIn([url], userId)[0];
-      const record = id ? records.get(id) : undefined;
-      if (!id || !record) return url;
-      if (!needsJpeg(known(record).format, formats)) {
-        byUrl.set(url, known(record));
-        return url;
-      }
+      const ref = refs.get(url);
+      if (!ref) return;
+      const facts = known(ref);
+      if (ref.copy === "jpeg" || !needsJpeg(facts.format, formats)) return use(url, ref, ref.url, facts);
       // A dry run stores nothing: it checks the image as the JPEG it would become.
-      if (!options.convert && !record.jpeg) {
-        byUrl.set(url, { ...known(record), format: "jpeg" });
-        return url;
-      }
-      const copy = record.jpeg ?? (await deps.media.jpegCopy(userId, id, record));
-      byUrl.set(copy.url, { ...known(record), format: "jpeg", size: copy.size });
-      rewrites.set(url, copy.url);
-      return copy.url;
+      if (!options.convert && !ref.record.jpeg) return use(url, ref, ref.url, { ...facts, format: "jpeg" });
+      const copy = ref.record.jpeg ?? (await deps.media.jpegCopy(userId, ref.mediaId, ref.record));
+      use(url, ref, copy.url, { ...facts, format: "jpeg", size: copy.size });
     }),
   );
-  for (const url of content.videoUrl ? [content.videoUrl] : []) {
-    const id = mediaIdsIn([url], userId)[0];
-    const record = id ? records.get(id) : undefined;
-    if (record) byUrl.set(url, known(record));
-  }
-  return { request: withRewrites(request, rewrites), known: byUrl, rewrites };
+  const video = content.videoUrl ? refs.get(content.videoUrl) : undefined;
+  if (content.videoUrl && video) use(content.videoUrl, video, video.url, known(video));
+  return { request: withRewrites(request, rewrites), known: byUrl, rewrites, mediaIds };
 }
 
 export function withRewrites(
@@ -96,5 +97,11 @@ export function withRewrites(
   if (rewrites.size === 0) return request;
   const content = request.post.content;
   const imageUrls = content.imageUrls.map((u) => rewrites.get(u) ?? u);
-  return { ...request, post: { ...request.post, content: { ...content, imageUrls } } };
+  const videoUrl = content.videoUrl ? (rewrites.get(content.videoUrl) ?? content.videoUrl) : content.videoUrl;
+  return { ...request, post: { ...request.post, content: { ...content, imageUrls, videoUrl } } };
+}
+
+/** The ids of the user's stored media a request names, as found by ownMedia: kept until the post has published. */
+export function ownMediaIds(request: NormalizedPostRequest, own: OwnMedia): string[] {
+  return [...new Set(mediaUrlsOf(request).flatMap((url) => own.mediaIds.get(url) ?? []))];
 }

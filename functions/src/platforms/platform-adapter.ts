@@ -5,7 +5,7 @@ import type { PublishError } from "../domain/publish-error";
 import type { SandboxOutcome } from "../domain/sandbox-outcome";
 import type { TargetContent } from "../domain/target-plan";
 import type { HttpClient } from "./http-client";
-import type { MediaSource } from "./media-source";
+import type { PostMedia } from "./post-media";
 
 /**
  * What a run has recorded of its progress at the platform (container ids, upload sessions,
@@ -56,7 +56,8 @@ export interface PublishContext {
   save(progress: Progress): Promise<void>;
   auth: AuthSession;
   http: HttpClient;
-  media: MediaSource;
+  /** The post's media, read from the store (never fetched by URL). */
+  media: PostMedia;
   clock: () => Date;
 }
 

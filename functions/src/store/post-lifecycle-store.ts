@@ -2,7 +2,6 @@ import { FieldValue, Timestamp, type DocumentSnapshot, type Firestore } from "fi
 import { ifMatchHolds, type Version } from "../domain/etag";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import { initialSummary, isCancelable, isEditable, type SubmissionStatus } from "../domain/submission-status";
-import { mediaIdsIn } from "../domain/media-refs";
 import type { ResolvedTarget } from "../domain/targets";
 import type { SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
@@ -22,6 +21,8 @@ export interface Edit {
   targets: ResolvedTarget[];
   scheduledTime: Date;
   deferred: boolean;
+  /** The user's stored media the edited post names (media/own-media.ts), kept until it has published. */
+  mediaIds: string[];
 }
 
 export function versionOf(snap: DocumentSnapshot, sub: SubmissionRecord): Version {
@@ -90,13 +91,7 @@ export class PostLifecycleStore {
           platforms: [...new Set(edit.targets.map((t) => t.platform))],
           scheduledTime: Timestamp.fromDate(edit.scheduledTime),
           deferred: edit.deferred,
-          mediaIds: mediaIdsIn(
-            [
-              ...edit.request.post.content.imageUrls,
-              ...(edit.request.post.content.videoUrl ? [edit.request.post.content.videoUrl] : []),
-            ],
-            userId,
-          ),
+          mediaIds: edit.mediaIds,
           summary: initialSummary(edit.targets.length),
           // Targets were resolved again (a disconnected account no longer resolves): only the
           // warnings of targets that remain still apply.

@@ -30,7 +30,7 @@ export interface NewSubmission {
   requestId: string;
   /** Beyond Cloud Tasks' horizon: no task now, the sweeper hands it over later. */
   deferred: boolean;
-  /** The user's stored media the post uses (domain/media-refs.ts), kept until it has published. */
+  /** The user's stored media the post uses (media/own-media.ts), kept until it has published. */
   mediaIds: string[];
 }
 

@@ -6,7 +6,7 @@ import { planTarget, targetInput, type TargetContent } from "../domain/target-pl
 import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
 import type { HttpClient } from "../platforms/http-client";
-import type { MediaSource } from "../platforms/media-source";
+import type { PostMedia } from "../platforms/post-media";
 import type {
   AuthSession,
   PlatformAdapter,
@@ -34,7 +34,8 @@ export interface PublisherDeps {
   accounts: AccountStanding;
   usage: AccountUsageStore;
   http: HttpClient;
-  media: MediaSource;
+  /** The stored media of a user's post, for the adapters that upload bytes. */
+  media: (userId: string) => PostMedia;
   caps?: Readonly<Record<Platform, PublishCap | null>>;
 }
 
@@ -131,7 +132,7 @@ export class Delivery {
       },
       auth: this.auth(),
       http: this.deps.http,
-      media: this.deps.media,
+      media: this.deps.media(submission.userId),
       clock: this.deps.clock,
     };
   }

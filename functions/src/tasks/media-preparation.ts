@@ -1,9 +1,9 @@
 import { sha256Hex } from "../domain/canonical-json";
-import { mediaIdsIn } from "../domain/media-refs";
 import { MediaRefusal } from "../domain/media-refusal";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import { recordOf, recordOrDiscard, type IngestedMedia } from "../media/ingest";
-import { ownMedia, type OwnMediaDeps } from "../media/own-media";
+import { mediaUrlsOf, ownMedia, ownMediaIds, type OwnMediaDeps } from "../media/own-media";
+import { resolveStoredMedia } from "../media/stored-media-urls";
 import type { MediaRecord, MediaRecordStore } from "../store/media-record-store";
 import type { SubmissionRecord } from "../store/records";
 
@@ -32,10 +32,12 @@ export function mayRecover(refusal: MediaRefusal): boolean {
 }
 
 /**
- * Before fan-out, a live post's external media URLs are rehosted once (safely fetched, sniffed,
- * probed, stored like POST /v1/media's), so every platform gets the same stable copy, and a PNG
- * or WebP bound for a JPEG-only platform gets its JPEG copy. Returns the request naming the
- * copies and the media ids the post now uses, or null when it had no external media.
+ * Before fan-out, every media URL of a live post that is not the user's own stored media (equal to
+ * a URL the store gave them: resolveStoredMedia) is rehosted once (safely fetched, sniffed, probed,
+ * stored like POST /v1/media's), so every platform gets the same stable copy and publishers only
+ * ever read the store; a PNG or WebP bound for a JPEG-only platform gets its JPEG copy. Returns the
+ * request naming the copies (own media by their canonical URL) and the media ids the post now uses,
+ * or null when there was nothing to change.
  */
 export async function prepareMedia(
   postSubmissionId: string,
@@ -44,9 +46,10 @@ export async function prepareMedia(
 ): Promise<{ request: NormalizedPostRequest; mediaIds: string[] } | null> {
   const request = submission.request as unknown as NormalizedPostRequest;
   const content = request.post.content;
-  const urls = [...content.imageUrls, ...(content.videoUrl ? [content.videoUrl] : [])];
-  const external = [...new Set(urls.filter((u) => mediaIdsIn([u], submission.userId).length === 0))];
-  if (external.length === 0) return null;
+  const urls = mediaUrlsOf(request);
+  if (urls.length === 0) return null;
+  const own = await resolveStoredMedia(deps.records, submission.userId, urls);
+  const external = [...new Set(urls.filter((u) => !own.has(u)))];
 
   const copies = new Map<string, { id: string; media: MediaRecord }>();
   // One at a time: each may be hundreds of megabytes, and memory must stay flat.
@@ -66,7 +69,8 @@ export async function prepareMedia(
     },
   };
   const converted = await ownMedia({ media: deps }, submission.userId, rehosted);
-  return { request: converted.request, mediaIds: [...copies.values()].map((c) => c.id) };
+  if (external.length === 0 && converted.rewrites.size === 0) return null;
+  return { request: converted.request, mediaIds: ownMediaIds(converted.request, converted) };
 }
 
 async function rehost(url: string, mediaId: string, userId: string, deps: MediaPreparationDeps): Promise<MediaRecord> {

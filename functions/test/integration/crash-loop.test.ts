@@ -58,6 +58,7 @@ async function killPublisher(): Promise<void> {
 /** Delivers a task in a fresh child process; the tasks it enqueued go to this process's queue. */
 async function deliverInChild(platform: Platform, task: QueuedTask) {
   const spec: ChildDelivery = {
+    mediaDir: h.mediaDir,
     platform,
     projectId,
     keyring: TEST_KEYRING_VALUE,

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PublishError } from "../../src/domain/publish-error";
-import { HttpClient, NetworkError } from "../../src/platforms/http-client";
-import { HttpMediaSource } from "../../src/platforms/media-source";
+import { Readable } from "node:stream";
+import { HttpClient, JSON_ANSWER_LIMIT, NetworkError, SNIPPET_LIMIT } from "../../src/platforms/http-client";
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe]);
 let server: Server;
 let base: string;
-const seen: { method: string; url: string; type: string | undefined; body: string }[] = [];
+const seen: { method: string; url: string; type: string | undefined; length: string | undefined; body: string }[] = [];
+/** Whether the last large answer was written out whole before its connection closed. */
+let bigAnswer: Promise<{ finished: boolean }> = Promise.resolve({ finished: true });
 
 async function body(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -17,19 +17,47 @@ async function body(req: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === "/refuse") return void res.writeHead(401, { "content-type": "application/json" }).end('{"no":1}');
+    if (req.url === "/stall") return;
     void body(req).then((text) => {
-      seen.push({ method: req.method ?? "", url: req.url ?? "", type: req.headers["content-type"], body: text });
+      const length = req.headers["content-length"];
+      seen.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        type: req.headers["content-type"],
+        length,
+        body: text,
+      });
       if (req.url?.startsWith("/slow")) setTimeout(() => res.end("late"), 2_000);
-      else if (req.url === "/image.png") res.writeHead(200, { "content-type": "image/png" }).end(PNG);
-      else if (req.url === "/gone.png") res.writeHead(404).end();
-      else if (req.url === "/broken.png") res.writeHead(503).end();
+      else if (req.url === "/page") {
+        // 64 MB of a page that is not JSON: only its start may be read.
+        res.writeHead(502, { "content-type": "text/html" });
+        bigAnswer = new Promise((resolve) => res.once("close", () => resolve({ finished: res.writableFinished })));
+        const chunk = Buffer.alloc(1024 * 1024, "<p>bad gateway</p>");
+        let left = 64;
+        const pump = () => {
+          while (left > 0) {
+            left -= 1;
+            if (!res.write(chunk)) return void res.once("drain", pump);
+          }
+          res.end();
+        };
+        pump();
+      } else if (req.url === "/huge.json") {
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ pad: "x".repeat(JSON_ANSWER_LIMIT) }));
+      } else if (req.url === "/untyped") res.writeHead(200).end('{"ok":1}');
       else res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 describe("HttpClient", () => {
   const http = new HttpClient({ timeoutMs: 500 });
@@ -44,10 +72,68 @@ describe("HttpClient", () => {
     expect(json).toMatchObject({ status: 201, body: { ok: true } });
     const form = await http.send({ method: "POST", url: `${base}/b`, form: { code: "a b&c", none: undefined } });
     expect(form.status).toBe(201);
-    expect(seen.slice(-2)).toEqual([
+    expect(seen.slice(-2)).toMatchObject([
       { method: "POST", url: "/a?x=1", type: "application/json", body: '{"t":"hé"}' },
       { method: "POST", url: "/b", type: "application/x-www-form-urlencoded", body: "code=a+b%26c" },
     ]);
+  });
+
+  it("streams a body with its declared length, opening it afresh for each send", async () => {
+    let opened = 0;
+    const stream = {
+      length: 6,
+      open: () => {
+        opened += 1;
+        return Readable.from([Buffer.from("abc"), Buffer.from("def")]);
+      },
+    };
+    await http.send({ method: "PUT", url: `${base}/s1`, body: stream });
+    await http.send({ method: "PUT", url: `${base}/s2`, body: stream });
+    expect(opened).toBe(2);
+    expect(seen.slice(-2)).toMatchObject([
+      { url: "/s1", length: "6", body: "abcdef" },
+      { url: "/s2", length: "6", body: "abcdef" },
+    ]);
+  });
+
+  it("stops sending a stream the server answered before taking it, and times out a stalled one", async () => {
+    let produced = 0;
+    const endless = {
+      length: 64 * 1024 * 1024,
+      open: () =>
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < 1024; i += 1) {
+              produced += 65536;
+              yield Buffer.alloc(65536, 1);
+            }
+          })(),
+        ),
+    };
+    const refused = await http.send({ method: "PUT", url: `${base}/refuse`, body: endless });
+    expect(refused).toMatchObject({ status: 401, body: { no: 1 } });
+    expect(produced).toBeLessThan(endless.length);
+    await expect(http.send({ method: "PUT", url: `${base}/stall`, body: endless })).rejects.toMatchObject({
+      name: "NetworkError",
+      timedOut: true,
+    });
+  });
+
+  it("keeps only the start of an answer that is not JSON, and stops reading the rest", async () => {
+    const res = await http.send({ method: "GET", url: `${base}/page` });
+    expect(res.status).toBe(502);
+    expect(res.body).toBeNull();
+    expect(res.text.length).toBeLessThanOrEqual(SNIPPET_LIMIT);
+    expect(res.text).toContain("<p>bad gateway</p>");
+    // The connection was dropped long before the 64 MB were sent: the rest was never read.
+    expect(await bigAnswer).toEqual({ finished: false });
+  });
+
+  it("parses JSON answers up to a bound, and small untyped answers", async () => {
+    const huge = await http.send({ method: "GET", url: `${base}/huge.json` });
+    expect(huge.body).toBeNull();
+    expect(huge.text.length).toBe(JSON_ANSWER_LIMIT);
+    expect((await http.send({ method: "GET", url: `${base}/untyped` })).body).toEqual({ ok: 1 });
   });
 
   it("turns no answer into a NetworkError that says whether it timed out", async () => {
@@ -58,22 +144,5 @@ describe("HttpClient", () => {
     const refused = http.send({ method: "GET", url: "http://127.0.0.1:1/" });
     await expect(refused).rejects.toBeInstanceOf(NetworkError);
     await expect(refused).rejects.toMatchObject({ timedOut: false });
-  });
-});
-
-describe("HttpMediaSource", () => {
-  const media = new HttpMediaSource(new HttpClient({ timeoutMs: 500 }), 64);
-
-  it("loads bytes unchanged, with their type and size", async () => {
-    const blob = await media.load(`${base}/image.png`);
-    expect(blob).toMatchObject({ contentType: "image/png", size: PNG.length });
-    expect(blob.slice(0, PNG.length).equals(PNG)).toBe(true);
-  });
-
-  it("refuses missing and oversized media for good, and retries a failing server", async () => {
-    await expect(media.load(`${base}/gone.png`)).rejects.toMatchObject({ code: "rejected" });
-    await expect(media.load(`${base}/broken.png`)).rejects.toMatchObject({ code: "transient" });
-    const tiny = new HttpMediaSource(new HttpClient({ timeoutMs: 500 }), 4);
-    await expect(tiny.load(`${base}/image.png`)).rejects.toBeInstanceOf(PublishError);
   });
 });

@@ -7,6 +7,8 @@ export interface ChildDelivery {
   keyring: string;
   /** The parent harness's clock offset, so both processes live at the same (moved) time. */
   offsetMs: number;
+  /** The parent harness's media directory (the store the publisher reads media from). */
+  mediaDir: string;
   settings: { apiUrl: string; authUrl: string; consentUrl: string; clientId: string; clientSecret: string };
   payload: object;
 }

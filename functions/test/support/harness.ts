@@ -123,6 +123,7 @@ export class Harness {
       clock: this.clock,
       adapters: this.adapters,
       keyring: () => TEST_KEYRING,
+      mediaStore: () => this.mediaFiles,
       ...(this.caps ? { caps: this.caps } : {}),
     });
     const handlers: Handlers = {

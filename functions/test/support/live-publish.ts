@@ -72,11 +72,19 @@ export async function accountOf(h: Harness, t: LiveTenant) {
 }
 
 /**
- * A URL of the tenant's own media store that holds nothing: Postcast does not rehost its own URLs,
- * so the platform is the one that fails to fetch it (as when a copy vanished).
+ * A URL of the tenant's own stored media whose file has since vanished: the URL is one the store
+ * gave (so Postcast trusts it and does not rehost it), and the platform is the one that fails to
+ * fetch it.
  */
-export function vanishedMedia(h: Harness, t: LiveTenant, name: string): string {
-  return `${h.publicUrl}/media-files/users/${t.uid}/media/vanished/${name}`;
+export async function vanishedMedia(h: Harness, t: LiveTenant, live: LivePlatforms, name: string): Promise<string> {
+  const res = await request(h.app)
+    .post("/v1/media")
+    .set("soku-api-key", t.key)
+    .send({ url: live.media.media(name) });
+  if (res.status !== 201) throw new Error(`POST /v1/media answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const record = await h.deps.media.records.get(t.uid, res.body.id as string);
+  await h.mediaFiles.delete(record!.path);
+  return res.body.url as string;
 }
 
 /** The media URLs a post was published with: Postcast's copies of the ones it was sent with. */

@@ -1,5 +1,6 @@
 import { buildPublisherDeps } from "../../src/config/publisher-deps";
 import { parseKeyring } from "../../src/domain/credentials";
+import { LocalMediaStore } from "../../src/media/local-media-store";
 import { liveAdapters } from "../../src/platforms/live-adapters";
 import { defaultAdapterRegistry } from "../../src/platforms/registry";
 import { createPublishHandler } from "../../src/tasks/publisher";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     clock: () => new Date(Date.now() + spec.offsetMs),
     adapters: defaultAdapterRegistry(liveAdapters(() => settings)),
     keyring: () => parseKeyring(spec.keyring),
+    mediaStore: () => new LocalMediaStore(spec.mediaDir, () => "http://127.0.0.1"),
   });
   try {
     await createPublishHandler(spec.platform, deps)(spec.payload, { retryCount: 0 });

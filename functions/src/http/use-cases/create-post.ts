@@ -1,9 +1,8 @@
 import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
-import { mediaIdsIn } from "../../domain/media-refs";
 import type { NormalizedPostRequest } from "../../domain/post-request";
-import { ownMedia } from "../../media/own-media";
+import { ownMedia, ownMediaIds } from "../../media/own-media";
 import { withMediaIds } from "./media-ids";
 import { parsePostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
@@ -80,13 +79,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
         scheduledTime,
         requestId: c.requestId,
         deferred,
-        mediaIds: mediaIdsIn(
-          [
-            ...request.post.content.imageUrls,
-            ...(request.post.content.videoUrl ? [request.post.content.videoUrl] : []),
-          ],
-          auth.userId,
-        ),
+        mediaIds: ownMediaIds(request, own),
       },
       idem,
       log,

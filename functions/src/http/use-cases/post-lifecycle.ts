@@ -3,7 +3,7 @@ import { etagOf } from "../../domain/etag";
 import { applyPostEdit } from "../../domain/post-edit";
 import type { NormalizedPostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
-import { ownMedia, withRewrites } from "../../media/own-media";
+import { ownMedia, ownMediaIds, withRewrites } from "../../media/own-media";
 import { logs } from "../../logs";
 import type { Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
@@ -83,7 +83,7 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
     const targets = acceptedTargets(planSubmission(request, accounts, own.known));
     scheduledTime = new Date(request.scheduledTime ?? now.toISOString());
     deferred = scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
-    return { request, targets, scheduledTime, deferred };
+    return { request, targets, scheduledTime, deferred, mediaIds: ownMediaIds(request, own) };
   });
   settle(id, change, "edit");
   if (change.kind === "done" && !deferred) {

@@ -1,7 +1,7 @@
 import type { Credentials } from "../../domain/credentials";
 import { toLittleText } from "../../domain/little-text";
 import { PublishError } from "../../domain/publish-error";
-import type { HttpClient, HttpResponse } from "../http-client";
+import type { HttpClient, HttpResponse, StreamBody } from "../http-client";
 import type {
   PlatformAdapter,
   PublishContext,
@@ -179,7 +179,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     }
     const urns = [...((ctx.progress.imageUrns as string[] | undefined) ?? [])];
     while (urns.length < content.imageUrls.length) {
-      const blob = await ctx.media.load(content.imageUrls[urns.length]!);
+      const file = await ctx.media.open(content.imageUrls[urns.length]!);
       const init = await this.call(ctx, "POST", "/rest/images", {
         query: { action: "initializeUpload" },
         json: { initializeUploadRequest: { owner: author } },
@@ -187,7 +187,8 @@ export class LinkedInAdapter implements PlatformAdapter {
       const uploadUrl = stringField(init.body, "value", "uploadUrl");
       const image = stringField(init.body, "value", "image");
       if (init.status !== 200 || !uploadUrl || !image) throw this.failure(init, ctx.clock());
-      const put = await this.upload(ctx, uploadUrl, blob.slice(0, blob.size), blob.contentType);
+      // One PUT with the whole image (LinkedIn does not take images in parts), streamed from the store.
+      const put = await this.upload(ctx, uploadUrl, file.range(0, file.size), file.contentType);
       if (put.status !== 201 && put.status !== 200) throw this.failure(put, ctx.clock());
       urns.push(image);
       await ctx.save({ imageUrns: urns });
@@ -196,13 +197,13 @@ export class LinkedInAdapter implements PlatformAdapter {
   }
 
   private async uploadVideo(ctx: PublishContext, author: string, url: string): Promise<string> {
-    const blob = await ctx.media.load(url);
+    const file = await ctx.media.open(url);
     const init = await this.call(ctx, "POST", "/rest/videos", {
       query: { action: "initializeUpload" },
       json: {
         initializeUploadRequest: {
           owner: author,
-          fileSizeBytes: blob.size,
+          fileSizeBytes: file.size,
           uploadCaptions: false,
           uploadThumbnail: false,
         },
@@ -213,11 +214,13 @@ export class LinkedInAdapter implements PlatformAdapter {
       { uploadUrl: string; firstByte: number; lastByte: number }[] | undefined;
     if (init.status !== 200 || !video || !instructions) throw this.failure(init, ctx.clock());
     const etags: string[] = [];
+    // The byte ranges LinkedIn asks for, in order, each streamed from the store as it is sent.
     for (const part of instructions) {
+      if (!validPart(part, file.size)) throw new PublishError("transient", "LinkedIn gave an invalid upload range");
       const put = await this.upload(
         ctx,
         part.uploadUrl,
-        blob.slice(part.firstByte, part.lastByte + 1),
+        file.range(part.firstByte, part.lastByte + 1),
         "application/octet-stream",
       );
       const etag = put.headers.get("etag");
@@ -233,7 +236,7 @@ export class LinkedInAdapter implements PlatformAdapter {
     return video;
   }
 
-  private upload(ctx: PublishContext, url: string, bytes: Buffer, type: string): Promise<HttpResponse> {
+  private upload(ctx: PublishContext, url: string, bytes: StreamBody, type: string): Promise<HttpResponse> {
     return sendWithToken(ctx, {
       method: "PUT",
       url,
@@ -279,6 +282,16 @@ export class LinkedInAdapter implements PlatformAdapter {
     }
     return httpFailure("LinkedIn", res, message, now);
   }
+}
+
+function validPart(part: { firstByte: number; lastByte: number }, size: number): boolean {
+  return (
+    Number.isInteger(part.firstByte) &&
+    Number.isInteger(part.lastByte) &&
+    part.firstByte >= 0 &&
+    part.lastByte >= part.firstByte &&
+    part.lastByte < size
+  );
 }
 
 function published(urn: string): Published {

@@ -1,15 +1,21 @@
 import { createCipheriv, randomBytes } from "node:crypto";
+import { Transform, pipeline } from "node:stream";
 import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
-import type { HttpClient, HttpResponse } from "../http-client";
-import type { MediaBlob } from "../media-source";
+import type { HttpClient, HttpResponse, StreamBody } from "../http-client";
+import { multipartBody } from "../multipart";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
+import type { StoredFile } from "../post-media";
 import { classifyThrown, field, httpFailure, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
-/** Snap's Public Profile API takes encrypted parts of at most 32 MB. */
-const PART = 32 * 1024 * 1024;
+/**
+ * Snap's Public Profile API takes encrypted parts of at most 32 MB. A part's plaintext is a whole
+ * number of AES blocks, 16 bytes short of that, so even the last part with its padding fits.
+ */
+const PART = 32 * 1024 * 1024 - 16;
+const BLOCK = 16;
 const EDGES = { story: "stories", saved_story: "saved_stories", spotlight: "spotlights" } as const;
 type PostType = keyof typeof EDGES;
 
@@ -29,7 +35,7 @@ export class SnapchatAdapter implements PlatformAdapter {
     let mediaId = stringField(ctx.progress, "mediaId");
     if (!mediaId) {
       const url = ctx.content.videoUrl ?? ctx.content.imageUrls[0] ?? "";
-      mediaId = await this.upload(ctx, profile, await ctx.media.load(url));
+      mediaId = await this.upload(ctx, profile, await ctx.media.open(url));
       await ctx.save({ mediaId });
     }
     const type = this.type(ctx);
@@ -98,13 +104,17 @@ export class SnapchatAdapter implements PlatformAdapter {
     return (ctx.content.options as { type?: PostType }).type ?? (ctx.content.videoUrl ? "spotlight" : "story");
   }
 
-  /** Creates the media, sends its encrypted parts, and finalizes it. Not publishing: safe to repeat. */
-  private async upload(ctx: PublishContext, profile: string, blob: MediaBlob): Promise<string> {
+  /**
+   * Creates the media, sends its encrypted parts, and finalizes it. Not publishing: safe to repeat.
+   * The file is encrypted as one AES-256-CBC stream cut into parts: each part is read from the
+   * store and encrypted as it is sent, chained to the previous part by its last cipher block.
+   */
+  private async upload(ctx: PublishContext, profile: string, file: StoredFile): Promise<string> {
     const key = randomBytes(32);
-    const iv = randomBytes(16);
+    const iv = randomBytes(BLOCK);
     const created = await this.call(ctx, "POST", `/v1/public_profiles/${profile}/media`, {
       json: {
-        type: blob.contentType.startsWith("video/") ? "VIDEO" : "IMAGE",
+        type: file.contentType.startsWith("video/") ? "VIDEO" : "IMAGE",
         name: `postcast-${ctx.run.postSubmissionId}-${ctx.run.runId}`,
         key: key.toString("base64"),
         iv: iv.toString("base64"),
@@ -114,18 +124,24 @@ export class SnapchatAdapter implements PlatformAdapter {
     const addPath = stringField(created.body, "add_path");
     const finalizePath = stringField(created.body, "finalize_path");
     if (created.status !== 200 || !mediaId || !addPath || !finalizePath) throw this.failure(created, ctx.clock());
-    const cipher = createCipheriv("aes-256-cbc", key, iv);
-    const parts = Math.max(1, Math.ceil(blob.size / PART));
+    const parts = Math.max(1, Math.ceil(file.size / PART));
+    let chain: Buffer = iv;
     for (let part = 0; part < parts; part += 1) {
-      const plain = blob.slice(part * PART, Math.min(blob.size, (part + 1) * PART));
-      const encrypted =
-        part === parts - 1 ? Buffer.concat([cipher.update(plain), cipher.final()]) : cipher.update(plain);
-      const form = new FormData();
-      form.set("action", "ADD");
-      form.set("part_number", String(part + 1));
-      form.set("file", new Blob([encrypted]), `part-${part + 1}`);
-      const res = await this.call(ctx, "POST", addPath, { multipart: form });
+      const plain = file.range(part * PART, Math.min(file.size, (part + 1) * PART));
+      const encrypted = encryptedPart(plain, key, chain, part === parts - 1);
+      const form = multipartBody(
+        { action: "ADD", part_number: String(part + 1) },
+        { name: "file", filename: `part-${part + 1}`, contentType: "application/octet-stream", body: encrypted.body },
+      );
+      const res = await sendWithToken(ctx, {
+        method: "POST",
+        url: `${this.settings.apiUrl}${addPath}`,
+        headers: { "content-type": form.contentType },
+        body: form.body,
+        timeoutMs: 300_000,
+      });
       if (res.status !== 200) throw this.failure(res, ctx.clock());
+      chain = encrypted.lastBlock();
     }
     const form = new FormData();
     form.set("action", "FINALIZE");
@@ -168,4 +184,38 @@ export class SnapchatAdapter implements PlatformAdapter {
     if (res.status === 200) return new PublishError("rejected", `Snapchat: ${detail}`);
     return httpFailure("Snapchat", res, detail, now);
   }
+}
+
+/**
+ * One part of a CBC stream: `plain` encrypted with the chaining block `iv` (the IV for the first
+ * part, the previous part's last cipher block after that), padded only when it is the last part.
+ * The concatenated parts are exactly the whole file encrypted at once.
+ */
+function encryptedPart(
+  plain: StreamBody,
+  key: Buffer,
+  iv: Buffer,
+  last: boolean,
+): { body: StreamBody; lastBlock: () => Buffer } {
+  let tail = Buffer.alloc(0);
+  const length = last ? (Math.floor(plain.length / BLOCK) + 1) * BLOCK : plain.length;
+  return {
+    body: {
+      length,
+      open: () => {
+        const cipher = createCipheriv("aes-256-cbc", key, iv);
+        cipher.setAutoPadding(last);
+        const keepTail = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            tail = Buffer.from(
+              chunk.length >= BLOCK ? chunk.subarray(-BLOCK) : Buffer.concat([tail, chunk]).subarray(-BLOCK),
+            );
+            done(null, chunk);
+          },
+        });
+        return pipeline(plain.open(), cipher, keepTail, () => undefined);
+      },
+    },
+    lastBlock: () => tail,
+  };
 }

@@ -1,8 +1,8 @@
 import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
-import type { MediaBlob } from "../media-source";
 import type { PlatformAdapter, PublishContext, Reconciliation, StepResult } from "../platform-adapter";
+import type { StoredFile } from "../post-media";
 import { classifyThrown, field, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
@@ -168,18 +168,21 @@ export class TikTokAdapter implements PlatformAdapter {
     });
   }
 
-  /** FILE_UPLOAD: init, then the chunks in order; the last chunk is the commit point. */
+  /**
+   * FILE_UPLOAD: init, then the chunks in order, each streamed from the store as it is sent; the
+   * last chunk is the commit point.
+   */
   private async upload(ctx: PublishContext, url: string): Promise<void> {
-    const blob = await ctx.media.load(url);
-    const chunkSize = blob.size < MIN_CHUNK ? blob.size : CHUNK;
-    const count = Math.max(1, Math.floor(blob.size / chunkSize));
+    const file = await ctx.media.open(url);
+    const chunkSize = file.size < MIN_CHUNK ? file.size : CHUNK;
+    const count = Math.max(1, Math.floor(file.size / chunkSize));
     let uploadUrl = stringField(ctx.progress, "uploadUrl");
     let next = Number(ctx.progress.nextChunk ?? 0);
     if (!uploadUrl) {
       const privacy = await this.privacy(ctx);
       const res = await this.videoInit(ctx, privacy, {
         source: "FILE_UPLOAD",
-        video_size: blob.size,
+        video_size: file.size,
         chunk_size: chunkSize,
         total_chunk_count: count,
       });
@@ -192,9 +195,9 @@ export class TikTokAdapter implements PlatformAdapter {
     for (; next < count; next += 1) {
       const last = next === count - 1;
       const start = next * chunkSize;
-      const end = last ? blob.size : start + chunkSize;
+      const end = last ? file.size : start + chunkSize;
       if (last) await ctx.commit({ posting: true, publishId: stringField(ctx.progress, "pendingPublishId") ?? null });
-      const res = await this.putChunk(ctx, uploadUrl, blob, start, end);
+      const res = await this.putChunk(ctx, uploadUrl, file, start, end);
       if (res.status === 403 || res.status === 404) {
         // The upload URL lives an hour; start a fresh upload (the abandoned one never publishes).
         // A committed publishId stays, so a reconciliation reads its (never completed) status.
@@ -210,7 +213,7 @@ export class TikTokAdapter implements PlatformAdapter {
   private putChunk(
     ctx: PublishContext,
     url: string,
-    blob: MediaBlob,
+    file: StoredFile,
     start: number,
     end: number,
   ): Promise<HttpResponse> {
@@ -218,10 +221,10 @@ export class TikTokAdapter implements PlatformAdapter {
       method: "PUT",
       url,
       headers: {
-        "content-type": blob.contentType === "application/octet-stream" ? "video/mp4" : blob.contentType,
-        "content-range": `bytes ${start}-${end - 1}/${blob.size}`,
+        "content-type": file.contentType === "application/octet-stream" ? "video/mp4" : file.contentType,
+        "content-range": `bytes ${start}-${end - 1}/${file.size}`,
       },
-      body: blob.slice(start, end),
+      body: file.range(start, end),
       timeoutMs: 300_000,
     });
   }

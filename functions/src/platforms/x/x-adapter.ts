@@ -1,9 +1,10 @@
 import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
-import type { MediaBlob } from "../media-source";
+import { multipartBody } from "../multipart";
 import type { PlatformAdapter, PublishContext, Reconciliation, StepResult, Waiting } from "../platform-adapter";
 import { classifyThrown, field, httpFailure, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
+import type { StoredFile } from "../post-media";
 import {
   blankText,
   createdSince,
@@ -129,8 +130,8 @@ export class XAdapter implements PlatformAdapter {
       await ctx.save({ mediaIds: ids, processingMediaId: null });
     }
     while (ids.length < urls.length) {
-      const blob = await ctx.media.load(urls[ids.length]!);
-      const id = await this.upload(ctx, blob, ctx.content.videoUrl ? "tweet_video" : mediaCategory(blob));
+      const file = await ctx.media.open(urls[ids.length]!);
+      const id = await this.upload(ctx, file, ctx.content.videoUrl ? "tweet_video" : mediaCategory(file));
       const waiting = this.processing(id.finalized, id.id, ctx, ids);
       if (waiting) {
         await ctx.save({ mediaIds: ids, processingMediaId: id.id });
@@ -142,16 +143,29 @@ export class XAdapter implements PlatformAdapter {
     return { kind: "ready", ids };
   }
 
-  private async upload(ctx: PublishContext, blob: MediaBlob, category: string) {
+  /** One segment at a time, each streamed from the store as binary multipart (no base64 copy). */
+  private async upload(ctx: PublishContext, file: StoredFile, category: string) {
     const init = await this.call(ctx, "POST", "/2/media/upload/initialize", {
-      json: { media_type: blob.contentType, total_bytes: blob.size, media_category: category },
+      json: { media_type: file.contentType, total_bytes: file.size, media_category: category },
     });
     const id = stringField(init.body, "data", "id");
     if (init.status !== 200 || !id) throw this.failure(init, ctx.clock());
-    for (let offset = 0, segment = 0; offset < blob.size; offset += CHUNK_BYTES, segment += 1) {
-      const chunk = blob.slice(offset, Math.min(blob.size, offset + CHUNK_BYTES));
-      const append = await this.call(ctx, "POST", `/2/media/upload/${id}/append`, {
-        json: { media: chunk.toString("base64"), segment_index: segment },
+    for (let offset = 0, segment = 0; offset < file.size; offset += CHUNK_BYTES, segment += 1) {
+      const part = multipartBody(
+        { segment_index: String(segment) },
+        {
+          name: "media",
+          filename: "blob",
+          contentType: "application/octet-stream",
+          body: file.range(offset, Math.min(file.size, offset + CHUNK_BYTES)),
+        },
+      );
+      const append = await sendWithToken(ctx, {
+        method: "POST",
+        url: `${this.settings.apiUrl}/2/media/upload/${id}/append`,
+        headers: { "content-type": part.contentType },
+        body: part.body,
+        timeoutMs: 300_000,
       });
       if (append.status !== 200 && append.status !== 204) throw this.failure(append, ctx.clock());
     }
@@ -249,6 +263,6 @@ function sameMediaIds(keys: string[], uploaded: string[]): boolean {
   return ids.length === uploaded.length && ids.every((id, i) => id === uploaded[i]);
 }
 
-function mediaCategory(blob: MediaBlob): string {
-  return blob.contentType === "image/gif" ? "tweet_gif" : "tweet_image";
+function mediaCategory(file: StoredFile): string {
+  return file.contentType === "image/gif" ? "tweet_gif" : "tweet_image";
 }

@@ -1,13 +1,13 @@
 import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
 import type { HttpClient, HttpResponse } from "../http-client";
-import type { MediaBlob } from "../media-source";
 import type { PlatformAdapter, PublishContext, Reconciliation, StepResult } from "../platform-adapter";
+import type { StoredFile } from "../post-media";
 import { classifyThrown, field, retryAfterSeconds, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";
 import { refreshGrant } from "../token-refresh";
 
-/** Non-final chunks must be multiples of 256 KiB. */
+/** Non-final chunks must be multiples of 256 KiB; each is streamed from the store as it is sent. */
 const CHUNK = 32 * 256 * 1024;
 
 interface YouTubeOptions {
@@ -34,13 +34,13 @@ export class YouTubeAdapter implements PlatformAdapter {
   async step(ctx: PublishContext): Promise<StepResult> {
     let videoId = stringField(ctx.progress, "videoId");
     if (!videoId) {
-      const blob = await ctx.media.load(ctx.content.videoUrl ?? "");
+      const file = await ctx.media.open(ctx.content.videoUrl ?? "");
       let session = stringField(ctx.progress, "session");
       if (!session) {
-        session = await this.openSession(ctx, blob);
+        session = await this.openSession(ctx, file);
         await ctx.save({ session, offset: 0 });
       }
-      videoId = await this.upload(ctx, session, blob);
+      videoId = await this.upload(ctx, session, file);
       await ctx.save({ videoId });
     }
     return this.processing(ctx, videoId);
@@ -92,7 +92,7 @@ export class YouTubeAdapter implements PlatformAdapter {
     return classifyThrown(error);
   }
 
-  private async openSession(ctx: PublishContext, blob: MediaBlob): Promise<string> {
+  private async openSession(ctx: PublishContext, file: StoredFile): Promise<string> {
     const o = ctx.content.options as YouTubeOptions;
     const res = await sendWithToken(ctx, {
       method: "POST",
@@ -100,8 +100,8 @@ export class YouTubeAdapter implements PlatformAdapter {
       query: { uploadType: "resumable", part: "snippet,status", notifySubscribers: o.notifySubscribers },
       headers: {
         "content-type": "application/json; charset=UTF-8",
-        "x-upload-content-length": String(blob.size),
-        "x-upload-content-type": blob.contentType.startsWith("video/") ? blob.contentType : "application/octet-stream",
+        "x-upload-content-length": String(file.size),
+        "x-upload-content-type": file.contentType.startsWith("video/") ? file.contentType : "application/octet-stream",
       },
       json: {
         snippet: {
@@ -119,24 +119,24 @@ export class YouTubeAdapter implements PlatformAdapter {
     });
     const location = res.headers.get("location");
     if (res.status !== 200 || !location) throw this.failure(res, ctx.clock());
-    await ctx.save({ total: blob.size });
+    await ctx.save({ total: file.size });
     return location;
   }
 
   /** Sends the bytes the session does not have yet; the last chunk is the commit point. */
-  private async upload(ctx: PublishContext, session: string, blob: MediaBlob): Promise<string> {
-    let offset = await this.received(ctx, session, blob.size);
+  private async upload(ctx: PublishContext, session: string, file: StoredFile): Promise<string> {
+    let offset = await this.received(ctx, session, file.size);
     for (;;) {
-      const end = Math.min(blob.size, offset + CHUNK);
-      if (end === blob.size) await ctx.commit({ posting: true });
+      const end = Math.min(file.size, offset + CHUNK);
+      if (end === file.size) await ctx.commit({ posting: true });
       const res = await sendWithToken(ctx, {
         method: "PUT",
         url: session,
         headers: {
-          "content-type": blob.contentType,
-          "content-range": `bytes ${offset}-${end - 1}/${blob.size}`,
+          "content-type": file.contentType,
+          "content-range": `bytes ${offset}-${end - 1}/${file.size}`,
         },
-        body: blob.slice(offset, end),
+        body: file.range(offset, end),
         timeoutMs: 300_000,
       });
       if (res.status === 200 || res.status === 201) {

@@ -64,7 +64,10 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
     const dup = await publishLive(h, t, { text });
     expect(dup.run).toMatchObject({ status: "failed", attempts: 1, error: { code: "rejected" } });
     expect(dup.run.error.message).toMatch(/506/);
-    const bad = await publishLive(h, t, { text: uniqueText("bad"), imageUrls: [vanishedMedia(h, t, "x.jpg")] });
+    const bad = await publishLive(h, t, {
+      text: uniqueText("bad"),
+      imageUrls: [await vanishedMedia(h, t, live, "x.jpg")],
+    });
     expect(bad.run).toMatchObject({ status: "failed", error: { code: "rejected" } });
   });
 

@@ -81,7 +81,7 @@ describe("Instagram adapter against the fake Instagram Graph API", () => {
     const t = await liveTenant(h, live, "instagram");
     const { run } = await publishLive(h, t, {
       text: uniqueText("404"),
-      imageUrls: [vanishedMedia(h, t, "a.jpg")],
+      imageUrls: [await vanishedMedia(h, t, live, "a.jpg")],
     });
     expect(run).toMatchObject({ status: "failed", attempts: 5, error: { code: "transient" } });
     expect(run.error.message).toMatch(/2207052/);

@@ -32,7 +32,7 @@ function ctx(sandboxOutcome: SandboxOutcome, attempt = 1, progress: Progress = {
     save: () => Promise.resolve(),
     auth: { credentials: unused, refreshAfterRejection: unused },
     http: new HttpClient(),
-    media: { load: unused },
+    media: { open: unused },
     clock: () => new Date(),
   };
   return { context, commits };
