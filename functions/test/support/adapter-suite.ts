@@ -1,4 +1,5 @@
 import type { Platform } from "../../src/domain/platforms";
+import type { FakePlatform } from "../../fakes/kit/fake-platform";
 import { Harness } from "./harness";
 import { LivePlatforms } from "./live-platforms";
 import { RELAXED_RATE_LIMITS } from "./rate-limits";
@@ -43,3 +44,19 @@ export function adapterSuite(platform: Platform) {
 }
 
 export const uniqueText = (label: string) => `${label} ${Math.random().toString(36).slice(2)}`;
+
+/**
+ * A post the account made `minutesAgo` (by the harness's clock), outside Postcast, with whatever
+ * text and media a test gives it: what reconciliation must never take for a run's own post.
+ */
+export function olderPost(
+  h: Harness,
+  fake: FakePlatform,
+  post: Omit<Parameters<FakePlatform["publish"]>[0], "createdAt" | "media" | "details"> & {
+    media?: string[];
+    details?: Record<string, unknown>;
+  },
+  minutesAgo = 10,
+) {
+  return fake.publish({ media: [], details: {}, ...post, createdAt: h.clock().getTime() - minutesAgo * 60_000 });
+}

@@ -1,4 +1,4 @@
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishedMedia, publishLive, vanishedMedia } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("facebook");
@@ -81,19 +81,19 @@ describe("Facebook Pages adapter against the fake Graph API", () => {
 });
 
 describe("Facebook reconciliation never takes another post for the run's", () => {
-  const minutesAgo = (n: number) => h.clock().getTime() - n * 60_000;
-
   it("does not take an older video with the same description: the retry posts its own", async () => {
     const t = await liveTenant(h, live, "facebook", pageToken);
     const text = uniqueText("same video");
-    const old = fb.publish({
-      accountId: t.account,
-      kind: "video",
-      text,
-      media: [],
-      details: {},
-      createdAt: minutesAgo(10),
-    });
+    const old = olderPost(
+      h,
+      fb,
+      {
+        accountId: t.account,
+        kind: "video",
+        text,
+      },
+      10,
+    );
     fb.inject({ method: "POST", path: "/videos", kind: "drop" });
     const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4") });
     const posts = fb.postsOf(t.account);
@@ -105,14 +105,18 @@ describe("Facebook reconciliation never takes another post for the run's", () =>
   it("does not take an earlier album without text for its own: the photo ids it uploaded are its identity", async () => {
     const t = await liveTenant(h, live, "facebook", pageToken);
     // Inside the clock-skew allowance, so only the photos can tell the two apart.
-    const earlier = fb.publish({
-      accountId: t.account,
-      kind: "multi_photo",
-      text: "",
-      media: ["https://cdn.example/1.jpg", "https://cdn.example/2.jpg"],
-      details: { link: null, photoIds: ["901", "902"] },
-      createdAt: minutesAgo(0.5),
-    });
+    const earlier = olderPost(
+      h,
+      fb,
+      {
+        accountId: t.account,
+        kind: "multi_photo",
+        text: "",
+        media: ["https://cdn.example/1.jpg", "https://cdn.example/2.jpg"],
+        details: { link: null, photoIds: ["901", "902"] },
+      },
+      0.5,
+    );
     fb.inject({ method: "POST", path: "/feed", kind: "drop" });
     const { run } = await publishLive(h, t, { imageUrls: [live.media.media("a.jpg"), live.media.media("b.jpg")] });
     const posts = fb.postsOf(t.account);

@@ -1,4 +1,4 @@
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { liveTenant, publishedMedia, publishLive, runOf, submitLive, vanishedMedia } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("instagram");
@@ -92,13 +92,11 @@ describe("Instagram reconciliation never takes another post for the run's", () =
   it("keeps the container's id rather than take an older identical post while its own is not listed yet", async () => {
     const t = await liveTenant(h, live, "instagram");
     const text = uniqueText("same caption");
-    const old = ig.publish({
+    const old = olderPost(h, ig, {
       accountId: t.account,
       kind: "IMAGE",
       text,
       media: ["https://cdn.example/old.jpg"],
-      details: {},
-      createdAt: h.clock().getTime() - 10 * 60_000,
     });
     ig.listingLagMs = 60_000;
     ig.inject({ method: "POST", path: "/media_publish", kind: "lose_answer" });

@@ -1,5 +1,5 @@
 import { fromLittleText } from "../../../src/domain/little-text";
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("linkedin");
@@ -110,14 +110,12 @@ describe("LinkedIn reconciliation never takes another post for the run's", () =>
   it("does not take an older identical post, nor DUPLICATE_POST's pointer to it: the run fails as a duplicate", async () => {
     const t = await liveTenant(h, live, "linkedin");
     const text = uniqueText("Same update");
-    const old = li.publish({
+    const old = olderPost(h, li, {
       id: `urn:li:share:old${Date.now()}`,
       accountId: t.account,
       kind: "text",
       text,
-      media: [],
       details: { commentary: text, visibility: "PUBLIC", content: null },
-      createdAt: h.clock().getTime() - 10 * 60_000,
     });
     li.inject({ method: "POST", path: "/rest/posts", kind: "drop" });
     const { run } = await publishLive(h, t, { text });

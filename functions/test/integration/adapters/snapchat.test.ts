@@ -1,4 +1,4 @@
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("snapchat");
@@ -61,13 +61,12 @@ describe("Snapchat reconciliation never takes another post for the run's", () =>
   it("settles a lost answer by its own media_id, never an older identical Spotlight", async () => {
     const t = await liveTenant(h, live, "snapchat");
     const text = uniqueText("same spotlight");
-    const old = snap.publish({
+    const old = olderPost(h, snap, {
       accountId: t.account,
       kind: "spotlights",
       text,
       media: ["m_old"],
       details: { media_id: "m_old" },
-      createdAt: h.clock().getTime() - 10 * 60_000,
     });
     snap.inject({ method: "POST", path: "/spotlights", kind: "lose_answer" });
     const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4") });

@@ -1,4 +1,4 @@
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("threads");
@@ -107,13 +107,11 @@ describe("Threads reconciliation never takes another post for the run's", () => 
   it("keeps the container's id rather than take an older identical post while its own is not listed yet", async () => {
     const t = await liveTenant(h, live, "threads");
     const text = uniqueText("same thread");
-    const old = threads.publish({
+    const old = olderPost(h, threads, {
       accountId: t.account,
       kind: "TEXT",
       text,
-      media: [],
       details: { media_type: "TEXT" },
-      createdAt: h.clock().getTime() - 10 * 60_000,
     });
     threads.listingLagMs = 60_000;
     threads.inject({ method: "POST", path: "/threads_publish", kind: "lose_answer" });

@@ -1,4 +1,4 @@
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("tiktok");
@@ -131,13 +131,10 @@ describe("TikTok reconciliation never takes another post for the run's", () => {
   it("settles a lost last chunk by its own publish_id, never an older identical post", async () => {
     const t = await liveTenant(h, live, "tiktok");
     const text = uniqueText("same clip");
-    const old = tt.publish({
+    const old = olderPost(h, tt, {
       accountId: t.account,
       kind: "video",
       text,
-      media: [],
-      details: {},
-      createdAt: h.clock().getTime() - 10 * 60_000,
     });
     tt.inject({ method: "PUT", path: "/upload/", kind: "lose_answer" });
     const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4") });

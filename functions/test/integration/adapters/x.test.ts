@@ -1,4 +1,4 @@
-import { adapterSuite } from "../../support/adapter-suite";
+import { adapterSuite, olderPost } from "../../support/adapter-suite";
 import { accountOf, liveTenant, publishLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("x");
@@ -92,21 +92,22 @@ describe("X adapter against the fake X API", () => {
 });
 
 describe("X reconciliation never takes another post for the run's", () => {
-  const minutesAgo = (n: number) => h.clock().getTime() - n * 60_000;
   const timelineReads = (account: string) =>
     x.requests.filter((r) => r.method === "GET" && r.path === `/2/users/${account}/tweets`).length;
 
   it("does not take an older identical post: X then refuses the repeat as a duplicate, so the run ends unknown", async () => {
     const t = await liveTenant(h, live, "x");
     const body = text();
-    const old = x.publish({
-      accountId: t.account,
-      kind: "post",
-      text: body,
-      media: [],
-      details: {},
-      createdAt: minutesAgo(10),
-    });
+    const old = olderPost(
+      h,
+      x,
+      {
+        accountId: t.account,
+        kind: "post",
+        text: body,
+      },
+      10,
+    );
     x.inject({ method: "POST", path: "/2/tweets", kind: "drop" });
     const { run } = await publishLive(h, t, { text: body });
     expect(run).toMatchObject({ status: "unknown", platformPostId: null, error: { code: "outcome_unknown" } });
@@ -116,14 +117,17 @@ describe("X reconciliation never takes another post for the run's", () => {
   it("does not take an earlier media-only post for a media-only post: the uploaded media ids are its identity", async () => {
     const t = await liveTenant(h, live, "x");
     // Inside the clock-skew allowance, so only the media can tell the two apart.
-    const earlier = x.publish({
-      accountId: t.account,
-      kind: "post",
-      text: "",
-      media: ["1999"],
-      details: {},
-      createdAt: minutesAgo(0.5),
-    });
+    const earlier = olderPost(
+      h,
+      x,
+      {
+        accountId: t.account,
+        kind: "post",
+        text: "",
+        media: ["1999"],
+      },
+      0.5,
+    );
     x.inject({ method: "POST", path: "/2/tweets", kind: "drop" });
     const { run } = await publishLive(h, t, { imageUrls: [live.media.media("a.jpg")] });
     const posts = x.postsOf(t.account);
@@ -135,14 +139,16 @@ describe("X reconciliation never takes another post for the run's", () => {
   it("does not take a post that differs only in its link (X returns both as t.co links)", async () => {
     const t = await liveTenant(h, live, "x");
     const tag = Math.random().toString(36).slice(2);
-    const earlier = x.publish({
-      accountId: t.account,
-      kind: "post",
-      text: `Read this ${tag} https://news.example/one`,
-      media: [],
-      details: {},
-      createdAt: minutesAgo(0.5),
-    });
+    const earlier = olderPost(
+      h,
+      x,
+      {
+        accountId: t.account,
+        kind: "post",
+        text: `Read this ${tag} https://news.example/one`,
+      },
+      0.5,
+    );
     x.inject({ method: "POST", path: "/2/tweets", kind: "drop" });
     const { run } = await publishLive(h, t, { text: `Read this ${tag} https://news.example/two` });
     const posts = x.postsOf(t.account);

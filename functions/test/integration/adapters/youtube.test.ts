@@ -1,4 +1,4 @@
-import { adapterSuite, uniqueText } from "../../support/adapter-suite";
+import { adapterSuite, olderPost, uniqueText } from "../../support/adapter-suite";
 import { liveTenant, publishLive, runOf, submitLive } from "../../support/live-publish";
 
 const { h, live } = adapterSuite("youtube");
@@ -91,13 +91,10 @@ describe("YouTube reconciliation never takes another video for the run's", () =>
   it("settles a lost last chunk through its own session, never an older identical video", async () => {
     const t = await liveTenant(h, live, "youtube");
     const text = uniqueText("same video");
-    const old = yt.publish({
+    const old = olderPost(h, yt, {
       accountId: t.account,
       kind: "video",
       text,
-      media: [],
-      details: {},
-      createdAt: h.clock().getTime() - 10 * 60_000,
     });
     yt.inject({ method: "PUT", path: "/upload/youtube/v3/videos", kind: "lose_answer", times: 2 });
     const { run } = await publishLive(h, t, { text, videoUrl: live.media.media("v.mp4", MB) });
