@@ -1,5 +1,6 @@
 import { needsJpeg, type KnownMedia } from "../domain/media-checks";
 import { mediaIdsIn } from "../domain/media-refs";
+import { MediaRefusal } from "../domain/media-refusal";
 import { PLATFORM_RULES } from "../domain/platform-rules";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import type { MediaRecord } from "../store/media-record-store";
@@ -75,7 +76,7 @@ export async function ownMedia(
         byUrl.set(url, { ...known(record), format: "jpeg" });
         return url;
       }
-      const copy = record.jpeg ?? (await deps.media.jpegCopy(userId, id, record));
+      const copy = record.jpeg ?? (await jpegCopyOf(deps.media, userId, id, record));
       byUrl.set(copy.url, { ...known(record), format: "jpeg", size: copy.size });
       rewrites.set(url, copy.url);
       return copy.url;
@@ -87,6 +88,19 @@ export async function ownMedia(
     if (record) byUrl.set(url, known(record));
   }
   return { request: withRewrites(request, rewrites), known: byUrl, rewrites };
+}
+
+/** The JPEG copy; a refusal (a file that does not decode) names the media. */
+async function jpegCopyOf(deps: OwnMediaDeps, userId: string, id: string, record: MediaRecord): Promise<JpegCopy> {
+  try {
+    return await deps.jpegCopy(userId, id, record);
+  } catch (error) {
+    if (!(error instanceof MediaRefusal)) throw error;
+    throw new MediaRefusal(error.reason, `Media ${id} cannot be converted to JPEG. ${error.message}`, {
+      ...error.details,
+      mediaId: id,
+    });
+  }
 }
 
 export function withRewrites(
