@@ -7,6 +7,8 @@
  *  3. The rate limiter's Firestore cost per request and the latency it adds.
  *  4. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
  *  5. Peak memory while ingesting a 400 MB video through POST /v1/media's path.
+ *  6. Peak memory verifying and converting images at the pixel limit, per format, and refusing a
+ *     16,383 × 16,383 PNG bomb (bench/media-limits.ts, one process per figure).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -157,6 +159,17 @@ async function main() {
   console.log(
     `   ${m.sizeMb} MB ${m.contentType} ${m.width}x${m.height} ${m.durationSeconds} s in ${m.seconds} s (${m.mbPerSecond} MB/s); RSS ${m.rssBeforeMb} MB before, peak ${m.peakRssMb} MB (goal: under 256 MB)`,
   );
+
+  console.log(
+    "\n6. Images at the pixel limit (MEDIA_MAX_PIXELS, 50 MP; a quarter for formats decoded whole) and a bomb",
+  );
+  console.log("   (each figure from a process of its own: peak RSS, and its rise over the process's idle RSS)");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "media-limits.ts")], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`media-limits exited ${code}`))));
+  });
 }
 
 main()

@@ -83,7 +83,7 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
 function jpegCopier(records: MediaRecordStore, o: MediaDepsOptions): MediaDeps["jpegCopy"] {
   const store = o.store;
   return async (userId, mediaId, media) => {
-    const made = await storeJpegCopy(store, media.path, o.maxPixels());
+    const made = await storeJpegCopy(store, media, o.maxPixels());
     const kept = await records.setJpeg(userId, mediaId, made);
     if (kept?.path !== made.path) await store.delete(made.path);
     return kept ?? made;

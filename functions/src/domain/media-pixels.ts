@@ -10,11 +10,19 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
 /**
  * libvips streams baseline JPEG and non-interlaced PNG through in strips, but must hold some
  * images whole while decoding them: WebP (the whole picture, about 8 bytes a pixel when converted),
- * GIF (each frame, 4 bytes a pixel), progressive JPEG (every DCT coefficient, about 3 bytes a
- * pixel) and interlaced PNG. Those get this share of the limit, so no decode needs more than about
- * 100 MB (measured in bench/media-limits.ts).
+ * GIF (each frame, about 5), progressive JPEG (every DCT coefficient, about 3.5) and interlaced PNG
+ * (about 3.5). Those get this share of the limit: at 50 MP they would need 170 to 500 MB each
+ * (bench/media-limits.ts), at 12.5 MP none needs more than about 120 MB.
  */
 export const WHOLE_IMAGE_SHARE = 0.25;
+
+/**
+ * mozjpeg's smallest files need every coefficient of the image at once (about 7 bytes a pixel,
+ * on top of a WebP's whole picture), so a JPEG copy is made with it only up to this share of the
+ * limit (3.1 MP at the default, more than Instagram shows: 1440 × 1800); larger ones are encoded
+ * baseline in strips, into files about 20 % larger.
+ */
+export const COMPACT_JPEG_SHARE = 1 / 16;
 
 /** What an image's header says, before any pixel is decoded. */
 export interface ImageHeader {
@@ -77,12 +85,9 @@ export function videoPixelRefusal(width: number, height: number, maxPixels: numb
   );
 }
 
-/**
- * mozjpeg's smallest files need every coefficient of the image at once (about 6.5 bytes a pixel);
- * above the whole-image share, a JPEG copy is encoded in strips instead (baseline, larger files).
- */
+/** Whether the JPEG copy of this image may be made with mozjpeg (see COMPACT_JPEG_SHARE). */
 export function compactJpegFits(header: ImageHeader, maxPixels: number): boolean {
-  return header.width * header.height <= Math.floor(maxPixels * WHOLE_IMAGE_SHARE);
+  return header.width * header.height <= Math.floor(maxPixels * COMPACT_JPEG_SHARE);
 }
 
 function tooManyPixels(message: string, details: Record<string, unknown>): MediaRefusal {

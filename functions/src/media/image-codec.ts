@@ -61,9 +61,8 @@ export async function decodeImage(input: Buffer, maxPixels: number): Promise<voi
 
 /**
  * The image (its first frame) as JPEG, transparency filled white (as Soku does). mozjpeg makes the
- * smallest files but holds every coefficient of the image; above the whole-image share of the
- * limit the copy is encoded baseline, in strips, without Huffman optimisation (which would hold
- * them too).
+ * smallest files but holds every coefficient of the image; above COMPACT_JPEG_SHARE of the limit
+ * the copy is encoded baseline, in strips, without Huffman optimisation (which would hold them too).
  */
 export async function encodeJpeg(input: Buffer, header: ImageHeader, maxPixels: number): Promise<Buffer> {
   const sharp = await loadSharp();

@@ -79,12 +79,11 @@ export async function ingestStream(
   const body = Readable.from(limited(head, iterator, done, limit, counter));
   const { url } = await deps.store.write(path, body, type.contentType);
   try {
-    const facts = await probeKind(
-      type,
-      deps.prober,
-      () => deps.store.read(path),
-      () => deps.store.probeSource(path),
-    );
+    const facts = await probeKind(type, deps.prober, {
+      read: () => deps.store.read(path),
+      source: () => deps.store.probeSource(path),
+      size: counter.bytes,
+    });
     return { ...facts, path, url, type, size: counter.bytes };
   } catch (error) {
     await deps.store.delete(path);

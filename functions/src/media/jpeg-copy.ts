@@ -18,14 +18,18 @@ export interface JpegCopy {
  * predate verification at ingestion, so its header is checked against the pixel limit again, and
  * a file that does not decode is a `corrupt_media` refusal: every failure is a rejection.
  */
-export async function storeJpegCopy(store: MediaStore, sourcePath: string, maxPixels: number): Promise<JpegCopy> {
-  const input = await readAll(store.read(sourcePath), MEDIA_LIMITS.image);
+export async function storeJpegCopy(
+  store: MediaStore,
+  source: { path: string; size: number },
+  maxPixels: number,
+): Promise<JpegCopy> {
+  const input = await readAll(store.read(source.path), MEDIA_LIMITS.image, source.size);
   const { header } = await readImageHeader(input);
   const refused = imagePixelRefusal(header, maxPixels);
   if (refused) throw refused;
   const jpeg = await encodeJpeg(input, header, maxPixels);
   // A path of its own per conversion: two racing conversions never overwrite each other's file.
-  const path = `${sourcePath.replace(/\.[a-z0-9]+$/, "")}.${randomBytes(6).toString("hex")}.jpg`;
+  const path = `${source.path.replace(/\.[a-z0-9]+$/, "")}.${randomBytes(6).toString("hex")}.jpg`;
   const { url } = await store.write(path, Readable.from([jpeg]), "image/jpeg");
   return { url, path, size: jpeg.length };
 }

@@ -17,7 +17,8 @@ export interface MediaFacts {
 }
 
 export interface Prober {
-  image(body: Readable): Promise<MediaFacts>;
+  /** `size`, when known, spares holding the bytes twice while reading them. */
+  image(body: Readable, size?: number | null): Promise<MediaFacts>;
   video(source: string, type: MediaType): Promise<MediaFacts>;
 }
 
@@ -60,8 +61,8 @@ export class MediaProber implements Prober {
     this.videoTimeoutMs = options.videoTimeoutMs ?? 120_000;
   }
 
-  async image(body: Readable): Promise<MediaFacts> {
-    const input = await readAll(body, MEDIA_LIMITS.image);
+  async image(body: Readable, size: number | null = null): Promise<MediaFacts> {
+    const input = await readAll(body, MEDIA_LIMITS.image, size);
     const { header, meta } = await readImageHeader(input);
     const maxPixels = this.maxPixels();
     const refused = imagePixelRefusal(header, maxPixels);
@@ -198,8 +199,9 @@ function corruptVideo(why: string): MediaRefusal {
 export function probeKind(
   type: MediaType,
   prober: Prober,
-  read: () => Readable,
-  source: () => Promise<string>,
+  stored: { read: () => Readable; source: () => Promise<string>; size: number },
 ): Promise<MediaFacts> {
-  return type.kind === "image" ? prober.image(read()) : source().then((s) => prober.video(s, type));
+  return type.kind === "image"
+    ? prober.image(stored.read(), stored.size)
+    : stored.source().then((s) => prober.video(s, type));
 }
