@@ -45,7 +45,7 @@ async function measure(op: Op, target: string, maxPixels: number): Promise<Figur
   let outcome = "ok";
   try {
     if (op === "verify") {
-      await new MediaProber({ maxPixels: () => maxPixels }).image(createReadStream(target));
+      await new MediaProber({ maxPixels: () => maxPixels }).image(createReadStream(target), statSync(target).size);
     } else if (op === "convert") {
       const copy = await storeJpegCopy(
         new LocalMediaStore(path.dirname(target), () => "http://127.0.0.1"),
