@@ -30,7 +30,7 @@ export interface ProberOptions {
 }
 
 /** Frames decoded at the start of a video: its first key frame and what depends on it. */
-export const VIDEO_DECODED_FRAMES = 10;
+const VIDEO_DECODED_FRAMES = 10;
 const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
 // No single allocation beyond this: a damaged size field cannot make ffprobe ask for gigabytes.
 const FFPROBE_MAX_ALLOC = String(256 * 1024 * 1024);

@@ -164,6 +164,17 @@ describe("damaged videos", () => {
     expect(refusal(await byUrl(clip))).toMatchObject({ status: 400, details: { reason: "corrupt_media" } });
   });
 
+  it("tells a sound container without any video stream (unsupported_type) from a damaged one", async () => {
+    // clip.mkv's one track made a subtitle track: TrackType 1 → 17, CodecID V_MPEG4/ISO/AVC →
+    // S_TEXT/UTF8 (EBML strings may end in NUL padding). It demuxes cleanly; it is not a video.
+    const mkv = Buffer.from(VIDEO_FIXTURES.mkv);
+    Buffer.from("S_TEXT/UTF8\0\0\0\0", "latin1").copy(mkv, mkv.indexOf("V_MPEG4/ISO/AVC"));
+    mkv[mkv.indexOf(Buffer.from([0x83, 0x81, 0x01])) + 2] = 0x11;
+    const res = await byUrl(mkv);
+    expect(refusal(res)).toMatchObject({ status: 400, details: { reason: "unsupported_type" } });
+    expect(res.body.error.message).toBe("The file has no video stream.");
+  });
+
   it("applies the pixel limit to video frames", async () => {
     h.maxPixels = 100_000;
     expect(refusal(await byUrl(VIDEO_FIXTURES.mp4))).toEqual({
