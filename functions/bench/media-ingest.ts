@@ -4,21 +4,16 @@
  * as a child process) so nothing else inflates the figure; the file is served by another process.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ingestUrl } from "../src/media/ingest";
 import { LocalMediaStore } from "../src/media/local-media-store";
 import { MediaProber } from "../src/media/probe";
 import { SAFE_FETCH_DEFAULTS } from "../src/media/safe-fetch";
+import { peakRssMb } from "./stats";
 
 const MB = 1024 * 1024;
-
-/** Peak resident set size so far (Linux VmHWM), in MiB. */
-function peakRssMb(): number {
-  const line = readFileSync("/proc/self/status", "utf8").match(/^VmHWM:\s+(\d+) kB/m);
-  return line ? Number(line[1]) / 1024 : process.memoryUsage().rss / MB;
-}
 
 async function main() {
   const size = Number(process.env.BENCH_VIDEO_MB ?? 400) * MB;

@@ -9,6 +9,8 @@
  *  5. Peak memory while ingesting a 400 MB video through POST /v1/media's path.
  *  6. Peak memory of a publisher process while publishing a 400 MB video to each platform that
  *     takes bytes (X, YouTube, TikTok, LinkedIn, Snapchat), alone and with 8 deliveries at once.
+ *  7. Peak memory verifying and converting images at the pixel limit, per format, and refusing a
+ *     16,383 × 16,383 PNG bomb (bench/media-limits.ts, one process per figure).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -172,6 +174,17 @@ async function main() {
       if (line.trim() && !line.startsWith("{")) console.log(line);
     });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`publish-memory exited ${code}`))));
+  });
+
+  console.log(
+    "\n7. Images at the pixel limit (MEDIA_MAX_PIXELS, 50 MP; a quarter for formats decoded whole) and a bomb",
+  );
+  console.log("   (each figure from a process of its own: peak RSS, and its rise over the process's idle RSS)");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "media-limits.ts")], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`media-limits exited ${code}`))));
   });
 }
 

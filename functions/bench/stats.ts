@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -29,3 +31,9 @@ export async function measure(total: number, concurrency: number, op: (i: number
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
+
+/** Peak resident set size of this process so far (Linux VmHWM), in MiB. */
+export function peakRssMb(): number {
+  const line = readFileSync("/proc/self/status", "utf8").match(/^VmHWM:\s+(\d+) kB/m);
+  return line ? Number(line[1]) / 1024 : process.memoryUsage().rss / (1024 * 1024);
+}

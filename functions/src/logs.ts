@@ -19,7 +19,7 @@ export const logs = {
   dispatchFailed: (postSubmissionId: string, error: unknown) =>
     logger.error("dispatch failed", { postSubmissionId, error: String(error) }),
   mediaFailed: (postSubmissionId: string, reason: string) =>
-    logger.warn("the post's media could not be rehosted; its runs failed", { postSubmissionId, reason }),
+    logger.warn("the post's media could not be prepared; its runs failed", { postSubmissionId, reason }),
   runFinished: (postSubmissionId: string, runId: string, status: string, code?: string) =>
     logger.info("run finished", { postSubmissionId, runId, status, code }),
   runExhausted: (postSubmissionId: string, runId: string, status: string, attempts: number, reason: string) =>

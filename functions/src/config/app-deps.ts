@@ -44,6 +44,8 @@ export interface MediaDepsOptions {
   prober: Prober;
   fetchOptions: SafeFetchOptions;
   retentionMs: () => number;
+  /** The pixel limit (MEDIA_MAX_PIXELS): the prober's, and the JPEG copy's for older files. */
+  maxPixels: () => number;
 }
 
 /** The API's stores over one Firestore client; the same wiring in production and in tests. */
@@ -56,7 +58,7 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     oauth: { ...o.oauth, states: new OAuthStateStore(db, o.keyring, o.clock) },
     media: {
       records: mediaRecords,
-      jpegCopy: jpegCopier(mediaRecords, o.media.store),
+      jpegCopy: jpegCopier(mediaRecords, o.media),
       store: o.media.store,
       localFiles: o.media.localFiles,
       ingest: (url, owner) => ingestUrl(url, owner, o.media),
@@ -81,9 +83,10 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
 }
 
 /** Makes a media's JPEG copy once: a copy made by a request that lost the race is deleted. */
-function jpegCopier(records: MediaRecordStore, store: MediaStore): MediaDeps["jpegCopy"] {
+function jpegCopier(records: MediaRecordStore, o: MediaDepsOptions): MediaDeps["jpegCopy"] {
+  const store = o.store;
   return async (userId, mediaId, media) => {
-    const made = await storeJpegCopy(store, media.path);
+    const made = await storeJpegCopy(store, media, o.maxPixels());
     const kept = await records.setJpeg(userId, mediaId, made);
     if (kept?.path !== made.path) await store.delete(made.path);
     return kept ?? made;
@@ -99,7 +102,7 @@ export function buildMediaPreparationDeps(
   const records = new MediaRecordStore(db);
   return {
     records,
-    jpegCopy: jpegCopier(records, media.store),
+    jpegCopy: jpegCopier(records, media),
     ingest: (url, owner) => ingestUrl(url, owner, media),
     discard: (path) => media.store.delete(path),
     retentionMs: media.retentionMs,

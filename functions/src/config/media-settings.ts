@@ -5,6 +5,7 @@ import type { MediaDepsOptions } from "./app-deps";
 import { CloudMediaStore } from "../media/cloud-media-store";
 import { LocalMediaStore } from "../media/local-media-store";
 import type { MediaStore } from "../media/media-store";
+import { DEFAULT_MAX_PIXELS } from "../domain/media-pixels";
 import { MediaProber } from "../media/probe";
 import { SAFE_FETCH_DEFAULTS } from "../media/safe-fetch";
 import { apiPublicUrl } from "./connect-settings";
@@ -16,6 +17,11 @@ const bucket = defineString("MEDIA_BUCKET", {
 const retentionDays = defineInt("MEDIA_RETENTION_DAYS", {
   default: 90,
   description: "Days media is kept when no pending post uses it",
+});
+const maxPixels = defineInt("MEDIA_MAX_PIXELS", {
+  default: DEFAULT_MAX_PIXELS,
+  description:
+    "Most pixels an image (every frame of an animation) or a video frame may have; WebP, GIF, progressive JPEG and interlaced PNG, decoded whole, get a quarter",
 });
 const localDir = defineString("MEDIA_LOCAL_DIR", {
   default: "",
@@ -42,9 +48,10 @@ export function mediaSettings(): MediaDepsOptions {
   return {
     store: local ?? cloudStore(),
     localFiles: local,
-    prober: new MediaProber(),
+    prober: new MediaProber({ maxPixels: () => maxPixels.value() }),
     fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: demo && allowLoopback.value() === "true" },
     retentionMs: () => retentionDays.value() * 24 * 3600_000,
+    maxPixels: () => maxPixels.value(),
   };
 }
 

@@ -28,8 +28,10 @@ export function mediaPath(userId: string, mediaId: string, type: MediaType): str
 /**
  * Fetches a caller's URL safely (safe-fetch.ts), recognises the type from the first bytes, streams
  * the rest to the store while counting against the type's limit (50 MB images, 500 MB videos),
- * then probes the stored file. Memory stays flat whatever the file's size: only the first 4 KB are
- * held, the rest flows through with the streams' backpressure.
+ * then verifies the stored file (probe.ts: the pixel limit, and decoded enough to know it is not
+ * damaged). Memory stays flat whatever a video's size: only the first 4 KB are held, the rest
+ * flows through with the streams' backpressure; an image is read back whole (at most 50 MB) to
+ * be decoded.
  */
 export async function ingestUrl(
   url: string,
@@ -77,12 +79,11 @@ export async function ingestStream(
   const body = Readable.from(limited(head, iterator, done, limit, counter));
   const { url } = await deps.store.write(path, body, type.contentType);
   try {
-    const facts = await probeKind(
-      type.kind,
-      deps.prober,
-      () => deps.store.read(path),
-      () => deps.store.probeSource(path),
-    );
+    const facts = await probeKind(type, deps.prober, {
+      read: () => deps.store.read(path),
+      source: () => deps.store.probeSource(path),
+      size: counter.bytes,
+    });
     return { ...facts, path, url, type, size: counter.bytes };
   } catch (error) {
     await deps.store.delete(path);

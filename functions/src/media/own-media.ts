@@ -1,4 +1,5 @@
 import { needsJpeg, type KnownMedia } from "../domain/media-checks";
+import { MediaRefusal } from "../domain/media-refusal";
 import { PLATFORM_RULES } from "../domain/platform-rules";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import type { MediaRecord } from "../store/media-record-store";
@@ -81,13 +82,26 @@ export async function ownMedia(
       if (ref.copy === "jpeg" || !needsJpeg(facts.format, formats)) return use(url, ref, ref.url, facts);
       // A dry run stores nothing: it checks the image as the JPEG it would become.
       if (!options.convert && !ref.record.jpeg) return use(url, ref, ref.url, { ...facts, format: "jpeg" });
-      const copy = ref.record.jpeg ?? (await deps.media.jpegCopy(userId, ref.mediaId, ref.record));
+      const copy = ref.record.jpeg ?? (await jpegCopyOf(deps.media, userId, ref.mediaId, ref.record));
       use(url, ref, copy.url, { ...facts, format: "jpeg", size: copy.size });
     }),
   );
   const video = content.videoUrl ? refs.get(content.videoUrl) : undefined;
   if (content.videoUrl && video) use(content.videoUrl, video, video.url, known(video));
   return { request: withRewrites(request, rewrites), known: byUrl, rewrites, mediaIds };
+}
+
+/** The JPEG copy; a refusal (a file that does not decode) names the media. */
+async function jpegCopyOf(deps: OwnMediaDeps, userId: string, id: string, record: MediaRecord): Promise<JpegCopy> {
+  try {
+    return await deps.jpegCopy(userId, id, record);
+  } catch (error) {
+    if (!(error instanceof MediaRefusal)) throw error;
+    throw new MediaRefusal(error.reason, `Media ${id} cannot be converted to JPEG. ${error.message}`, {
+      ...error.details,
+      mediaId: id,
+    });
+  }
 }
 
 export function withRewrites(

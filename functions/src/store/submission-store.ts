@@ -284,7 +284,10 @@ export class SubmissionStore {
     await this.failRemainingRuns(id, error, () => "dispatch_failed");
   }
 
-  /** The post's media could not be fetched: no run can publish, so every one fails with the reason. */
+  /**
+   * The post's media could not be prepared (fetched, verified, converted): no run can publish, so
+   * every one fails with the reason.
+   */
   async markMediaFailed(id: string, error: RunError): Promise<void> {
     await this.failRemainingRuns(id, error, (summary) => statusForSummary("orchestrating", summary));
   }

@@ -112,7 +112,7 @@ async function mediaReady(
     logs.mediaFailed(id, error.reason);
     await deps.submissions.markMediaFailed(id, {
       code: "upload_failed",
-      message: `The post's media could not be fetched (${error.reason}): ${error.message}`,
+      message: `The post's media could not be prepared (${error.reason}): ${error.message}`,
       retryable: false,
     });
     return false;

@@ -1,12 +1,15 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import request from "supertest";
+import sharp from "sharp";
+import { sniffMediaType } from "../../src/domain/media-type";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
 import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
 import { publishedMedia, runOf, type LiveTenant } from "../support/live-publish";
 import { MediaOrigin } from "../support/media-origin";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
+import { storeUnverifiedMedia } from "../support/unverified-media";
 import type { Platform } from "../../src/domain/platforms";
 
 jest.setTimeout(120_000);
@@ -144,6 +147,52 @@ describe("external media in live posts", () => {
       if (!where.startsWith("http")) expect((origin.hits.get(path) ?? 0) - before).toBe(hits);
     },
   );
+
+  it("whose stored copy does not decode (rehosted before ingestion decoded images) fails every run with upload_failed, once, and nothing is sent", async () => {
+    const t = await tenant(["instagram", "facebook"]);
+    const url = `${origin.url}/files/logo.png?unverified=${Date.now()}`;
+    const id = await submit(t.key, { text: uniqueText("unverified"), imageUrls: [url] }, t.accounts);
+    // An earlier delivery stored the copy, as ingestion did when it read only headers: a PNG cut
+    // off half way. This delivery reuses it, and its JPEG copy for Instagram cannot be made.
+    const png = await sharp({
+      create: {
+        width: 640,
+        height: 480,
+        channels: 4,
+        background: "#c00",
+        noise: { type: "gaussian", mean: 90, sigma: 40 },
+      },
+    })
+      .png()
+      .toBuffer();
+    const cut = png.subarray(0, png.length >> 1);
+    await storeUnverifiedMedia(
+      h.db,
+      h.mediaFiles,
+      { userId: t.uid, mediaId: rehostedMediaId(id, url) },
+      cut,
+      sniffMediaType(cut)!,
+      { width: 640, height: 480 },
+    );
+
+    const fetched = origin.hits.get("/files/logo.png") ?? 0;
+    const errors = await h.drain({ ignoreSchedule: true });
+    expect(errors).toEqual([]);
+    expect((await h.submissions.get(id))!.status).toBe("failed");
+    for (const a of t.accounts) {
+      const run = await runOf(h, id, a.platform);
+      expect(run).toMatchObject({ status: "failed", attempts: 0, error: { code: "upload_failed", retryable: false } });
+      expect(run.error.message).toContain("corrupt_media");
+      expect(live.fakes[a.platform].postsOf(a.account)).toHaveLength(0);
+    }
+    // Not retried: one delivery of the orchestration, and the origin never asked again.
+    const deliveries = h.tasks.delivered.filter(
+      (d) =>
+        d.fn === TASK_FUNCTIONS.orchestratePost && (d.payload as { postSubmissionId: string }).postSubmissionId === id,
+    );
+    expect(deliveries).toHaveLength(1);
+    expect(origin.hits.get("/files/logo.png") ?? 0).toBe(fetched);
+  });
 
   it("is left alone in the sandbox (a test key's post fetches nothing)", async () => {
     const t = await h.tenant({ keys: [{ mode: "test" }], accounts: { threads: ["th_sandbox"] } });

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildAppDeps, buildMediaPreparationDeps, type MediaDepsOptions } from "../../src/config/app-deps";
 import { LocalMediaStore } from "../../src/media/local-media-store";
+import { DEFAULT_MAX_PIXELS } from "../../src/domain/media-pixels";
 import { MediaProber } from "../../src/media/probe";
 import { SAFE_FETCH_DEFAULTS } from "../../src/media/safe-fetch";
 import { buildPublisherDeps } from "../../src/config/publisher-deps";
@@ -78,12 +79,15 @@ export class Harness {
    */
   publicUrl = TEST_API_URL;
   private server: Server | null = null;
+  /** The pixel limit (MEDIA_MAX_PIXELS); production's unless a test sets its own. */
+  maxPixels = DEFAULT_MAX_PIXELS;
   readonly media: MediaDepsOptions = {
     store: this.mediaFiles,
     localFiles: this.mediaFiles,
-    prober: new MediaProber(),
+    prober: new MediaProber({ maxPixels: () => this.maxPixels }),
     fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: true },
     retentionMs: () => 90 * 24 * 3600_000,
+    maxPixels: () => this.maxPixels,
   };
 
   /** Where the connect flow finds each platform; unconfigured unless a test points it at fakes. */

@@ -15,7 +15,19 @@ const FIXTURES = path.join(__dirname, "..", "fixtures", "media");
 export class MediaOrigin {
   readonly hits = new Map<string, number>();
   private server: Server | null = null;
+  /** Bytes a test made (damaged files, bombs), under `/served/{name}`. */
+  private readonly served = new Map<string, Buffer>();
   url = "";
+
+  /** Serves `bytes` (as application/octet-stream: the bytes decide) and returns their URL. */
+  serve(name: string, bytes: Buffer): string {
+    this.served.set(name, bytes);
+    return `${this.url}/served/${encodeURIComponent(name)}`;
+  }
+
+  forget(name: string): void {
+    this.served.delete(name);
+  }
 
   async start(): Promise<string> {
     const app = express();
@@ -43,6 +55,11 @@ export class MediaOrigin {
       if (!file) return void res.status(404).send("not found");
       // The declared type is deliberately wrong when asked: the bytes decide.
       res.type(String(req.query.as ?? file.type)).send(file.body);
+    });
+    app.get("/served/:name", (req, res) => {
+      const body = this.served.get(req.params.name);
+      if (!body) return void res.status(404).send("not found");
+      res.type("application/octet-stream").send(body);
     });
     app.get("/redirect", (req, res) => res.redirect(302, String(req.query.to)));
     app.get("/hops/:n", (req, res) => {

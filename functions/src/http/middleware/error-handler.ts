@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { AppError, validationError } from "../../domain/errors";
+import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
 import { logs } from "../../logs";
 import { ctx } from "../context";
 import type { DepsProvider } from "../deps";
@@ -22,12 +23,18 @@ export function notFound(req: Request, _res: Response, next: NextFunction): void
 }
 
 /**
- * The one error handler: AppErrors become their status with the contract envelope; anything else
- * is logged and answered with a generic 500 that reveals nothing.
+ * The one error handler: AppErrors become their status with the contract envelope, as does a
+ * media refusal from any path (a JPEG copy made while a post is created: `400 upload_failed`);
+ * anything else is logged and answered with a generic 500 that reveals nothing.
  */
 export function errorHandler(deps: DepsProvider) {
   return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
-    let appError = error instanceof AppError ? error : (fromHttpError(error) ?? INTERNAL);
+    let appError =
+      error instanceof AppError
+        ? error
+        : error instanceof MediaRefusal
+          ? uploadFailed(error)
+          : (fromHttpError(error) ?? INTERNAL);
     if (appError.status >= 500) {
       logs.requestFailed(ctx(res).requestId, error);
       // Internal details (document paths, causes) go to the log, never to the caller.

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { AppError } from "../../domain/errors";
-import { MediaRefusal } from "../../domain/media-refusal";
+import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
 import { parseUploadRequest, UPLOAD_SESSION_TTL_MS } from "../../domain/media-upload";
 import type { MediaUpload } from "../../store/media-upload-store";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 import { recordOf, recordOrDiscard } from "../../media/ingest";
-import { refusal } from "./media";
 
 /** The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. */
 export function uploadView(id: string, u: MediaUpload, withUrl: boolean) {
@@ -39,7 +38,7 @@ export async function createUpload(deps: AppDeps, userId: string, body: unknown)
   try {
     request = parseUploadRequest(body);
   } catch (error) {
-    if (error instanceof MediaRefusal) throw refusal(error);
+    if (error instanceof MediaRefusal) throw uploadFailed(error);
     throw error;
   }
   const id = deps.newId();
@@ -109,7 +108,7 @@ async function ingestUpload(deps: AppDeps, userId: string, id: string, upload: M
     }
     await deps.media.uploads.fail(userId, id, { reason: error.reason, message: error.message });
     await discardObject(deps, userId, id, upload.path);
-    throw refusal(error);
+    throw uploadFailed(error);
   }
   const now = deps.clock();
   const media = await recordOrDiscard(

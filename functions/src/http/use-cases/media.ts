@@ -1,6 +1,6 @@
 import { AppError, validationError } from "../../domain/errors";
 import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
-import { MediaRefusal } from "../../domain/media-refusal";
+import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
 import { recordOf, recordOrDiscard, type IngestedMedia } from "../../media/ingest";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
@@ -18,10 +18,6 @@ export function mediaView(id: string, m: MediaRecord) {
     createdAt: m.createdAt.toDate().toISOString(),
     expiresAt: m.expireAt.toDate().toISOString(),
   };
-}
-
-export function refusal(error: MediaRefusal): AppError {
-  return new AppError("upload_failed", error.message, { reason: error.reason, ...error.details });
 }
 
 /**
@@ -71,7 +67,7 @@ export async function createMedia(
     ingested = await deps.media.ingest(url, { userId: auth.userId, mediaId: claim.mediaId });
   } catch (error) {
     await deps.media.records.release(auth.userId, idem.recordId);
-    if (error instanceof MediaRefusal) throw refusal(error);
+    if (error instanceof MediaRefusal) throw uploadFailed(error);
     throw error;
   }
   const media = await recordOrDiscard(
