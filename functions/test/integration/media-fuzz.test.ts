@@ -21,12 +21,15 @@ const RUNS = Number(process.env.MEDIA_FUZZ_RUNS ?? 500);
 const PARALLEL = 4;
 const REQUEST_TIMEOUT_MS = 150_000;
 
-const db = testDb();
+// A database of its own: thousands of media records and their retention entries must not crowd
+// the queries of other test files sharing the emulator.
+const projectId = `demo-media-fuzz-${Date.now()}`;
+const db = testDb(projectId);
 const origin = new MediaOrigin();
 let api: ApiProcess;
 let images: Awaited<ReturnType<typeof sampleImages>>;
 beforeAll(async () => {
-  [api, images] = await Promise.all([ApiProcess.start(), sampleImages(), origin.start()]).then(
+  [api, images] = await Promise.all([ApiProcess.start(projectId), sampleImages(), origin.start()]).then(
     ([a, i]) => [a, i] as const,
   );
 });

@@ -9,7 +9,8 @@ import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 jest.setTimeout(60_000);
 
 // Many requests from one user: generous limits (rate limits have their own tests).
-const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
+// A database of its own: the retention job takes what is due across every user, a batch at a time.
+const h = new Harness({ projectId: `demo-media-uploads-${Date.now()}`, rateLimits: RELAXED_RATE_LIMITS });
 const CLIP = readFileSync(path.join(__dirname, "..", "fixtures", "media", "clip.mp4"));
 let key: string;
 beforeAll(async () => {

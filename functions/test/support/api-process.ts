@@ -26,12 +26,13 @@ export class ApiProcess {
     readonly info: ApiProcessInfo,
   ) {}
 
-  static async start(): Promise<ApiProcess> {
+  /** `projectId`: the Firestore database the API uses (one of the test's own keeps it apart). */
+  static async start(projectId: string): Promise<ApiProcess> {
     const root = path.join(__dirname, "..", "..");
     const child = fork(path.join(__dirname, "serve-api.ts"), [], {
       cwd: root,
       execArgv: ["--import", "tsx"],
-      env: process.env,
+      env: { ...process.env, POSTCAST_TEST_PROJECT: projectId },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     let early = "";

@@ -7,7 +7,7 @@ import { Harness } from "./harness";
 import { RELAXED_RATE_LIMITS } from "./rate-limits";
 
 async function main() {
-  const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
+  const h = new Harness({ projectId: process.env.POSTCAST_TEST_PROJECT, rateLimits: RELAXED_RATE_LIMITS });
   const url = await h.serve();
   const tenant = await h.tenant();
   process.on("disconnect", () => process.exit(0));
