@@ -52,9 +52,9 @@ export const orchestratePost = onTaskDispatched(
 // Publishers stream media from the store a part at a time, so memory is a baseline plus a little
 // per delivery (bench section 6, a 400 MB video): ~125 MB at rest (measured with the TypeScript
 // loader; the deployed JS is lighter), up to ~64 MB of Buffers awaiting garbage collection (V8
-// collects them once that much has built up; shared by the instance), and at most 3.4 MB more per
-// concurrent delivery (4 MB allowed: upload buffers and one answer, bounded at 1 MiB). 40 at once:
-// 125 + 64 + 40 × 4 = 349 MB in 512 MiB. Concurrency above 1 needs a whole vCPU.
+// collects them once that much has built up; shared by the instance), and at most 5.3 MB more per
+// concurrent delivery measured across runs (6 MB allowed: upload buffers and one answer, bounded at
+// 1 MiB). 40 at once: 125 + 64 + 40 × 6 = 429 MB in 512 MiB. Concurrency above 1 needs a whole vCPU.
 const PUBLISHER_MEMORY = "512MiB";
 const PUBLISHER_CPU = 1;
 const PUBLISHER_CONCURRENCY = 40;
