@@ -6,11 +6,10 @@ import { sniffMediaType } from "../../src/domain/media-type";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
 import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
-import { publishedMedia, runOf, type LiveTenant } from "../support/live-publish";
+import { publishedMedia, runOf, type LiveTenant, liveTenantOn } from "../support/live-publish";
 import { MediaOrigin } from "../support/media-origin";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 import { storeUnverifiedMedia } from "../support/unverified-media";
-import type { Platform } from "../../src/domain/platforms";
 
 jest.setTimeout(120_000);
 
@@ -23,19 +22,6 @@ afterAll(() => origin.stop());
 afterEach(() => {
   h.tasks.pending.length = 0;
 });
-
-/** One tenant with a connected account on each of the given platforms. */
-async function tenant(platforms: Platform[]): Promise<{ key: string; uid: string; accounts: LiveTenant[] }> {
-  const ids = Object.fromEntries(platforms.map((p) => [p, [`${p}_${Math.random().toString(36).slice(2, 10)}`]]));
-  const t = await h.tenant({ keys: [{ mode: "live" }], accounts: ids });
-  const accounts: LiveTenant[] = [];
-  for (const platform of platforms) {
-    const account = ids[platform]![0]!;
-    const grant = await live.connect(h, t.uid, platform, account);
-    accounts.push({ uid: t.uid, key: t.key, account, platform, grant });
-  }
-  return { key: t.key, uid: t.uid, accounts };
-}
 
 async function submit(key: string, content: Record<string, unknown>, targets: LiveTenant[]): Promise<string> {
   const res = await request(h.app)
@@ -60,7 +46,7 @@ const filesUnder = (dir: string): string[] => {
 
 describe("external media in live posts", () => {
   it("is fetched once before fan-out, and every platform gets the same stable copy", async () => {
-    const t = await tenant(["instagram", "tiktok", "youtube", "x"]);
+    const t = await liveTenantOn(h, live, ["instagram", "tiktok", "youtube", "x"]);
     const url = `${origin.url}/files/clip.mp4?once=${Date.now()}`;
     const id = await submit(t.key, { text: uniqueText("rehosted"), videoUrl: url }, t.accounts);
     await h.drain({ ignoreSchedule: true });
@@ -84,7 +70,7 @@ describe("external media in live posts", () => {
   });
 
   it("converts a PNG once to JPEG for a platform that takes only JPEG, and every target gets that copy", async () => {
-    const t = await tenant(["instagram", "facebook"]);
+    const t = await liveTenantOn(h, live, ["instagram", "facebook"]);
     const url = `${origin.url}/files/logo.png?png=${Date.now()}`;
     const id = await submit(t.key, { text: uniqueText("png"), imageUrls: [url] }, t.accounts);
     await h.drain({ ignoreSchedule: true });
@@ -99,7 +85,7 @@ describe("external media in live posts", () => {
   });
 
   it("is rehosted once when the orchestration is delivered twice at the same time", async () => {
-    const t = await tenant(["threads"]);
+    const t = await liveTenantOn(h, live, ["threads"]);
     const url = `${origin.url}/files/photo.jpg?twice=${Date.now()}`;
     const id = await submit(t.key, { text: uniqueText("twice"), imageUrls: [url] }, t.accounts);
     const orchestrate = h.handlers()[TASK_FUNCTIONS.orchestratePost]!;
@@ -125,7 +111,7 @@ describe("external media in live posts", () => {
   ])(
     "that cannot be fetched (%s) fails every run with upload_failed, and nothing is sent",
     async (_label, where, reason, hits) => {
-      const t = await tenant(["threads", "facebook"]);
+      const t = await liveTenantOn(h, live, ["threads", "facebook"]);
       const url = where.startsWith("http") ? where : `${origin.url}${where}?r=${Math.random()}`;
       const path = new URL(url).pathname;
       const before = origin.hits.get(path) ?? 0;
@@ -149,7 +135,7 @@ describe("external media in live posts", () => {
   );
 
   it("whose stored copy does not decode (rehosted before ingestion decoded images) fails every run with upload_failed, once, and nothing is sent", async () => {
-    const t = await tenant(["instagram", "facebook"]);
+    const t = await liveTenantOn(h, live, ["instagram", "facebook"]);
     const url = `${origin.url}/files/logo.png?unverified=${Date.now()}`;
     const id = await submit(t.key, { text: uniqueText("unverified"), imageUrls: [url] }, t.accounts);
     // An earlier delivery stored the copy, as ingestion did when it read only headers: a PNG cut

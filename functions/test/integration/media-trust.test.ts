@@ -3,12 +3,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import request from "supertest";
-import type { Platform } from "../../src/domain/platforms";
 import type { NormalizedPostRequest } from "../../src/domain/post-request";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
 import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
-import { publishedMedia, runOf, type LiveTenant } from "../support/live-publish";
+import { publishedMedia, runOf, type LiveTenant, liveTenantOn } from "../support/live-publish";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 
 jest.setTimeout(60_000);
@@ -47,18 +46,6 @@ afterEach(() => {
   h.tasks.pending.length = 0;
 });
 
-async function tenant(platforms: Platform[]) {
-  const ids = Object.fromEntries(platforms.map((p) => [p, [`${p}_${Math.random().toString(36).slice(2, 10)}`]]));
-  const t = await h.tenant({ keys: [{ mode: "live" }], accounts: ids });
-  const accounts: LiveTenant[] = [];
-  for (const platform of platforms) {
-    const account = ids[platform]![0]!;
-    const grant = await live.connect(h, t.uid, platform, account);
-    accounts.push({ uid: t.uid, key: t.key, account, platform, grant });
-  }
-  return { ...t, accounts };
-}
-
 async function submit(t: { key: string; accounts: LiveTenant[] }, imageUrls: string[]): Promise<string> {
   const res = await request(h.app)
     .post("/v1/posts")
@@ -87,7 +74,7 @@ const xReceived = (account: string) => live.fakes.x.receivedMedia.filter((m) => 
 
 describe("which media URLs are trusted", () => {
   it("fetches a crafted URL on another address through safe fetching at orchestration, never in a publisher", async () => {
-    const t = await tenant(["x", "instagram"]);
+    const t = await liveTenantOn(h, live, ["x", "instagram"]);
     const path = `/users/${t.uid}/media/x/y`;
     const crafted = `${watcher.url}${path}`;
     const id = await submit(t, [crafted]);
@@ -108,7 +95,7 @@ describe("which media URLs are trusted", () => {
   });
 
   it("refuses a crafted URL on a private address at orchestration, before any connection", async () => {
-    const t = await tenant(["x"]);
+    const t = await liveTenantOn(h, live, ["x"]);
     const id = await submit(t, [`http://10.0.0.5:8080/users/${t.uid}/media/x/y`]);
     await h.drain({ ignoreSchedule: true });
     const run = await runOf(h, id, "x");
@@ -118,7 +105,7 @@ describe("which media URLs are trusted", () => {
   });
 
   it("rehosts a look-alike of a real stored URL on another host instead of trusting it", async () => {
-    const t = await tenant(["x"]);
+    const t = await liveTenantOn(h, live, ["x"]);
     const media = await request(h.app)
       .post("/v1/media")
       .set("soku-api-key", t.key)
@@ -141,7 +128,7 @@ describe("which media URLs are trusted", () => {
   });
 
   it("trusts the stored URL (whatever its token), names it canonically and never fetches it again", async () => {
-    const t = await tenant(["x", "instagram"]);
+    const t = await liveTenantOn(h, live, ["x", "instagram"]);
     const media = await request(h.app)
       .post("/v1/media")
       .set("soku-api-key", t.key)
@@ -164,7 +151,7 @@ describe("which media URLs are trusted", () => {
   });
 
   it("fails a run for good when its media URL is not the user's stored media, and fetches nothing", async () => {
-    const t = await tenant(["x"]);
+    const t = await liveTenantOn(h, live, ["x"]);
     const id = await submit(t, [`${watcher.url}/cdn/legit.jpg`]);
     await orchestrateOnly();
     // A document naming a URL the store never produced (written by an older version, say).

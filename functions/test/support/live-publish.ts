@@ -36,6 +36,19 @@ export async function liveTenant(
   return { uid: t.uid, key: t.key, account, platform, grant };
 }
 
+/** A tenant with one connected account (of its own) on each of `platforms`, for posts to several. */
+export async function liveTenantOn(h: Harness, live: LivePlatforms, platforms: Platform[]) {
+  const ids = Object.fromEntries(platforms.map((p) => [p, [`${p}_${randomUUID().slice(0, 8)}`]]));
+  const t = await h.tenant({ keys: [{ mode: "live" }], accounts: ids });
+  const accounts: LiveTenant[] = [];
+  for (const platform of platforms) {
+    const account = ids[platform]![0]!;
+    const grant = await live.connect(h, t.uid, platform, account);
+    accounts.push({ uid: t.uid, key: t.key, account, platform, grant });
+  }
+  return { key: t.key, uid: t.uid, accounts };
+}
+
 export async function submitLive(h: Harness, t: LiveTenant, content: LiveContent, extra: Record<string, unknown> = {}) {
   const target = {
     platform: t.platform,
