@@ -5,8 +5,7 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type Request as TaskRequest } from "firebase-functions/v2/tasks";
-import { credentialsKey } from "./config/credentials-key";
-import { CLIENT_SECRETS, REFRESH_NEEDS_SECRET } from "./config/platform-settings";
+import { CLIENT_SECRETS, credentialsKey, REFRESH_NEEDS_SECRET } from "./config/secrets";
 import { REGION } from "./config/params";
 import {
   appDeps,

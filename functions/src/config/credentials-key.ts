@@ -1,13 +1,6 @@
 import { createHash } from "node:crypto";
-import { defineSecret } from "firebase-functions/params";
 import { parseKeyring, type Keyring } from "../domain/credentials";
-
-/**
- * The key that encrypts account credentials at rest: `id:base64(32 bytes)`, comma-separated with
- * older keys after the current one while rotating. Set with
- * `firebase functions:secrets:set CREDENTIALS_KEY`.
- */
-export const credentialsKey = defineSecret("CREDENTIALS_KEY");
+import { credentialsKey } from "./secrets";
 
 function projectId(): string {
   return process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "";

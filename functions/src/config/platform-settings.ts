@@ -1,6 +1,7 @@
-import { defineSecret, defineString } from "firebase-functions/params";
+import { defineString } from "firebase-functions/params";
 import type { Platform } from "../domain/platforms";
 import type { PlatformSettings } from "../platforms/platform-settings";
+import { CLIENT_SECRETS } from "./secrets";
 
 /**
  * The real platforms' origins: the API, the OAuth token endpoint when it lives elsewhere, and the
@@ -56,25 +57,6 @@ const tiktokPullPrefixes = defineString("TIKTOK_PULL_URL_PREFIXES", {
   default: "",
   description: "URL prefixes TikTok may pull media from (verified in its developer portal)",
 });
-
-/**
- * Each platform app's client secret: the connect flow exchanges codes with it, and the refresh
- * grants of X, LinkedIn, TikTok, YouTube and Snapchat need it (Threads and Instagram refresh with
- * the token alone, and Facebook Page tokens do not expire, so their publishers declare none).
- */
-export const CLIENT_SECRETS: Record<Platform, ReturnType<typeof defineSecret>> = {
-  x: defineSecret("X_CLIENT_SECRET"),
-  threads: defineSecret("THREADS_CLIENT_SECRET"),
-  instagram: defineSecret("INSTAGRAM_CLIENT_SECRET"),
-  facebook: defineSecret("FACEBOOK_CLIENT_SECRET"),
-  linkedin: defineSecret("LINKEDIN_CLIENT_SECRET"),
-  tiktok: defineSecret("TIKTOK_CLIENT_SECRET"),
-  youtube: defineSecret("YOUTUBE_CLIENT_SECRET"),
-  snapchat: defineSecret("SNAPCHAT_CLIENT_SECRET"),
-};
-
-/** The platforms whose publishers refresh tokens with the client secret. */
-export const REFRESH_NEEDS_SECRET: ReadonlySet<Platform> = new Set(["x", "linkedin", "tiktok", "youtube", "snapchat"]);
 
 function isDemoProject(): boolean {
   return (process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "").startsWith("demo-");
