@@ -39,7 +39,7 @@ async function main() {
       {
         store: new LocalMediaStore(dir, () => "http://127.0.0.1"),
         prober: new MediaProber(),
-        fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: true },
+        fetchOptions: { ...SAFE_FETCH_DEFAULTS, loopbackOrigins: "any" },
       },
     );
     const seconds = (Date.now() - started) / 1000;

@@ -62,7 +62,7 @@ async function measure(op: Op, target: string, maxPixels: number): Promise<Figur
           {
             store: new LocalMediaStore(dir, () => "http://127.0.0.1"),
             prober: new MediaProber({ maxPixels: () => maxPixels }),
-            fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: true },
+            fetchOptions: { ...SAFE_FETCH_DEFAULTS, loopbackOrigins: "any" },
           },
         );
       } finally {

@@ -37,8 +37,17 @@ setGlobalOptions({ region: REGION });
 // The api connects accounts (code exchange with each platform's client secret) and disconnects them.
 // 1 GiB and 540 s: POST /v1/media streams files of up to 500 MB through (memory stays flat; the
 // time is the download's).
+// `cors: false`: the app answers browsers itself (content routes refuse them, no CORS header ever).
+// Said explicitly because the Functions emulator otherwise wraps every HTTPS function in CORS
+// allowing any origin (its debug feature enableCors), which production does not.
 export const api = onRequest(
-  { memory: "1GiB", timeoutSeconds: 540, concurrency: 80, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
+  {
+    memory: "1GiB",
+    timeoutSeconds: 540,
+    concurrency: 80,
+    cors: false,
+    secrets: [credentialsKey, ...ALL_CLIENT_SECRETS],
+  },
   createApp(appDeps),
 );
 

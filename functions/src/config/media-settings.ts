@@ -27,9 +27,10 @@ const localDir = defineString("MEDIA_LOCAL_DIR", {
   default: "",
   description: "Emulators only: a directory that stands in for Cloud Storage (the Storage emulator needs Java)",
 });
-const allowLoopback = defineString("MEDIA_ALLOW_LOOPBACK", {
+const loopbackOrigins = defineString("MEDIA_LOOPBACK_ORIGINS", {
   default: "",
-  description: "Emulators only: let media fetches reach 127.0.0.1 (the local media server). Ignored on real projects.",
+  description:
+    "Emulators only: loopback origins media fetches may reach (comma-separated, e.g. the local media server http://127.0.0.1:9100). Ignored on real projects.",
 });
 
 function isDemoProject(): boolean {
@@ -49,10 +50,25 @@ export function mediaSettings(): MediaDepsOptions {
     store: local ?? cloudStore(),
     localFiles: local,
     prober: new MediaProber({ maxPixels: () => maxPixels.value() }),
-    fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: demo && allowLoopback.value() === "true" },
+    fetchOptions: { ...SAFE_FETCH_DEFAULTS, loopbackOrigins: demo ? originsOf(loopbackOrigins.value()) : [] },
     retentionMs: () => retentionDays.value() * 24 * 3600_000,
     maxPixels: () => maxPixels.value(),
   };
+}
+
+/** `http://127.0.0.1:9100, …` as origins; anything that is not an http(s) URL's origin is dropped. */
+export function originsOf(list: string): string[] {
+  return list
+    .split(",")
+    .map((entry) => {
+      try {
+        const url = new URL(entry.trim());
+        return url.protocol === "http:" || url.protocol === "https:" ? url.origin : null;
+      } catch {
+        return null;
+      }
+    })
+    .filter((origin): origin is string => origin !== null);
 }
 
 /** The media store alone, for the publishers (which read stored files and fetch nothing). */

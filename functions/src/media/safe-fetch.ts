@@ -11,15 +11,19 @@ export interface SafeFetchOptions {
   /** Time for the whole transfer, redirects and body included. */
   totalTimeoutMs: number;
   maxRedirects: number;
-  /** Only for tests and the local stack (which fetch from 127.0.0.1); see config/media-settings.ts. */
-  allowLoopback: boolean;
+  /**
+   * Loopback origins that may be fetched (`http://127.0.0.1:9100`): the local stack's fake media
+   * server, nothing else of the machine (config/media-settings.ts; never on a real project). `"any"`
+   * is for tests and benchmarks, whose media servers take any free port.
+   */
+  loopbackOrigins: readonly string[] | "any";
 }
 
 export const SAFE_FETCH_DEFAULTS: SafeFetchOptions = {
   connectTimeoutMs: 10_000,
   totalTimeoutMs: 15 * 60_000,
   maxRedirects: 5,
-  allowLoopback: false,
+  loopbackOrigins: [],
 };
 
 export interface FetchedBody {
@@ -108,8 +112,13 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
+/** Whether this hop may reach a loopback address: only when its origin is one allowed. */
+function loopbackAllowed(url: URL, options: SafeFetchOptions): boolean {
+  return options.loopbackOrigins === "any" || options.loopbackOrigins.includes(url.origin);
+}
+
 /** A DNS lookup that refuses the whole name when any of its addresses is internal. */
-function checkedLookup(options: SafeFetchOptions): LookupFunction {
+function checkedLookup(options: { allowLoopback: boolean }): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { all: true, family: lookupOptions.family ?? 0 }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
@@ -132,13 +141,14 @@ class BlockedAddressError extends Error {
 
 function get(url: URL, options: SafeFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(host) && !isPublicAddress(host, options)) {
+  const policy = { allowLoopback: loopbackAllowed(url, options) };
+  if (isIP(host) && !isPublicAddress(host, policy)) {
     return Promise.reject(new MediaRefusal("blocked_address", "The media URL points at an internal address."));
   }
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const request = client.get(url, {
-      lookup: checkedLookup(options),
+      lookup: checkedLookup(policy),
       signal,
       headers: { "user-agent": "Postcast/1.0 (+media fetch)" },
     });

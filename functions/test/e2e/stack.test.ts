@@ -109,6 +109,34 @@ describe("the local stack end to end", () => {
     expect(((await api.json()) as { status: string }).status).toBe("completed");
   });
 
+  it("answers browsers as production does: no CORS header from the emulator, content routes refused", async () => {
+    const origin = { origin: "https://evil.example" };
+    const read = await fetch(`${stack.base}/v1/posts`, { headers: { ...origin, "soku-api-key": DEMO_TEST_KEY } });
+    const preflight = await fetch(`${stack.base}/v1/posts`, {
+      method: "OPTIONS",
+      headers: { ...origin, "access-control-request-method": "POST", "access-control-request-headers": "soku-api-key" },
+    });
+    for (const res of [read, preflight]) {
+      expect([...res.headers.keys()].filter((k) => k.startsWith("access-control-"))).toEqual([]);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe(
+        "browser_origin",
+      );
+    }
+  });
+
+  it("fetches media only from the fakes' media origin, never another local address", async () => {
+    const res = await fetch(`${stack.base}/v1/media`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "soku-api-key": DEMO_TEST_KEY },
+      body: JSON.stringify({ url: "http://127.0.0.1:8080/" }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe(
+      "blocked_address",
+    );
+  });
+
   it("publishes with a live key through every fake platform, exactly once each", async () => {
     const db = stack.db;
     const caption = `live e2e ${Date.now()}`;

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   h.offsetMs = 0;
-  h.media.fetchOptions.allowLoopback = true;
+  h.media.fetchOptions.loopbackOrigins = "any";
   h.media.fetchOptions.totalTimeoutMs = 15 * 60_000;
 });
 
@@ -323,7 +323,7 @@ describe("SSRF: Postcast never fetches an internal address", () => {
     ["IPv4-mapped private", () => "http://[::ffff:10.0.0.1]/a.jpg"],
     ["NAT64 of metadata", () => "http://[64:ff9b::a9fe:a9fe]/a.jpg"],
   ])("%s", async (_what, url) => {
-    h.media.fetchOptions.allowLoopback = false;
+    h.media.fetchOptions.loopbackOrigins = [];
     expect(await refused(url())).toBe("blocked_address");
     expect(origin.hits.get("/canary.jpg") ?? 0).toBe(0);
   });

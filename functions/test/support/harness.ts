@@ -85,7 +85,7 @@ export class Harness {
     store: this.mediaFiles,
     localFiles: this.mediaFiles,
     prober: new MediaProber({ maxPixels: () => this.maxPixels }),
-    fetchOptions: { ...SAFE_FETCH_DEFAULTS, allowLoopback: true },
+    fetchOptions: { ...SAFE_FETCH_DEFAULTS, loopbackOrigins: "any" },
     retentionMs: () => 90 * 24 * 3600_000,
     maxPixels: () => this.maxPixels,
   };
