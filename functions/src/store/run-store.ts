@@ -9,7 +9,7 @@ import {
 import { sha256Hex } from "../domain/canonical-json";
 import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
-import { converters, type RunError, type RunRecord, type SubmissionRecord } from "./records";
+import { converters, wellFormed, type RunError, type RunRecord, type SubmissionRecord } from "./records";
 import { SubmissionStore } from "./submission-store";
 
 export type ClaimResult =
@@ -333,9 +333,9 @@ export class RunStore {
       .orderBy(field)
       .limit(limit)
       .get();
-    return snap.docs.flatMap((d) => {
-      const id = d.ref.parent.parent?.id;
-      return id ? [{ id, runId: d.id, run: d.data() }] : [];
+    return wellFormed(snap).flatMap(({ id: runId, ref, data }) => {
+      const id = ref.parent.parent?.id;
+      return id ? [{ id, runId, run: data }] : [];
     });
   }
 }

@@ -17,7 +17,14 @@ import type { ResolvedTarget } from "../domain/targets";
 import { COLLECTIONS } from "./collections";
 import type { AccountRef } from "./credential-store";
 import { GRPC, grpcCode } from "./grpc-status";
-import { converters, type IdempotencyRecord, type RunError, type RunRecord, type SubmissionRecord } from "./records";
+import {
+  converters,
+  wellFormed,
+  type IdempotencyRecord,
+  type RunError,
+  type RunRecord,
+  type SubmissionRecord,
+} from "./records";
 
 export interface NewSubmission {
   id: string;
@@ -114,6 +121,9 @@ export class SubmissionStore {
     }
     const snap = await this.idempotencyRef(sub.userId, idem.recordId).get();
     const existing = snap.data();
+    // Unreadable (malformed): it can answer nothing, so it goes, as an expired one would.
+    if (!existing && snap.exists && snap.updateTime)
+      await this.deleteIdempotency(sub.userId, idem.recordId, snap.updateTime);
     // Deleted between our commit and this read (expired and replaced): the caller retries.
     if (!existing || !snap.updateTime) return this.createAccepted(sub, idem, log, now);
     return { created: false, existing, updateTime: snap.updateTime };
@@ -139,7 +149,7 @@ export class SubmissionStore {
       .collection(COLLECTIONS.runs)
       .withConverter(converters.run)
       .get();
-    return snap.docs.map((d) => ({ runId: d.id, run: d.data() }));
+    return wellFormed(snap).map(({ id, data }) => ({ runId: id, run: data }));
   }
 
   /**
@@ -196,7 +206,9 @@ export class SubmissionStore {
       .where("userId", "==", userId)
       .where("mediaIds", "array-contains", mediaId)
       .get();
-    return snap.docs.filter((d) => !isFinalSubmission(d.data().status)).map((d) => d.id);
+    return wellFormed(snap)
+      .filter(({ data }) => !isFinalSubmission(data.status))
+      .map(({ id }) => id);
   }
 
   /**
@@ -211,11 +223,10 @@ export class SubmissionStore {
       .where("status", "==", "scheduled")
       .where("platforms", "array-contains", account.platform)
       .get();
-    return snap.docs.flatMap((d) =>
-      d
-        .data()
-        .targets.filter((t) => t.platform === account.platform && t.accountId === account.accountId)
-        .map((t) => ({ id: d.id, runId: t.runId, scheduledTime: d.data().scheduledTime?.toDate() ?? null })),
+    return wellFormed(snap).flatMap(({ id, data }) =>
+      data.targets
+        .filter((t) => t.platform === account.platform && t.accountId === account.accountId)
+        .map((t) => ({ id, runId: t.runId, scheduledTime: data.scheduledTime?.toDate() ?? null })),
     );
   }
 

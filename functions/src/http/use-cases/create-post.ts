@@ -35,7 +35,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
   // The idempotency record and the accounts are read in parallel. Replays are answered before
   // validation: a retry of an accepted post must get the original answer even when, say, its
   // scheduledTime is no longer 60 s ahead.
-  const parsed: { request?: NormalizedPostRequest; error?: unknown } = await withMediaIds(deps, auth.userId, body ?? {})
+  const parsed: { request?: NormalizedPostRequest; error?: unknown } = await withMediaIds(deps, auth, body ?? {})
     .then((input) => ({ request: parsePostRequest(input, { now, mode: auth.mode }) }))
     .catch((error: unknown) => ({ error }));
   const [earlier, accounts] = await Promise.all([
@@ -53,7 +53,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
     await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);
   }
   if (!parsed.request || !accounts) throw parsed.error;
-  const own = await ownMedia(deps, auth.userId, parsed.request);
+  const own = await ownMedia(deps, auth, parsed.request);
   const request = own.request;
   const targets = acceptedTargets(planSubmission(request, accounts, own.known));
 
