@@ -2,7 +2,7 @@ import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore"
 import { derivedKeyId, generateApiKey, generateKeyId, hashApiKey, keyPreview, type KeyMode } from "../domain/api-key";
 import { logs } from "../logs";
 import { COLLECTIONS } from "./collections";
-import { converters, wellFormed, type ApiKeyRecord } from "./records";
+import { converters, recordOf, wellFormed, type ApiKeyRecord } from "./records";
 import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";
 
 /** `lastUsedAt` is refreshed at most this often per key and instance: a key is hot, its document is not. */
@@ -40,7 +40,7 @@ export class ApiKeyStore {
 
   /** The key's record, cached for a few seconds per instance (every request reads it). */
   get(keyHash: string): Promise<ApiKeyRecord | null> {
-    return this.cache.get(keyHash, async () => (await this.collection().doc(keyHash).get()).data() ?? null);
+    return this.cache.get(keyHash, async () => recordOf(await this.collection().doc(keyHash).get()) ?? null);
   }
 
   /**
@@ -101,7 +101,7 @@ export class ApiKeyStore {
     const doc = (await this.keysOf(userId)).find((k) => publicId(k.id, k.data) === keyId);
     if (!doc) return null;
     const record = await this.db.runTransaction(async (tx) => {
-      const current = (await tx.get(doc.ref)).data();
+      const current = recordOf(await tx.get(doc.ref));
       if (!current || current.userId !== userId) return null;
       if (current.revokedAt) return current;
       const revokedAt = Timestamp.fromDate(this.clock());

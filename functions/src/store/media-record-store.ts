@@ -3,7 +3,7 @@ import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
 import { inWorldOf, type Owner } from "../domain/owner";
 import { COLLECTIONS } from "./collections";
-import { converter } from "./records";
+import { converter, recordOf } from "./records";
 
 const mediaSchema = z.object({
   url: z.string(),
@@ -96,7 +96,7 @@ export class MediaRecordStore {
 
   /** The user's media, whichever mode stored it: for jobs (retention) and the URL rule (stored-media-urls.ts). */
   async get(userId: string, mediaId: string): Promise<MediaRecord | null> {
-    return (await this.ref(userId, mediaId).get()).data() ?? null;
+    return recordOf(await this.ref(userId, mediaId).get()) ?? null;
   }
 
   /** The media as a key of `owner`'s mode sees it: null when it is the other mode's (domain/owner.ts). */
@@ -119,7 +119,7 @@ export class MediaRecordStore {
   ): Promise<MediaClaim> {
     const ref = this.requestRef(userId, recordId);
     return this.db.runTransaction(async (tx): Promise<MediaClaim> => {
-      const earlier = (await tx.get(ref)).data();
+      const earlier = recordOf(await tx.get(ref));
       const live = earlier && earlier.expireAt.toMillis() > now.getTime();
       if (live && earlier.fingerprint !== fingerprint) return { kind: "conflict", reason: "different_body" };
       if (live && earlier.state === "done") return { kind: "replay", mediaId: earlier.mediaId };
@@ -180,7 +180,7 @@ export class MediaRecordStore {
   async setJpeg(userId: string, mediaId: string, copy: { url: string; path: string; size: number }) {
     const ref = this.ref(userId, mediaId);
     return this.db.runTransaction(async (tx) => {
-      const media = (await tx.get(ref)).data();
+      const media = recordOf(await tx.get(ref));
       if (!media) return null;
       if (media.jpeg) return media.jpeg;
       tx.update(ref.withConverter(null), { jpeg: copy });

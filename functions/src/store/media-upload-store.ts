@@ -1,7 +1,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { inWorldOf, type Owner } from "../domain/owner";
-import { converter } from "./records";
+import { converter, recordOf } from "./records";
 import { retentionRef, uploadRef } from "./media-record-store";
 
 const uploadSchema = z.object({
@@ -85,7 +85,7 @@ export class MediaUploadStore {
 
   /** The session, whichever mode opened it: for the retention job. */
   async get(userId: string, uploadId: string): Promise<MediaUpload | null> {
-    return (await this.ref(userId, uploadId).get()).data() ?? null;
+    return recordOf(await this.ref(userId, uploadId).get()) ?? null;
   }
 
   /** The session as a key of `owner`'s mode sees it: null when the other mode opened it. */
@@ -101,7 +101,7 @@ export class MediaUploadStore {
   async claimCompletion(owner: Owner, uploadId: string, now: Date): Promise<CompletionClaim> {
     const ref = this.ref(owner.userId, uploadId);
     return this.db.runTransaction(async (tx): Promise<CompletionClaim> => {
-      const upload = (await tx.get(ref)).data();
+      const upload = recordOf(await tx.get(ref));
       if (!upload || !inWorldOf(owner, upload)) return { kind: "missing" };
       if (upload.state === "completed" && upload.mediaId) return { kind: "completed", mediaId: upload.mediaId };
       if (upload.state === "failed" && upload.failure) return { kind: "failed", failure: upload.failure };

@@ -4,7 +4,7 @@ import type { Owner } from "../domain/owner";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import { initialSummary, isCancelable, isEditable, type SubmissionStatus } from "../domain/submission-status";
 import type { ResolvedTarget } from "../domain/targets";
-import type { SubmissionRecord } from "./records";
+import { recordOf, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
 
 export type Change =
@@ -56,7 +56,7 @@ export class PostLifecycleStore {
     const ref = this.submissions.ref(id);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
-      const sub = snap.data();
+      const sub = recordOf(snap);
       if (!sub || !ownsPost(owner, sub)) return { kind: "missing" };
       const decision = decide(sub, snap);
       if (decision.kind === "unchanged") return { kind: "done", previous: sub };

@@ -3,7 +3,7 @@ import type { KeyMode } from "../domain/api-key";
 import type { Platform } from "../domain/platforms";
 import type { SubmissionStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
-import { converters, wellFormed, type RunRecord, type SubmissionRecord } from "./records";
+import { converters, recordOf, wellFormed, type RunRecord, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
 
 export interface PostListQuery {
@@ -71,7 +71,7 @@ export class PostListStore {
     const runSnaps = runRefs.length > 0 ? await this.db.getAll(...runRefs) : [];
     const runsByPost = new Map<string, Map<string, RunRecord>>();
     for (const s of runSnaps) {
-      const run = s.data() as RunRecord | undefined;
+      const run = recordOf(s) as RunRecord | undefined;
       const postId = s.ref.parent.parent?.id;
       if (!run || !postId) continue;
       const runs = runsByPost.get(postId) ?? new Map<string, RunRecord>();

@@ -1,7 +1,7 @@
 import {
-  DocumentSnapshot,
   Timestamp,
   type DocumentData,
+  type DocumentSnapshot,
   type DocumentReference,
   type FirestoreDataConverter,
   type QueryDocumentSnapshot,
@@ -15,7 +15,7 @@ import { logs } from "../logs";
  * Document shapes of contract §2, validated on every read. Others write some of these documents
  * too (a dashboard, an operator script, data carried over from Soku), so a field is required on
  * read only when Postcast cannot act safely without it; every field Postcast adds is optional.
- * A document that still fails is read as absent (`converter`), never as a 500.
+ * A document that still fails is read as absent (`converter`, `recordOf`), never as a 500.
  */
 const timestamp = z.instanceof(Timestamp);
 const platform = z.enum(PLATFORMS);
@@ -179,12 +179,23 @@ export const idempotencySchema = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencySchema>;
 
+/** A document that does not have its schema's shape (records.ts); its converter logged it. */
+export class MalformedDocument extends Error {
+  constructor(
+    readonly what: string,
+    readonly path: string,
+  ) {
+    super(`Malformed ${what} document ${path}`);
+    this.name = "MalformedDocument";
+  }
+}
+
 /**
  * A converter that validates with `schema` on read and writes the record as is. A malformed
  * document (wrong types, missing required fields) is logged with its path and which fields are
- * wrong, never their values, and reads as absent: `snap.data()` is undefined, so every caller
- * answers as it does for a missing document (401, 403, 404 or a skip) instead of failing. Query
- * results go through `wellFormed`.
+ * wrong, never their values, and throws MalformedDocument. Stores read through `recordOf` and
+ * `wellFormed`, which take it for absent, so every caller answers as it does for a missing
+ * document (401, 403, 404 or a skip) instead of failing with a 500.
  */
 export function converter<T extends DocumentData>(schema: z.ZodType<T>, what: string): FirestoreDataConverter<T> {
   return {
@@ -197,9 +208,19 @@ export function converter<T extends DocumentData>(schema: z.ZodType<T>, what: st
         snap.ref.path,
         parsed.error.issues.map((issue) => `${issue.path.join(".") || "(document)"}: ${issue.code}`),
       );
-      return undefined as unknown as T;
+      throw new MalformedDocument(what, snap.ref.path);
     },
   };
+}
+
+/** The record a snapshot holds, or undefined when the document is missing or malformed (logged). */
+export function recordOf<T>(snap: DocumentSnapshot<T>): T | undefined {
+  try {
+    return snap.data();
+  } catch (error) {
+    if (error instanceof MalformedDocument) return undefined;
+    throw error;
+  }
 }
 
 export interface Found<T> {
@@ -208,14 +229,10 @@ export interface Found<T> {
   data: T;
 }
 
-/**
- * The well-formed documents of a query: a malformed one (logged by its converter) is skipped as if
- * it were not there. QueryDocumentSnapshot.data() throws on the undefined the converter answers
- * for it, so each is read through DocumentSnapshot.data(), which passes it on.
- */
+/** The well-formed documents of a query: a malformed one (logged) is skipped as if it were not there. */
 export function wellFormed<T>(snap: { docs: readonly QueryDocumentSnapshot<T>[] }): Found<T>[] {
   return snap.docs.flatMap((d) => {
-    const data = DocumentSnapshot.prototype.data.call(d) as T | undefined;
+    const data = recordOf(d);
     return data === undefined ? [] : [{ id: d.id, ref: d.ref, data }];
   });
 }

@@ -19,6 +19,7 @@ import type { AccountRef } from "./credential-store";
 import { GRPC, grpcCode } from "./grpc-status";
 import {
   converters,
+  recordOf,
   wellFormed,
   type IdempotencyRecord,
   type RunError,
@@ -120,10 +121,11 @@ export class SubmissionStore {
       if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
     }
     const snap = await this.idempotencyRef(sub.userId, idem.recordId).get();
-    const existing = snap.data();
-    // Unreadable (malformed): it can answer nothing, so it goes, as an expired one would.
-    if (!existing && snap.exists && snap.updateTime)
+    const existing = recordOf(snap);
+    if (!existing && snap.exists && snap.updateTime) {
+      // Malformed: it can answer nothing, so it goes, as an expired one would.
       await this.deleteIdempotency(sub.userId, idem.recordId, snap.updateTime);
+    }
     // Deleted between our commit and this read (expired and replaced): the caller retries.
     if (!existing || !snap.updateTime) return this.createAccepted(sub, idem, log, now);
     return { created: false, existing, updateTime: snap.updateTime };
@@ -139,7 +141,7 @@ export class SubmissionStore {
   }
 
   async get(id: string): Promise<SubmissionRecord | null> {
-    return (await this.ref(id).get()).data() ?? null;
+    return recordOf(await this.ref(id).get()) ?? null;
   }
 
   async runs(id: string): Promise<{ runId: string; run: RunRecord }[]> {
@@ -161,7 +163,7 @@ export class SubmissionStore {
   async beginOrchestration(id: string, now: Date, earlyToleranceMs: number): Promise<BeginOrchestration> {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.ref(id));
-      const sub = snap.data();
+      const sub = recordOf(snap);
       if (!sub) return { kind: "missing" };
       if (!canOrchestrate(sub.status)) return { kind: "done", status: sub.status };
       if (sub.status === "orchestrating") return { kind: "ready", submission: sub };
@@ -254,7 +256,7 @@ export class SubmissionStore {
    */
   async flagTarget(id: string, runId: string, issue: AccountIssue | null, now: Date): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "scheduled" || !sub.targets.some((t) => t.runId === runId)) return false;
       const current = sub.accountIssues?.[runId];
       if (current?.fatal) return false;
@@ -278,7 +280,7 @@ export class SubmissionStore {
   /** `orchestrating` → `dispatched` once every run's task is enqueued (no-op from any other status). */
   async markDispatched(id: string): Promise<SubmissionStatus | null> {
     return this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub) return null;
       if (sub.status !== "orchestrating") return sub.status;
       tx.update(this.ref(id).withConverter(null), { status: "dispatched", updatedAt: FieldValue.serverTimestamp() });
@@ -309,12 +311,12 @@ export class SubmissionStore {
     finalStatus: (summary: SubmissionRecord["summary"]) => SubmissionStatus,
   ): Promise<void> {
     await this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "orchestrating") return;
       const runSnaps = await Promise.all(sub.targets.map((t) => tx.get(this.runRef(id, t.runId))));
       let summary = sub.summary;
       runSnaps.forEach((runSnap) => {
-        const run = runSnap.data();
+        const run = recordOf(runSnap);
         if (!run || isFinalRun(run.status) || run.status === "processing") return;
         summary = summaryAfterRun(summary, "failed");
         tx.update(runSnap.ref.withConverter(null), {
@@ -340,7 +342,7 @@ export class SubmissionStore {
    */
   async setPreparedMedia(id: string, request: NormalizedPostRequest, mediaIds: readonly string[]): Promise<void> {
     await this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "orchestrating" || sub.mediaPrepared) return;
       tx.update(this.ref(id).withConverter(null), {
         request,

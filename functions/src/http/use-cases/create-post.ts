@@ -7,7 +7,7 @@ import { withMediaIds } from "./media-ids";
 import { parsePostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
-import type { IdempotencyRecord } from "../../store/records";
+import { recordOf, type IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
 import { taskIds } from "../../tasks/task-ids";
@@ -47,7 +47,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
         )
       : null,
   ]);
-  const earlierRecord = earlier.data();
+  const earlierRecord = recordOf(earlier);
   if (earlierRecord && earlier.updateTime) {
     if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint, res);
     await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);

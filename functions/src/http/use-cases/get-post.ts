@@ -2,6 +2,7 @@ import { AppError } from "../../domain/errors";
 import { etagOf } from "../../domain/etag";
 import type { Owner } from "../../domain/owner";
 import { ownsPost, versionOf } from "../../store/post-lifecycle-store";
+import { recordOf } from "../../store/records";
 import type { AppDeps } from "../deps";
 import { postView } from "./post-view";
 
@@ -11,7 +12,7 @@ import { postView } from "./post-view";
  */
 export async function getPost(id: string, owner: Owner, deps: AppDeps) {
   const snap = await deps.submissions.ref(id).get();
-  const sub = snap.data();
+  const sub = recordOf(snap);
   if (!sub || !ownsPost(owner, sub)) throw new AppError("not_found", `No post ${id}.`);
   const runs = await deps.submissions.runs(id);
   return {
