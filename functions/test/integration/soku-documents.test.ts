@@ -210,6 +210,23 @@ describe("documents in Soku's documented shapes work", () => {
     }
   });
 
+  it("a Soku account without status counts as active: a platform's refusal of its token marks it needs_reauth", async () => {
+    const uid = await bareTenant();
+    const key = sokuKey("live");
+    await writeSokuKey(uid, key);
+    const account = accountsOf(uid, "x").doc("1460");
+    await account.set({ platform: "x", displayName: "Acme", username: "acme_x", createdAt: Timestamp.now() });
+    // What a live run does when the platform rejects the account for good (delivery.ts).
+    await h.deps.standing.needsReauth({ userId: uid, platform: "x", accountId: "1460" }, "The token was revoked.");
+    expect((await account.get()).get("status")).toBe("needs_reauth");
+    expect((await accounts(key)).body.data).toEqual([
+      expect.objectContaining({ accountId: "1460", status: "needs_reauth", health: "needs_reauth" }),
+    ]);
+    const refused = await post(key, textPost(["x"]));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe("missing_account");
+  });
+
   it("a subscription in Soku's documented shape allows; a Stripe status other than trialing or active forbids", async () => {
     const soku = (status: string) => ({
       customerId: "cus_Q1",
