@@ -32,6 +32,9 @@ export const logs = {
     }),
   runRetry: (postSubmissionId: string, runId: string, code: string, attempt: number) =>
     logger.warn("run will be retried", { postSubmissionId, runId, code, attempt }),
+  /** Where the document is and which fields are wrong, never their values (an account may hold a token). */
+  malformedDocument: (what: string, path: string, problems: string[]) =>
+    logger.error("malformed document read as absent", { what, path, problems }),
   lastUsedNotRecorded: (error: unknown) => logger.warn("API key lastUsedAt not recorded", { error: String(error) }),
   rateLimiterUnavailable: (requestId: string, error: unknown) =>
     logger.error("rate limiter unavailable; request let through", { requestId, error: String(error) }),

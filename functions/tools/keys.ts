@@ -26,7 +26,7 @@ function fail(message: string): never {
 function row(k: ApiKeySummary): string {
   const status = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active";
   const used = k.lastUsedAt ? k.lastUsedAt.toISOString() : "never";
-  return `${k.id}\t${k.mode}\t${k.preview}\t${status}\tcreated ${k.createdAt?.toISOString() ?? "?"}\tlast used ${used}\t${k.name ?? ""}`;
+  return `${k.id}\t${k.mode ?? "?"}\t${k.preview ?? "?"}\t${status}\tcreated ${k.createdAt?.toISOString() ?? "?"}\tlast used ${used}\t${k.name ?? ""}`;
 }
 
 async function main(): Promise<void> {

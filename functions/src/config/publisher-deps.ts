@@ -44,7 +44,7 @@ export function buildPublisherDeps(
     accounts: new AccountStanding(new AccountStore(db, options.clock), new SubmissionStore(db), options.clock),
     usage: new AccountUsageStore(db),
     http,
-    media: (userId) => storedPostMedia({ records, store: options.mediaStore() }, userId),
+    media: (owner) => storedPostMedia({ records, store: options.mediaStore() }, owner),
     ...(options.caps ? { caps: options.caps } : {}),
   };
 }

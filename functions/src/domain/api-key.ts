@@ -1,10 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { sha256Hex } from "./canonical-json";
 
 export type KeyMode = "live" | "test";
 
-// sk_live_/sk_test_ + at least 32 random bytes in base64url (43 characters).
-const KEY_FORMAT = /^sk_(live|test)_[A-Za-z0-9_-]{43,200}$/;
+// sk_live_/sk_test_ + random base64url. Postcast issues 32 bytes (43 characters); Soku issued 24
+// (32 characters), and its keys, carried over as documents of its shape, must keep working.
+const KEY_FORMAT = /^sk_(live|test)_[A-Za-z0-9_-]{32,200}$/;
 
 /** The mode a key claims by its prefix, or null when it cannot be a Postcast key. */
 export function keyModeOf(rawKey: string): KeyMode | null {
@@ -24,6 +25,15 @@ export function generateApiKey(mode: KeyMode): string {
 /** The public id of a key, for listing and revoking it. */
 export function generateKeyId(): string {
   return `key_${randomBytes(12).toString("base64url")}`;
+}
+
+/**
+ * The public id of a key whose document has none (written in Soku's shape, by a dashboard or a
+ * migration): derived from the document id, so it is the same on every read, and through a hash,
+ * so the id reveals nothing of the document id (the key's own hash).
+ */
+export function derivedKeyId(keyHash: string): string {
+  return `key_${createHash("sha256").update(`postcast key id\n${keyHash}`).digest("base64url").slice(0, 16)}`;
 }
 
 /** `sk_live_ab…yz`: the prefix, two characters on each side of the secret. */

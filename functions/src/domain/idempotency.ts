@@ -16,8 +16,9 @@ export interface IdempotencyIdentity {
 
 /**
  * Contract §5: a caller's Idempotency-Key, or one derived from the user and the canonical body so
- * identical requests deduplicate. The mode is part of the fingerprint: a sandbox submission must
- * never be replayed to a live key.
+ * identical requests deduplicate. Test and live are separate worlds (domain/owner.ts): the same
+ * key or body sent with a test and a live key are two requests, neither a replay nor a conflict of
+ * the other, so the mode is part of both the record id and the fingerprint.
  */
 export function idempotencyIdentity(
   userId: string,
@@ -38,5 +39,8 @@ export function idempotencyIdentity(
       },
     ]);
   }
-  return { recordId: `h_${sha256Hex(`${userId}\n${header}`)}`, fingerprint, source: "header" };
+  // A live key keeps the record id it had before modes were scoped, so a live retry sent across
+  // the upgrade still finds its first request: a live post is never published twice.
+  const scope = mode === "live" ? userId : `${userId}\n${mode}`;
+  return { recordId: `h_${sha256Hex(`${scope}\n${header}`)}`, fingerprint, source: "header" };
 }

@@ -1,10 +1,12 @@
 import { needsJpeg, type KnownMedia } from "../domain/media-checks";
+import { validationError } from "../domain/errors";
 import { MediaRefusal } from "../domain/media-refusal";
+import { inWorldOf, modeOf, type Owner } from "../domain/owner";
 import { PLATFORM_RULES } from "../domain/platform-rules";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import type { MediaRecord } from "../store/media-record-store";
 import type { JpegCopy } from "./jpeg-copy";
-import { resolveStoredMedia, type MediaRecordReader, type StoredMediaRef } from "./stored-media-urls";
+import { matchStoredMedia, type MediaRecordReader, type StoredMediaRef } from "./stored-media-urls";
 
 /** What finding a post's own media needs: the records, and the JPEG copy made once per media. */
 export interface OwnMediaDeps {
@@ -51,22 +53,27 @@ export function mediaUrlsOf(request: NormalizedPostRequest): string[] {
 }
 
 /**
- * The post's own media (resolveStoredMedia: URLs equal to one the store gave the user): their probed
- * facts for the create-time checks, their canonical URLs, and a JPEG copy, made once and reused by
- * every target, of each PNG or WebP image that a target takes only as JPEG. Other URLs are left as
- * they are (rehosted at orchestration).
+ * The post's own media (resolveStoredMedia: URLs equal to one the store gave the user, stored with
+ * a key of the post's mode): their probed facts for the create-time checks, their canonical URLs,
+ * and a JPEG copy, made once and reused by every target, of each PNG or WebP image that a target
+ * takes only as JPEG. Other URLs are left as they are (rehosted at orchestration), but the user's
+ * media of the other mode are refused with a 400 naming them: a test post must not keep a live
+ * media from deletion or give it a JPEG copy, nor a live post publish what a test key stored.
+ * (At orchestration there are none left: media-preparation.ts rehosts whatever is not own.)
  */
 export async function ownMedia(
   deps: { media: OwnMediaDeps },
-  userId: string,
+  owner: Owner,
   request: NormalizedPostRequest,
   options: { convert: boolean } = { convert: true },
 ): Promise<OwnMedia> {
+  const { userId } = owner;
   const content = request.post.content;
   const byUrl = new Map<string, KnownMedia>();
   const rewrites = new Map<string, string>();
   const mediaIds = new Map<string, string>();
-  const refs = await resolveStoredMedia(deps.media.records, userId, mediaUrlsOf(request));
+  const refs = await matchStoredMedia(deps.media.records, userId, mediaUrlsOf(request));
+  refuseOtherMode(owner, request, refs);
   if (refs.size === 0) return { request, known: byUrl, rewrites, mediaIds };
   const use = (url: string, ref: StoredMediaRef, finalUrl: string, facts: KnownMedia) => {
     mediaIds.set(url, ref.mediaId).set(finalUrl, ref.mediaId);
@@ -89,6 +96,31 @@ export async function ownMedia(
   const video = content.videoUrl ? refs.get(content.videoUrl) : undefined;
   if (content.videoUrl && video) use(content.videoUrl, video, video.url, known(video));
   return { request: withRewrites(request, rewrites), known: byUrl, rewrites, mediaIds };
+}
+
+/** A 400 naming every URL of the request that is the user's media of the other mode. */
+function refuseOtherMode(
+  owner: Owner,
+  request: NormalizedPostRequest,
+  matched: ReadonlyMap<string, StoredMediaRef>,
+): void {
+  const content = request.post.content;
+  const fields = [
+    ...content.imageUrls.map((url, i) => ({ url, field: `post.content.imageUrls[${i}]` })),
+    ...(content.videoUrl ? [{ url: content.videoUrl, field: "post.content.videoUrl" }] : []),
+  ];
+  const issues = fields.flatMap(({ url, field }) => {
+    const ref = matched.get(url);
+    if (!ref || inWorldOf(owner, ref.record)) return [];
+    return [
+      {
+        field,
+        reason: "other_mode",
+        message: `Media ${ref.mediaId} belongs to ${modeOf(ref.record)} keys; a ${owner.mode} post uses only media stored with ${owner.mode} keys.`,
+      },
+    ];
+  });
+  if (issues.length > 0) throw validationError(issues);
 }
 
 /** The JPEG copy; a refusal (a file that does not decode) names the media. */

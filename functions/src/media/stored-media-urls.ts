@@ -1,4 +1,5 @@
 import { candidateMediaId, sameStoredUrl } from "../domain/media-refs";
+import { inWorldOf, type Owner } from "../domain/owner";
 import type { MediaRecord } from "../store/media-record-store";
 
 /** A URL that is one of the user's stored media: the original file or its JPEG copy. */
@@ -19,13 +20,28 @@ export interface MediaRecordReader {
 }
 
 /**
- * Which of `urls` are the user's own stored media. A URL counts only when it equals the URL of one
- * of the user's media records, or of that record's JPEG copy (media-refs.ts: origin and path,
- * bucket included). Everything else is somebody else's URL: rehosted through safe fetching before
- * a platform sees it, and never fetched by a publisher. This is the one rule for create-time
- * checks, rehosting, the media a post keeps from deletion and what publishers read.
+ * Which of `urls` are the owner's own stored media. A URL counts only when it equals the URL of
+ * one of the user's media records, or of that record's JPEG copy (media-refs.ts: origin and path,
+ * bucket included), stored by a key of the owner's mode (domain/owner.ts). Everything else is
+ * somebody else's URL: rehosted through safe fetching before a platform sees it, and never
+ * fetched by a publisher. This is the one rule for create-time checks, rehosting, the media a post
+ * keeps from deletion and what publishers read.
  */
 export async function resolveStoredMedia(
+  records: MediaRecordReader,
+  owner: Owner,
+  urls: readonly string[],
+): Promise<Map<string, StoredMediaRef>> {
+  const all = await matchStoredMedia(records, owner.userId, urls);
+  return new Map([...all].filter(([, ref]) => inWorldOf(owner, ref.record)));
+}
+
+/**
+ * The URLs of `urls` that are the user's stored media (by the rule above), whichever mode stored
+ * them: a post is refused one of the other mode's (media/own-media.ts) rather than taking it for
+ * somebody else's URL.
+ */
+export async function matchStoredMedia(
   records: MediaRecordReader,
   userId: string,
   urls: readonly string[],

@@ -1,18 +1,19 @@
 import { Transform, pipeline, type Readable } from "node:stream";
+import type { Owner } from "../domain/owner";
 import { PublishError } from "../domain/publish-error";
 import type { PostMedia, StoredFile } from "../platforms/post-media";
 import type { MediaStore } from "./media-store";
 import { resolveStoredMedia, type MediaRecordReader } from "./stored-media-urls";
 
 /**
- * What a publisher reads of a post's media: the user's stored files, resolved from the post's URLs
- * by the one rule (resolveStoredMedia) and read from the store by path, a range at a time. A
- * publisher never fetches a URL.
+ * What a publisher reads of a post's media: the stored files of the post's user and mode, resolved
+ * from the post's URLs by the one rule (resolveStoredMedia) and read from the store by path, a
+ * range at a time. A publisher never fetches a URL.
  */
-export function storedPostMedia(deps: { records: MediaRecordReader; store: MediaStore }, userId: string): PostMedia {
+export function storedPostMedia(deps: { records: MediaRecordReader; store: MediaStore }, owner: Owner): PostMedia {
   return {
     async open(url: string): Promise<StoredFile> {
-      const ref = (await resolveStoredMedia(deps.records, userId, [url])).get(url);
+      const ref = (await resolveStoredMedia(deps.records, owner, [url])).get(url);
       if (!ref) {
         throw new PublishError(
           "rejected",

@@ -1,9 +1,16 @@
-import { FieldValue, Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentSnapshot,
+  type Firestore,
+  type Transaction,
+} from "firebase-admin/firestore";
 import { healthOf, type AccountHealth } from "../domain/account-health";
 import type { Platform } from "../domain/platforms";
 import { accountDoc, integrationDoc } from "./account-refs";
 import { COLLECTIONS } from "./collections";
 import type { AccountRef } from "./credential-store";
+import { accountStatus } from "./records";
 
 /** What the connect flow learned of an account at the platform. */
 export interface AccountProfile {
@@ -20,6 +27,11 @@ export interface TokenDates {
 }
 
 const ts = (d: Date | null) => (d ? Timestamp.fromDate(d) : null);
+
+/** The account's status as records.ts reads it (none, in Soku's shape, is `active`); null if not an account status. */
+function statusOf(snap: DocumentSnapshot): string | null {
+  return snap.exists ? (accountStatus.safeParse(snap.get("status")).data ?? null) : null;
+}
 
 /**
  * The account documents the dashboard reads (`users/{uid}/integrations/{platform}/accounts/…`)
@@ -77,7 +89,7 @@ export class AccountStore {
       const { others, summary } = await this.platformState(tx, account.userId, account.platform, account.accountId);
       const snap = await tx.get(ref);
       if (!snap.exists) return "missing";
-      if (snap.get("status") === "disconnected") return "already";
+      if (statusOf(snap) === "disconnected") return "already";
       tx.update(ref, {
         status: "disconnected",
         statusReason: "Disconnected by the user.",
@@ -106,7 +118,7 @@ export class AccountStore {
     const ref = accountDoc(this.db, account);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
-      if (!snap.exists || snap.get("status") !== "active") return false;
+      if (statusOf(snap) !== "active") return false;
       tx.update(ref, {
         status: "needs_reauth",
         statusReason: reason,
@@ -123,7 +135,7 @@ export class AccountStore {
     const ref = accountDoc(this.db, account);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
-      if (!snap.exists || snap.get("status") !== "active") return null;
+      if (statusOf(snap) !== "active") return null;
       const health = healthOf("active", reconnectBy, this.clock());
       if (snap.get("health") !== health) tx.update(ref, { health, updatedAt: FieldValue.serverTimestamp() });
       return health;
@@ -138,7 +150,7 @@ export class AccountStore {
     return {
       others: accounts.docs
         .filter((d) => d.id !== except)
-        .map((d) => ({ id: d.id, connected: d.get("status") !== "disconnected" })),
+        .map((d) => ({ id: d.id, connected: statusOf(d) !== "disconnected" })),
       summary: { defaultAccountId: (summary.get("defaultAccountId") as string | null | undefined) ?? null },
     };
   }

@@ -1,8 +1,8 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
-import { generateApiKey, generateKeyId, hashApiKey, keyPreview, type KeyMode } from "../domain/api-key";
+import { derivedKeyId, generateApiKey, generateKeyId, hashApiKey, keyPreview, type KeyMode } from "../domain/api-key";
 import { logs } from "../logs";
 import { COLLECTIONS } from "./collections";
-import { converters, type ApiKeyRecord } from "./records";
+import { converters, recordOf, wellFormed, type ApiKeyRecord } from "./records";
 import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";
 
 /** `lastUsedAt` is refreshed at most this often per key and instance: a key is hot, its document is not. */
@@ -11,8 +11,10 @@ export const LAST_USED_PRECISION_MS = 5 * 60_000;
 export interface ApiKeySummary {
   id: string;
   name: string | null;
-  mode: KeyMode;
-  preview: string;
+  /** Null for a key written in Soku's shape: its prefix decides, which only the key's holder sees. */
+  mode: KeyMode | null;
+  /** Null for a key written in Soku's shape: only the hash is stored. */
+  preview: string | null;
   createdAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -38,7 +40,7 @@ export class ApiKeyStore {
 
   /** The key's record, cached for a few seconds per instance (every request reads it). */
   get(keyHash: string): Promise<ApiKeyRecord | null> {
-    return this.cache.get(keyHash, async () => (await this.collection().doc(keyHash).get()).data() ?? null);
+    return this.cache.get(keyHash, async () => recordOf(await this.collection().doc(keyHash).get()) ?? null);
   }
 
   /**
@@ -79,45 +81,54 @@ export class ApiKeyStore {
       .doc(keyHash)
       .withConverter(null)
       .create({ ...record, createdAt: FieldValue.serverTimestamp() });
-    return { apiKey, summary: summarize({ ...record, createdAt: result.writeTime }) };
+    return { apiKey, summary: summarize(keyHash, { ...record, createdAt: result.writeTime }) };
   }
 
   /** The user's keys, newest first. */
   async list(userId: string): Promise<ApiKeySummary[]> {
-    const snap = await this.collection().where("userId", "==", userId).get();
-    return snap.docs
-      .map((d) => summarize(d.data()))
+    return (await this.keysOf(userId))
+      .map((k) => summarize(k.id, k.data))
       .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
   }
 
   /**
    * Revokes the user's key with public id `keyId` (idempotent); null when the user has no such
-   * key. This instance forgets it at once; the others within AUTH_CACHE_TTL_MS.
+   * key. This instance forgets it at once; the others within AUTH_CACHE_TTL_MS. The user's keys
+   * are searched rather than queried by `keyId`, which a key written in Soku's shape lacks (its
+   * id is derived from its hash).
    */
   async revoke(userId: string, keyId: string): Promise<ApiKeySummary | null> {
-    const found = await this.collection().where("userId", "==", userId).where("keyId", "==", keyId).limit(1).get();
-    const doc = found.docs[0];
+    const doc = (await this.keysOf(userId)).find((k) => publicId(k.id, k.data) === keyId);
     if (!doc) return null;
     const record = await this.db.runTransaction(async (tx) => {
-      const current = (await tx.get(doc.ref)).data();
-      if (!current) return null;
+      const current = recordOf(await tx.get(doc.ref));
+      if (!current || current.userId !== userId) return null;
       if (current.revokedAt) return current;
       const revokedAt = Timestamp.fromDate(this.clock());
       tx.update(doc.ref.withConverter(null), { revokedAt });
       return { ...current, revokedAt };
     });
     this.cache.delete(doc.id);
-    return record ? summarize(record) : null;
+    return record ? summarize(doc.id, record) : null;
+  }
+
+  private async keysOf(userId: string) {
+    return wellFormed(await this.collection().where("userId", "==", userId).get());
   }
 }
 
-function summarize(record: ApiKeyRecord): ApiKeySummary {
+/** The key's public id: its own, or one derived from its document id (the key's hash). */
+function publicId(keyHash: string, record: ApiKeyRecord): string {
+  return record.keyId ?? derivedKeyId(keyHash);
+}
+
+function summarize(keyHash: string, record: ApiKeyRecord): ApiKeySummary {
   return {
-    id: record.keyId,
+    id: publicId(keyHash, record),
     name: record.name ?? null,
-    mode: record.mode,
-    preview: record.preview,
-    createdAt: record.createdAt.toDate(),
+    mode: record.mode ?? null,
+    preview: record.preview ?? null,
+    createdAt: record.createdAt?.toDate() ?? null,
     lastUsedAt: record.lastUsedAt?.toDate() ?? null,
     revokedAt: record.revokedAt?.toDate() ?? null,
   };

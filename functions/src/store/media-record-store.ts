@@ -1,8 +1,9 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
+import { inWorldOf, type Owner } from "../domain/owner";
 import { COLLECTIONS } from "./collections";
-import { converter } from "./records";
+import { converter, recordOf } from "./records";
 
 const mediaSchema = z.object({
   url: z.string(),
@@ -22,9 +23,11 @@ const mediaSchema = z.object({
   createdAt: z.instanceof(Timestamp),
   /** Deleted after this (90 days by default) by the retention job, unless a pending post still uses it. */
   expireAt: z.instanceof(Timestamp),
+  /** The mode of the key that stored it; none on records older than modes (domain/owner.ts: live). */
+  mode: z.enum(["live", "test"]).optional(),
 });
 export type MediaRecord = z.infer<typeof mediaSchema>;
-export type NewMedia = Omit<MediaRecord, "createdAt" | "expireAt" | "jpeg">;
+export type NewMedia = Omit<MediaRecord, "createdAt" | "expireAt" | "jpeg" | "mode">;
 const mediaConverter = converter(mediaSchema, "media");
 
 const requestSchema = z.object({
@@ -91,8 +94,15 @@ export class MediaRecordStore {
       .doc(recordId);
   }
 
+  /** The user's media, whichever mode stored it: for jobs (retention) and the URL rule (stored-media-urls.ts). */
   async get(userId: string, mediaId: string): Promise<MediaRecord | null> {
-    return (await this.ref(userId, mediaId).get()).data() ?? null;
+    return recordOf(await this.ref(userId, mediaId).get()) ?? null;
+  }
+
+  /** The media as a key of `owner`'s mode sees it: null when it is the other mode's (domain/owner.ts). */
+  async visibleTo(owner: Owner, mediaId: string): Promise<MediaRecord | null> {
+    const media = await this.get(owner.userId, mediaId);
+    return media && inWorldOf(owner, media) ? media : null;
   }
 
   /**
@@ -109,7 +119,7 @@ export class MediaRecordStore {
   ): Promise<MediaClaim> {
     const ref = this.requestRef(userId, recordId);
     return this.db.runTransaction(async (tx): Promise<MediaClaim> => {
-      const earlier = (await tx.get(ref)).data();
+      const earlier = recordOf(await tx.get(ref));
       const live = earlier && earlier.expireAt.toMillis() > now.getTime();
       if (live && earlier.fingerprint !== fingerprint) return { kind: "conflict", reason: "different_body" };
       if (live && earlier.state === "done") return { kind: "replay", mediaId: earlier.mediaId };
@@ -127,16 +137,21 @@ export class MediaRecordStore {
     });
   }
 
-  /** Stores the media and completes what made it (a POST /v1/media request or an upload), together. */
+  /**
+   * Stores the media, in the world of the key (or post) that made it, and completes what made it
+   * (a POST /v1/media request or an upload), together.
+   */
   async create(
-    userId: string,
+    owner: Owner,
     mediaId: string,
     media: NewMedia,
     times: { now: Date; expiresAt: Date },
     madeBy: { requestId: string } | { uploadId: string } | null,
   ): Promise<MediaRecord> {
+    const { userId } = owner;
     const record: MediaRecord = {
       ...media,
+      mode: owner.mode,
       createdAt: Timestamp.fromDate(times.now),
       expireAt: Timestamp.fromDate(times.expiresAt),
     };
@@ -165,7 +180,7 @@ export class MediaRecordStore {
   async setJpeg(userId: string, mediaId: string, copy: { url: string; path: string; size: number }) {
     const ref = this.ref(userId, mediaId);
     return this.db.runTransaction(async (tx) => {
-      const media = (await tx.get(ref)).data();
+      const media = recordOf(await tx.get(ref));
       if (!media) return null;
       if (media.jpeg) return media.jpeg;
       tx.update(ref.withConverter(null), { jpeg: copy });

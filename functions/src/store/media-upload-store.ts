@@ -1,6 +1,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
-import { converter } from "./records";
+import { inWorldOf, type Owner } from "../domain/owner";
+import { converter, recordOf } from "./records";
 import { retentionRef, uploadRef } from "./media-record-store";
 
 const uploadSchema = z.object({
@@ -20,6 +21,8 @@ const uploadSchema = z.object({
   failure: z.object({ reason: z.string(), message: z.string() }).nullable(),
   /** Firestore's TTL deletes the session document this long after it expired. */
   expireAt: z.instanceof(Timestamp),
+  /** The mode of the key that opened it, which its media gets; none on older sessions (live: domain/owner.ts). */
+  mode: z.enum(["live", "test"]).optional(),
 });
 export type MediaUpload = z.infer<typeof uploadSchema>;
 const uploadConverter = converter(uploadSchema, "media upload");
@@ -49,14 +52,16 @@ export class MediaUploadStore {
   }
 
   async create(
-    userId: string,
+    owner: Owner,
     uploadId: string,
     upload: Pick<MediaUpload, "contentType" | "size" | "fileName" | "path" | "uploadUrl">,
     now: Date,
     expiresAt: Date,
   ): Promise<MediaUpload> {
+    const { userId } = owner;
     const record: MediaUpload = {
       ...upload,
+      mode: owner.mode,
       state: "open",
       createdAt: Timestamp.fromDate(now),
       expiresAt: Timestamp.fromDate(expiresAt),
@@ -78,16 +83,26 @@ export class MediaUploadStore {
     return record;
   }
 
+  /** The session, whichever mode opened it: for the retention job. */
   async get(userId: string, uploadId: string): Promise<MediaUpload | null> {
-    return (await this.ref(userId, uploadId).get()).data() ?? null;
+    return recordOf(await this.ref(userId, uploadId).get()) ?? null;
   }
 
-  /** Takes the session for completion, or says why not (done, failed, being completed, expired). */
-  async claimCompletion(userId: string, uploadId: string, now: Date): Promise<CompletionClaim> {
-    const ref = this.ref(userId, uploadId);
+  /** The session as a key of `owner`'s mode sees it: null when the other mode opened it. */
+  async visibleTo(owner: Owner, uploadId: string): Promise<MediaUpload | null> {
+    const upload = await this.get(owner.userId, uploadId);
+    return upload && inWorldOf(owner, upload) ? upload : null;
+  }
+
+  /**
+   * Takes the session for completion, or says why not (done, failed, being completed, expired);
+   * one the other mode opened is missing.
+   */
+  async claimCompletion(owner: Owner, uploadId: string, now: Date): Promise<CompletionClaim> {
+    const ref = this.ref(owner.userId, uploadId);
     return this.db.runTransaction(async (tx): Promise<CompletionClaim> => {
-      const upload = (await tx.get(ref)).data();
-      if (!upload) return { kind: "missing" };
+      const upload = recordOf(await tx.get(ref));
+      if (!upload || !inWorldOf(owner, upload)) return { kind: "missing" };
       if (upload.state === "completed" && upload.mediaId) return { kind: "completed", mediaId: upload.mediaId };
       if (upload.state === "failed" && upload.failure) return { kind: "failed", failure: upload.failure };
       const startedAt = upload.startedAt?.toMillis() ?? 0;

@@ -1,9 +1,10 @@
 import { FieldValue, Timestamp, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
 import { ifMatchHolds, type Version } from "../domain/etag";
+import type { Owner } from "../domain/owner";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import { initialSummary, isCancelable, isEditable, type SubmissionStatus } from "../domain/submission-status";
 import type { ResolvedTarget } from "../domain/targets";
-import type { SubmissionRecord } from "./records";
+import { recordOf, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
 
 export type Change =
@@ -30,10 +31,16 @@ export function versionOf(snap: DocumentSnapshot, sub: SubmissionRecord): Versio
   return { seconds: t.seconds, nanoseconds: t.nanoseconds, updatedAtIso: sub.updatedAt.toDate().toISOString() };
 }
 
+/** Whether `owner`'s keys may see and change the post: the same user, and a key of the post's mode. */
+export function ownsPost(owner: Owner, sub: SubmissionRecord): boolean {
+  return sub.userId === owner.userId && sub.mode === owner.mode;
+}
+
 /**
  * The caller-driven changes of a submission: cancel, edit, publish now. Each is one transaction
  * that checks ownership and status, so it races safely with the orchestrator (which takes a post
- * with its own transaction) and with other edits. Another user's post reads as missing.
+ * with its own transaction) and with other edits. Another user's post, or one made with a key of
+ * the other mode, reads as missing.
  */
 export class PostLifecycleStore {
   constructor(
@@ -43,14 +50,14 @@ export class PostLifecycleStore {
 
   private async change(
     id: string,
-    userId: string,
+    owner: Owner,
     decide: (sub: SubmissionRecord, snap: DocumentSnapshot) => Decision,
   ): Promise<Change> {
     const ref = this.submissions.ref(id);
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
-      const sub = snap.data();
-      if (!sub || sub.userId !== userId) return { kind: "missing" };
+      const sub = recordOf(snap);
+      if (!sub || !ownsPost(owner, sub)) return { kind: "missing" };
       const decision = decide(sub, snap);
       if (decision.kind === "unchanged") return { kind: "done", previous: sub };
       if (decision.kind !== "update") return decision;
@@ -60,8 +67,8 @@ export class PostLifecycleStore {
   }
 
   /** `scheduled`/`queued` → `canceled`; canceling a canceled post is a no-op success. */
-  cancel(id: string, userId: string): Promise<Change> {
-    return this.change(id, userId, (sub) => {
+  cancel(id: string, owner: Owner): Promise<Change> {
+    return this.change(id, owner, (sub) => {
       if (sub.status === "canceled") return { kind: "unchanged" };
       if (!isCancelable(sub.status)) return { kind: "conflict", status: sub.status };
       return {
@@ -77,8 +84,8 @@ export class PostLifecycleStore {
   }
 
   /** Replaces a scheduled post's request, targets and time, if `ifMatch` (when given) is current. */
-  edit(id: string, userId: string, ifMatch: string | null, build: (sub: SubmissionRecord) => Edit): Promise<Change> {
-    return this.change(id, userId, (sub, snap) => {
+  edit(id: string, owner: Owner, ifMatch: string | null, build: (sub: SubmissionRecord) => Edit): Promise<Change> {
+    return this.change(id, owner, (sub, snap) => {
       if (!isEditable(sub.status)) return { kind: "conflict", status: sub.status };
       const version = versionOf(snap, sub);
       if (ifMatch !== null && !ifMatchHolds(ifMatch, version)) return { kind: "stale", version };
@@ -110,8 +117,8 @@ export class PostLifecycleStore {
   }
 
   /** `scheduled` → `queued` with no scheduled time: the orchestrator takes it at once. */
-  publishNow(id: string, userId: string): Promise<Change> {
-    return this.change(id, userId, (sub) => {
+  publishNow(id: string, owner: Owner): Promise<Change> {
+    return this.change(id, owner, (sub) => {
       if (sub.status !== "scheduled") return { kind: "conflict", status: sub.status };
       return {
         kind: "update",

@@ -1,62 +1,94 @@
 import {
   Timestamp,
   type DocumentData,
+  type DocumentSnapshot,
+  type DocumentReference,
   type FirestoreDataConverter,
   type QueryDocumentSnapshot,
 } from "firebase-admin/firestore";
 import { z } from "zod";
 import { PLATFORMS } from "../domain/platforms";
 import { RUN_STATUSES, SUBMISSION_STATUSES } from "../domain/submission-status";
-import { AppError } from "../domain/errors";
+import { logs } from "../logs";
 
 /**
- * Document shapes of contract §2, validated on every read: a malformed document is reported as
- * an internal error where it is read, not discovered later as a wrong value.
+ * Document shapes of contract §2, validated on every read. Others write some of these documents
+ * too (a dashboard, an operator script, data carried over from Soku), so a field is required on
+ * read only when Postcast cannot act safely without it; every field Postcast adds is optional.
+ * A document that still fails is read as absent (`converter`, `recordOf`), never as a 500.
  */
 const timestamp = z.instanceof(Timestamp);
 const platform = z.enum(PLATFORMS);
 
+/**
+ * A field that is only shown (a name, a preview, a date): a value of the wrong type reads as null
+ * rather than making the whole document unreadable.
+ */
+function shown<T extends z.ZodType>(schema: T) {
+  return schema.nullable().optional().catch(null);
+}
+
+/** Soku's shape (`apiKeys/{sha256}` = `{userId, name?, createdAt, revokedAt}`) plus Postcast's optional fields. */
 export const apiKeySchema = z.object({
   userId: z.string().min(1),
-  /** The public id callers use to list and revoke the key (the hash never leaves the server). */
-  keyId: z.string().min(1),
-  /** `sk_live_ab…yz`: enough to recognise a key, useless to an attacker. */
-  preview: z.string(),
-  name: z.string().max(100).nullable().optional(),
-  mode: z.enum(["live", "test"]),
-  createdAt: timestamp,
+  /** The public id callers use to list and revoke the key; derived from the hash when absent (api-key-store.ts). */
+  keyId: z.string().min(1).optional().catch(undefined),
+  /** `sk_live_ab…yz`: enough to recognise a key, useless to an attacker. Unknown for keys written by others. */
+  preview: shown(z.string()),
+  name: shown(z.string()),
+  /** Absent in Soku's shape: the presented key's own prefix then decides. */
+  mode: z.enum(["live", "test"]).optional(),
+  createdAt: shown(timestamp),
+  /** Whether the key still works: never guessed, so a value that is neither null nor a time is malformed. */
   revokedAt: timestamp.nullable().optional(),
-  lastUsedAt: timestamp.nullable().optional(),
+  lastUsedAt: shown(timestamp),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeySchema>;
 
 export const userSchema = z.object({
-  email: z.string().nullable().optional(),
+  email: shown(z.string()),
   role: z.string().nullable().optional(),
-  createdAt: timestamp.optional(),
+  createdAt: shown(timestamp),
 });
 export type UserRecord = z.infer<typeof userSchema>;
 
+/**
+ * Contract §2, and Soku's documented shape, which adds Stripe's ids and dates (`customerId`,
+ * `subscriptionId`, `priceId`, `currentPeriodStart`, `trialEnd`, `cancelAtPeriodEnd`, …: ignored).
+ */
 export const subscriptionSchema = z.object({
-  status: z.enum(["trialing", "active", "canceled", "past_due", "unpaid"]),
+  /** Any Stripe status may appear (`incomplete`, `paused`, …); only `trialing` and `active` allow access. */
+  status: z.string(),
   currentPeriodEnd: timestamp,
-  planId: z.string().nullable().optional(),
+  planId: shown(z.string()),
 });
 export type SubscriptionRecord = z.infer<typeof subscriptionSchema>;
 
+export const ACCOUNT_STATUSES = ["active", "needs_reauth", "disconnected"] as const;
+/** Soku's own account documents carry no status: an account that is there is connected. */
+export const accountStatus = z
+  .enum(ACCOUNT_STATUSES)
+  .nullish()
+  .transform((s) => s ?? "active");
+
+/**
+ * Contract §2's shape (`{platform, displayName, username, status, createdAt}`) plus Postcast's
+ * optional fields. Soku's documents may also hold tokens: they are never read, and never logged.
+ */
 export const accountSchema = z.object({
-  platform,
-  displayName: z.string().nullable().optional(),
-  username: z.string().nullable().optional(),
-  status: z.enum(["active", "needs_reauth", "disconnected"]),
-  statusReason: z.string().nullable().optional(),
-  avatarUrl: z.string().nullable().optional(),
+  /** The document's path names the platform too (`integrations/{platform}/accounts`); readers use the path. */
+  platform: platform.optional().catch(undefined),
+  displayName: shown(z.string()),
+  username: shown(z.string()),
+  status: accountStatus,
+  statusReason: shown(z.string()),
+  avatarUrl: shown(z.string()),
   /** `status` plus `expiring` (domain/account-health.ts), kept current by the token-health job. */
-  health: z.enum(["active", "expiring", "needs_reauth", "disconnected"]).optional(),
-  tokenExpiresAt: timestamp.nullable().optional(),
-  reconnectBy: timestamp.nullable().optional(),
-  createdAt: timestamp.optional(),
-  connectedAt: timestamp.optional(),
+  health: z.enum(["active", "expiring", "needs_reauth", "disconnected"]).optional().catch(undefined),
+  tokenExpiresAt: shown(timestamp),
+  reconnectBy: shown(timestamp),
+  createdAt: shown(timestamp),
+  connectedAt: shown(timestamp),
 });
 export type AccountRecord = z.infer<typeof accountSchema>;
 
@@ -147,23 +179,62 @@ export const idempotencySchema = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencySchema>;
 
-/** A converter that validates with `schema` on read and writes the record as is. */
+/** A document that does not have its schema's shape (records.ts); its converter logged it. */
+export class MalformedDocument extends Error {
+  constructor(
+    readonly what: string,
+    readonly path: string,
+  ) {
+    super(`Malformed ${what} document ${path}`);
+    this.name = "MalformedDocument";
+  }
+}
+
+/**
+ * A converter that validates with `schema` on read and writes the record as is. A malformed
+ * document (wrong types, missing required fields) is logged with its path and which fields are
+ * wrong, never their values, and throws MalformedDocument. Stores read through `recordOf` and
+ * `wellFormed`, which take it for absent, so every caller answers as it does for a missing
+ * document (401, 403, 404 or a skip) instead of failing with a 500.
+ */
 export function converter<T extends DocumentData>(schema: z.ZodType<T>, what: string): FirestoreDataConverter<T> {
   return {
     toFirestore: (record) => record,
     fromFirestore: (snap: QueryDocumentSnapshot) => {
       const parsed = schema.safeParse(snap.data());
-      if (!parsed.success) {
-        throw new AppError(
-          "internal_error",
-          `Malformed ${what} document ${snap.ref.path}`,
-          {},
-          { cause: parsed.error },
-        );
-      }
-      return parsed.data;
+      if (parsed.success) return parsed.data;
+      logs.malformedDocument(
+        what,
+        snap.ref.path,
+        parsed.error.issues.map((issue) => `${issue.path.join(".") || "(document)"}: ${issue.code}`),
+      );
+      throw new MalformedDocument(what, snap.ref.path);
     },
   };
+}
+
+/** The record a snapshot holds, or undefined when the document is missing or malformed (logged). */
+export function recordOf<T>(snap: DocumentSnapshot<T>): T | undefined {
+  try {
+    return snap.data();
+  } catch (error) {
+    if (error instanceof MalformedDocument) return undefined;
+    throw error;
+  }
+}
+
+export interface Found<T> {
+  id: string;
+  ref: DocumentReference<T>;
+  data: T;
+}
+
+/** The well-formed documents of a query: a malformed one (logged) is skipped as if it were not there. */
+export function wellFormed<T>(snap: { docs: readonly QueryDocumentSnapshot<T>[] }): Found<T>[] {
+  return snap.docs.flatMap((d) => {
+    const data = recordOf(d);
+    return data === undefined ? [] : [{ id: d.id, ref: d.ref, data }];
+  });
 }
 
 export const converters = {

@@ -9,7 +9,7 @@ import {
 import { sha256Hex } from "../domain/canonical-json";
 import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
-import { converters, type RunError, type RunRecord, type SubmissionRecord } from "./records";
+import { converters, recordOf, wellFormed, type RunError, type RunRecord, type SubmissionRecord } from "./records";
 import { SubmissionStore } from "./submission-store";
 
 export type ClaimResult =
@@ -110,8 +110,8 @@ export class RunStore {
   ): Promise<ClaimResult> {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
-      const run = runSnap.data();
-      const submission = subSnap.data();
+      const run = recordOf(runSnap);
+      const submission = recordOf(subSnap);
       if (!run || !submission) return { kind: "missing" };
       if (isFinalRun(run.status)) return { kind: "final", status: run.status };
       const leaseEnd = run.leaseExpiresAt?.toDate();
@@ -154,7 +154,7 @@ export class RunStore {
   ): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.submissions.runRef(id, runId));
-      const run = snap.data();
+      const run = recordOf(snap);
       if (!run || run.status !== "processing" || run.leaseId !== leaseId) return false;
       change(tx, snap.ref.withConverter(null), run);
       return true;
@@ -240,8 +240,8 @@ export class RunStore {
   ): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
-      const run = runSnap.data();
-      const submission = subSnap.data();
+      const run = recordOf(runSnap);
+      const submission = recordOf(subSnap);
       if (!run || !submission || run.status !== "processing" || run.leaseId !== leaseId) return false;
       this.recordFinal(tx, { runSnap, subSnap, run, submission }, outcome, deadLetter);
       return true;
@@ -333,9 +333,9 @@ export class RunStore {
       .orderBy(field)
       .limit(limit)
       .get();
-    return snap.docs.flatMap((d) => {
-      const id = d.ref.parent.parent?.id;
-      return id ? [{ id, runId: d.id, run: d.data() }] : [];
+    return wellFormed(snap).flatMap(({ id: runId, ref, data }) => {
+      const id = ref.parent.parent?.id;
+      return id ? [{ id, runId, run: data }] : [];
     });
   }
 }

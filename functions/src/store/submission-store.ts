@@ -17,7 +17,15 @@ import type { ResolvedTarget } from "../domain/targets";
 import { COLLECTIONS } from "./collections";
 import type { AccountRef } from "./credential-store";
 import { GRPC, grpcCode } from "./grpc-status";
-import { converters, type IdempotencyRecord, type RunError, type RunRecord, type SubmissionRecord } from "./records";
+import {
+  converters,
+  recordOf,
+  wellFormed,
+  type IdempotencyRecord,
+  type RunError,
+  type RunRecord,
+  type SubmissionRecord,
+} from "./records";
 
 export interface NewSubmission {
   id: string;
@@ -113,7 +121,11 @@ export class SubmissionStore {
       if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
     }
     const snap = await this.idempotencyRef(sub.userId, idem.recordId).get();
-    const existing = snap.data();
+    const existing = recordOf(snap);
+    if (!existing && snap.exists && snap.updateTime) {
+      // Malformed: it can answer nothing, so it goes, as an expired one would.
+      await this.deleteIdempotency(sub.userId, idem.recordId, snap.updateTime);
+    }
     // Deleted between our commit and this read (expired and replaced): the caller retries.
     if (!existing || !snap.updateTime) return this.createAccepted(sub, idem, log, now);
     return { created: false, existing, updateTime: snap.updateTime };
@@ -129,7 +141,7 @@ export class SubmissionStore {
   }
 
   async get(id: string): Promise<SubmissionRecord | null> {
-    return (await this.ref(id).get()).data() ?? null;
+    return recordOf(await this.ref(id).get()) ?? null;
   }
 
   async runs(id: string): Promise<{ runId: string; run: RunRecord }[]> {
@@ -139,7 +151,7 @@ export class SubmissionStore {
       .collection(COLLECTIONS.runs)
       .withConverter(converters.run)
       .get();
-    return snap.docs.map((d) => ({ runId: d.id, run: d.data() }));
+    return wellFormed(snap).map(({ id, data }) => ({ runId: id, run: data }));
   }
 
   /**
@@ -151,7 +163,7 @@ export class SubmissionStore {
   async beginOrchestration(id: string, now: Date, earlyToleranceMs: number): Promise<BeginOrchestration> {
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.ref(id));
-      const sub = snap.data();
+      const sub = recordOf(snap);
       if (!sub) return { kind: "missing" };
       if (!canOrchestrate(sub.status)) return { kind: "done", status: sub.status };
       if (sub.status === "orchestrating") return { kind: "ready", submission: sub };
@@ -196,7 +208,9 @@ export class SubmissionStore {
       .where("userId", "==", userId)
       .where("mediaIds", "array-contains", mediaId)
       .get();
-    return snap.docs.filter((d) => !isFinalSubmission(d.data().status)).map((d) => d.id);
+    return wellFormed(snap)
+      .filter(({ data }) => !isFinalSubmission(data.status))
+      .map(({ id }) => id);
   }
 
   /**
@@ -211,11 +225,10 @@ export class SubmissionStore {
       .where("status", "==", "scheduled")
       .where("platforms", "array-contains", account.platform)
       .get();
-    return snap.docs.flatMap((d) =>
-      d
-        .data()
-        .targets.filter((t) => t.platform === account.platform && t.accountId === account.accountId)
-        .map((t) => ({ id: d.id, runId: t.runId, scheduledTime: d.data().scheduledTime?.toDate() ?? null })),
+    return wellFormed(snap).flatMap(({ id, data }) =>
+      data.targets
+        .filter((t) => t.platform === account.platform && t.accountId === account.accountId)
+        .map((t) => ({ id, runId: t.runId, scheduledTime: data.scheduledTime?.toDate() ?? null })),
     );
   }
 
@@ -243,7 +256,7 @@ export class SubmissionStore {
    */
   async flagTarget(id: string, runId: string, issue: AccountIssue | null, now: Date): Promise<boolean> {
     return this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "scheduled" || !sub.targets.some((t) => t.runId === runId)) return false;
       const current = sub.accountIssues?.[runId];
       if (current?.fatal) return false;
@@ -267,7 +280,7 @@ export class SubmissionStore {
   /** `orchestrating` → `dispatched` once every run's task is enqueued (no-op from any other status). */
   async markDispatched(id: string): Promise<SubmissionStatus | null> {
     return this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub) return null;
       if (sub.status !== "orchestrating") return sub.status;
       tx.update(this.ref(id).withConverter(null), { status: "dispatched", updatedAt: FieldValue.serverTimestamp() });
@@ -298,12 +311,12 @@ export class SubmissionStore {
     finalStatus: (summary: SubmissionRecord["summary"]) => SubmissionStatus,
   ): Promise<void> {
     await this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "orchestrating") return;
       const runSnaps = await Promise.all(sub.targets.map((t) => tx.get(this.runRef(id, t.runId))));
       let summary = sub.summary;
       runSnaps.forEach((runSnap) => {
-        const run = runSnap.data();
+        const run = recordOf(runSnap);
         if (!run || isFinalRun(run.status) || run.status === "processing") return;
         summary = summaryAfterRun(summary, "failed");
         tx.update(runSnap.ref.withConverter(null), {
@@ -329,7 +342,7 @@ export class SubmissionStore {
    */
   async setPreparedMedia(id: string, request: NormalizedPostRequest, mediaIds: readonly string[]): Promise<void> {
     await this.db.runTransaction(async (tx) => {
-      const sub = (await tx.get(this.ref(id))).data();
+      const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "orchestrating" || sub.mediaPrepared) return;
       tx.update(this.ref(id).withConverter(null), {
         request,

@@ -1,7 +1,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type { SubmissionStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
-import { converters, type SubmissionRecord } from "./records";
+import { converters, wellFormed, type SubmissionRecord } from "./records";
 
 export interface Found {
   id: string;
@@ -17,7 +17,7 @@ export class SweepQueries {
   }
 
   private static found(snap: FirebaseFirestore.QuerySnapshot<SubmissionRecord>): Found[] {
-    return snap.docs.map((d) => ({ id: d.id, submission: d.data() }));
+    return wellFormed(snap).map(({ id, data }) => ({ id, submission: data }));
   }
 
   /** Scheduled posts that were beyond Cloud Tasks' horizon and now fall within it. */

@@ -2,7 +2,7 @@ import type { Firestore } from "firebase-admin/firestore";
 import { PLATFORMS, type Platform } from "../domain/platforms";
 import type { ConnectedAccount } from "../domain/targets";
 import { COLLECTIONS, SUBSCRIPTION_DOC } from "./collections";
-import { converters, type AccountRecord, type SubscriptionRecord } from "./records";
+import { converters, recordOf, wellFormed, type AccountRecord, type SubscriptionRecord } from "./records";
 import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";
 
 export interface AccountListing {
@@ -38,7 +38,7 @@ export class UserStore {
         .withConverter(converters.subscription)
         .doc(SUBSCRIPTION_DOC)
         .get();
-      return snap.data() ?? null;
+      return recordOf(snap) ?? null;
     });
   }
 
@@ -46,7 +46,7 @@ export class UserStore {
   getRole(uid: string): Promise<string | null> {
     return this.roles.get(uid, async () => {
       const snap = await this.user(uid).withConverter(converters.user).get();
-      return snap.data()?.role ?? null;
+      return recordOf(snap)?.role ?? null;
     });
   }
 
@@ -59,6 +59,7 @@ export class UserStore {
     );
   }
 
+  /** The platform's accounts; a malformed one is left out (and logged), as if not connected. */
   async accounts(uid: string, platform: Platform): Promise<{ id: string; record: AccountRecord }[]> {
     const snap = await this.user(uid)
       .collection(COLLECTIONS.integrations)
@@ -66,7 +67,7 @@ export class UserStore {
       .collection(COLLECTIONS.accounts)
       .withConverter(converters.account)
       .get();
-    return snap.docs.map((d) => ({ id: d.id, record: d.data() }));
+    return wellFormed(snap).map(({ id, data }) => ({ id, record: data }));
   }
 
   /**

@@ -6,6 +6,7 @@ import { planTarget, targetInput, type TargetContent } from "../domain/target-pl
 import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
 import type { HttpClient } from "../platforms/http-client";
+import type { Owner } from "../domain/owner";
 import type { PostMedia } from "../platforms/post-media";
 import type {
   AuthSession,
@@ -35,7 +36,7 @@ export interface PublisherDeps {
   usage: AccountUsageStore;
   http: HttpClient;
   /** The stored media of a user's post, for the adapters that upload bytes. */
-  media: (userId: string) => PostMedia;
+  media: (owner: Owner) => PostMedia;
   caps?: Readonly<Record<Platform, PublishCap | null>>;
 }
 
@@ -132,7 +133,7 @@ export class Delivery {
       },
       auth: this.auth(),
       http: this.deps.http,
-      media: this.deps.media(submission.userId),
+      media: this.deps.media(submission),
       clock: this.deps.clock,
     };
   }

@@ -1,5 +1,6 @@
 import { sha256Hex } from "../domain/canonical-json";
 import { MediaRefusal } from "../domain/media-refusal";
+import type { Owner } from "../domain/owner";
 import type { NormalizedPostRequest } from "../domain/post-request";
 import { recordOf, recordOrDiscard, type IngestedMedia } from "../media/ingest";
 import { mediaUrlsOf, ownMedia, ownMediaIds, type OwnMediaDeps } from "../media/own-media";
@@ -48,14 +49,14 @@ export async function prepareMedia(
   const content = request.post.content;
   const urls = mediaUrlsOf(request);
   if (urls.length === 0) return null;
-  const own = await resolveStoredMedia(deps.records, submission.userId, urls);
+  const own = await resolveStoredMedia(deps.records, submission, urls);
   const external = [...new Set(urls.filter((u) => !own.has(u)))];
 
   const copies = new Map<string, { id: string; media: MediaRecord }>();
   // One at a time: each may be hundreds of megabytes, and memory must stay flat.
   for (const url of external) {
     const id = rehostedMediaId(postSubmissionId, url);
-    copies.set(url, { id, media: await rehost(url, id, submission.userId, deps) });
+    copies.set(url, { id, media: await rehost(url, id, submission, deps) });
   }
   const rehosted: NormalizedPostRequest = {
     ...request,
@@ -68,12 +69,14 @@ export async function prepareMedia(
       },
     },
   };
-  const converted = await ownMedia({ media: deps }, submission.userId, rehosted);
+  const converted = await ownMedia({ media: deps }, submission, rehosted);
   if (external.length === 0 && converted.rewrites.size === 0) return null;
   return { request: converted.request, mediaIds: ownMediaIds(converted.request, converted) };
 }
 
-async function rehost(url: string, mediaId: string, userId: string, deps: MediaPreparationDeps): Promise<MediaRecord> {
+/** The copy is the post's: it belongs to the post's user and mode. */
+async function rehost(url: string, mediaId: string, owner: Owner, deps: MediaPreparationDeps): Promise<MediaRecord> {
+  const { userId } = owner;
   const earlier = await deps.records.get(userId, mediaId);
   if (earlier) return earlier;
   const ingested = await deps.ingest(url, { userId, mediaId });
@@ -81,7 +84,7 @@ async function rehost(url: string, mediaId: string, userId: string, deps: MediaP
   try {
     return await recordOrDiscard(ingested, deps.discard, () =>
       deps.records.create(
-        userId,
+        owner,
         mediaId,
         recordOf(ingested, url),
         { now, expiresAt: new Date(now.getTime() + deps.retentionMs()) },

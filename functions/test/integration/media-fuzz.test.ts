@@ -134,7 +134,7 @@ describe("damaged media (regressions)", () => {
     const mediaId = `legacy_${randomUUID()}`;
     const store = new LocalMediaStore(api.info.mediaDir, () => api.info.url);
     const cut = png().subarray(0, Math.floor(png().length / 2));
-    await storeUnverifiedMedia(db, store, { userId: api.info.uid, mediaId }, cut, sniffMediaType(cut)!, {
+    await storeUnverifiedMedia(db, store, { userId: api.info.uid, mode: "test", mediaId }, cut, sniffMediaType(cut)!, {
       width: 96,
       height: 64,
     });
@@ -261,7 +261,7 @@ describe("media fuzz", () => {
         // Refused now; stored as it would have been before verification, so the conversion gets the
         // damaged bytes themselves.
         mediaId = `unverified_${v.name}_${v.i}_${randomUUID().slice(0, 8)}`;
-        await storeUnverifiedMedia(db, store, { userId: who.uid, mediaId }, v.bytes, v.declared, {
+        await storeUnverifiedMedia(db, store, { userId: who.uid, mode: "test", mediaId }, v.bytes, v.declared, {
           width: 96,
           height: 64,
         });

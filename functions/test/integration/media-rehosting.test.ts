@@ -155,7 +155,7 @@ describe("external media in live posts", () => {
     await storeUnverifiedMedia(
       h.db,
       h.mediaFiles,
-      { userId: t.uid, mediaId: rehostedMediaId(id, url) },
+      { userId: t.uid, mode: "live", mediaId: rehostedMediaId(id, url) },
       cut,
       sniffMediaType(cut)!,
       { width: 640, height: 480 },

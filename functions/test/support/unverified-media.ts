@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { Firestore } from "firebase-admin/firestore";
 import type { MediaType } from "../../src/domain/media-type";
+import type { Owner } from "../../src/domain/owner";
 import { mediaPath } from "../../src/media/ingest";
 import type { MediaStore } from "../../src/media/media-store";
 import { MediaRecordStore } from "../../src/store/media-record-store";
@@ -8,12 +9,12 @@ import { MediaRecordStore } from "../../src/store/media-record-store";
 /**
  * Media stored before ingestion decoded what it accepted (it read only headers): its file and
  * record written directly, as that ingestion left them, so tests can hand later steps (the JPEG
- * copy) bytes today's ingestion would refuse.
+ * copy) bytes today's ingestion would refuse. It belongs to `owner.mode`'s keys, whose posts use it.
  */
 export async function storeUnverifiedMedia(
   db: Firestore,
   store: MediaStore,
-  owner: { userId: string; mediaId: string },
+  owner: Owner & { mediaId: string },
   bytes: Buffer,
   type: MediaType,
   dims: { width: number; height: number },
@@ -22,7 +23,7 @@ export async function storeUnverifiedMedia(
   const { url } = await store.write(path, Readable.from([bytes]), type.contentType);
   const now = new Date();
   await new MediaRecordStore(db).create(
-    owner.userId,
+    owner,
     owner.mediaId,
     {
       url,

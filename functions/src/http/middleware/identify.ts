@@ -32,7 +32,9 @@ export function identifyApiKey(deps: DepsProvider) {
     const mode = keyModeOf(key);
     const keyHash = hashApiKey(key);
     const record = mode === null ? null : await d.apiKeys.get(keyHash);
-    if (!record || record.mode !== mode) {
+    // A key written in Soku's shape records no mode: its prefix is its mode. One that records a
+    // mode must agree with its prefix.
+    if (!record || mode === null || (record.mode ?? mode) !== mode) {
       c.authFailure = new AppError("unauthorized", "Invalid API key");
     } else if (record.revokedAt) {
       c.authFailure = new AppError("unauthorized", "API key revoked");
@@ -40,7 +42,7 @@ export function identifyApiKey(deps: DepsProvider) {
       c.identity = {
         userId: record.userId,
         ...(await standing(record.userId, d)),
-        auth: { via: "apiKey", userId: record.userId, keyHash, mode: record.mode },
+        auth: { via: "apiKey", userId: record.userId, keyHash, mode },
       };
     }
     next();

@@ -6,7 +6,7 @@ import { apiKeyAuth } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
 import { Readable } from "node:stream";
-import { createMedia, deleteMedia, mediaView } from "../use-cases/media";
+import { createMedia, deleteMedia, getMedia, mediaView } from "../use-cases/media";
 import { completeUpload, createUpload, uploadView } from "../use-cases/media-uploads";
 
 /** /v1/media: rehost a URL or upload a file, read what Postcast knows of it, delete it (API key). */
@@ -15,21 +15,21 @@ export function mediaRoutes(deps: DepsProvider): Router {
   documentIdParams(router, { id: "media or upload" });
 
   router.post("/uploads", async (req, res) => {
-    const { id, upload } = await createUpload(deps(), apiKeyAuth(res).userId, req.body);
+    const { id, upload } = await createUpload(deps(), apiKeyAuth(res), req.body);
     res.setHeader("Location", `/v1/media/uploads/${id}`);
     await sendJson(req, res, deps, 201, uploadView(id, upload, true));
   });
 
   router.get("/uploads/:id", async (req, res) => {
     const id = String(req.params.id);
-    const upload = await deps().media.uploads.get(apiKeyAuth(res).userId, id);
+    const upload = await deps().media.uploads.visibleTo(apiKeyAuth(res), id);
     if (!upload) throw new AppError("not_found", `No upload ${id}.`);
     await sendJson(req, res, deps, 200, uploadView(id, upload, upload.state === "open"));
   });
 
   router.post("/uploads/:id/complete", async (req, res) => {
     const id = String(req.params.id);
-    const { media, created } = await completeUpload(deps(), apiKeyAuth(res).userId, id);
+    const { media, created } = await completeUpload(deps(), apiKeyAuth(res), id);
     if (created) res.setHeader("Location", `/v1/media/${id}`);
     await sendJson(req, res, deps, created ? 201 : 200, mediaView(id, media));
   });
@@ -43,14 +43,12 @@ export function mediaRoutes(deps: DepsProvider): Router {
 
   router.get("/:id", async (req, res) => {
     const id = String(req.params.id);
-    const media = await deps().media.records.get(apiKeyAuth(res).userId, id);
-    if (!media) throw new AppError("not_found", `No media ${id}.`);
-    await sendJson(req, res, deps, 200, mediaView(id, media));
+    await sendJson(req, res, deps, 200, mediaView(id, await getMedia(deps(), apiKeyAuth(res), id)));
   });
 
   router.delete("/:id", async (req, res) => {
     const id = String(req.params.id);
-    await deleteMedia(deps(), apiKeyAuth(res).userId, id);
+    await deleteMedia(deps(), apiKeyAuth(res), id);
     await sendJson(req, res, deps, 200, { id, deleted: true });
   });
 

@@ -26,7 +26,7 @@ export function postsRoutes(deps: DepsProvider): Router {
   });
 
   router.get("/", async (req, res) => {
-    await sendJson(req, res, deps, 200, await listPosts(req.query, apiKeyAuth(res).userId, deps()));
+    await sendJson(req, res, deps, 200, await listPosts(req.query, apiKeyAuth(res), deps()));
   });
 
   /** Answers with one post and its ETag (GET, DELETE, PATCH, publish-now). */
@@ -38,7 +38,7 @@ export function postsRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 200, post);
   };
 
-  router.get("/:id", (req, res) => answer(req, res, (id) => getPost(id, apiKeyAuth(res).userId, deps())));
+  router.get("/:id", (req, res) => answer(req, res, (id) => getPost(id, apiKeyAuth(res), deps())));
   router.delete("/:id", (req, res) => answer(req, res, (id) => cancelPost(id, apiKeyAuth(res), deps())));
   router.patch("/:id", (req, res) =>
     answer(req, res, (id) => editPost(id, req.body, req.get("if-match") ?? null, apiKeyAuth(res), deps())),

@@ -7,7 +7,7 @@ import { withMediaIds } from "./media-ids";
 import { parsePostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
-import type { IdempotencyRecord } from "../../store/records";
+import { recordOf, type IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
 import { taskIds } from "../../tasks/task-ids";
@@ -35,7 +35,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
   // The idempotency record and the accounts are read in parallel. Replays are answered before
   // validation: a retry of an accepted post must get the original answer even when, say, its
   // scheduledTime is no longer 60 s ahead.
-  const parsed: { request?: NormalizedPostRequest; error?: unknown } = await withMediaIds(deps, auth.userId, body ?? {})
+  const parsed: { request?: NormalizedPostRequest; error?: unknown } = await withMediaIds(deps, auth, body ?? {})
     .then((input) => ({ request: parsePostRequest(input, { now, mode: auth.mode }) }))
     .catch((error: unknown) => ({ error }));
   const [earlier, accounts] = await Promise.all([
@@ -47,13 +47,13 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
         )
       : null,
   ]);
-  const earlierRecord = earlier.data();
+  const earlierRecord = recordOf(earlier);
   if (earlierRecord && earlier.updateTime) {
     if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint, res);
     await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);
   }
   if (!parsed.request || !accounts) throw parsed.error;
-  const own = await ownMedia(deps, auth.userId, parsed.request);
+  const own = await ownMedia(deps, auth, parsed.request);
   const request = own.request;
   const targets = acceptedTargets(planSubmission(request, accounts, own.known));
 

@@ -22,13 +22,13 @@ export function wantsDryRun(query: Request["query"]): boolean {
  */
 export async function dryRunPost(req: Request, res: Response, deps: AppDeps) {
   const auth = apiKeyAuth(res);
-  const input = await withMediaIds(deps, auth.userId, req.body ?? {});
+  const input = await withMediaIds(deps, auth, req.body ?? {});
   const request = parsePostRequest(input, { now: deps.clock(), mode: auth.mode });
   const accounts = await deps.users.accountsByPlatform(
     auth.userId,
     request.post.content.platform.map((t) => t.platform),
   );
-  const own = await ownMedia(deps, auth.userId, request, { convert: false });
+  const own = await ownMedia(deps, auth, request, { convert: false });
   const { targets, plans } = planSubmission(request, accounts, own.known);
   const strict = request.strict !== false;
   return {

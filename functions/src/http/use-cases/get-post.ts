@@ -1,17 +1,19 @@
 import { AppError } from "../../domain/errors";
 import { etagOf } from "../../domain/etag";
-import { versionOf } from "../../store/post-lifecycle-store";
+import type { Owner } from "../../domain/owner";
+import { ownsPost, versionOf } from "../../store/post-lifecycle-store";
+import { recordOf } from "../../store/records";
 import type { AppDeps } from "../deps";
 import { postView } from "./post-view";
 
 /**
- * GET /v1/posts/{id}: the submission and its runs, for its owner only (404 for anyone else, so
- * existence never leaks), with the ETag a PATCH can send as If-Match.
+ * GET /v1/posts/{id}: the submission and its runs, for its owner's keys of its mode only (404 for
+ * anyone else, so existence never leaks), with the ETag a PATCH can send as If-Match.
  */
-export async function getPost(id: string, userId: string, deps: AppDeps) {
+export async function getPost(id: string, owner: Owner, deps: AppDeps) {
   const snap = await deps.submissions.ref(id).get();
-  const sub = snap.data();
-  if (!sub || sub.userId !== userId) throw new AppError("not_found", `No post ${id}.`);
+  const sub = recordOf(snap);
+  if (!sub || !ownsPost(owner, sub)) throw new AppError("not_found", `No post ${id}.`);
   const runs = await deps.submissions.runs(id);
   return {
     post: postView(id, sub, new Map(runs.map(({ runId, run }) => [runId, run]))),

@@ -6,6 +6,7 @@ import { zodIssues } from "../../domain/zod-issues";
 import { normalizePlatform } from "../../domain/platforms";
 import { parseZonedIso } from "../../domain/scheduled-time";
 import { SUBMISSION_STATUSES, type SubmissionStatus } from "../../domain/submission-status";
+import type { Owner } from "../../domain/owner";
 import type { AppDeps } from "../deps";
 import { postView } from "./post-view";
 
@@ -80,10 +81,11 @@ function decodeCursor(raw: string, filters: string) {
 }
 
 /**
- * GET /v1/posts: the caller's submissions, newest first by creation time. `from`/`to` bound
- * `createdAt` (from inclusive, to exclusive); `status` takes one status or a comma list.
+ * GET /v1/posts: the caller's submissions made with keys of the caller's key's mode, newest first
+ * by creation time. `from`/`to` bound `createdAt` (from inclusive, to exclusive); `status` takes
+ * one status or a comma list.
  */
-export async function listPosts(query: unknown, userId: string, deps: AppDeps) {
+export async function listPosts(query: unknown, owner: Owner, deps: AppDeps) {
   const parsed = querySchema.safeParse(query);
   if (!parsed.success) throw validationError(zodIssues(parsed.error, query));
   const { status: statuses = [], platform = null, from = null, to = null, limit = LIST_LIMIT.default } = parsed.data;
@@ -93,19 +95,21 @@ export async function listPosts(query: unknown, userId: string, deps: AppDeps) {
   const filters = sha256Hex(JSON.stringify([statuses, platform, from?.toISOString(), to?.toISOString()])).slice(0, 16);
   const after = parsed.data.cursor ? decodeCursor(parsed.data.cursor, filters) : null;
 
-  const { posts, more } = await deps.postList.list({ userId, statuses, platform, from, to, limit, after });
-  const last = posts[posts.length - 1];
+  const { posts, next } = await deps.postList.list({
+    userId: owner.userId,
+    mode: owner.mode,
+    statuses,
+    platform,
+    from,
+    to,
+    limit,
+    after,
+  });
   return {
     data: posts.map((p) => postView(p.id, p.submission, p.runs)),
-    hasMore: more,
-    nextCursor:
-      more && last
-        ? encodeCursor({
-            s: last.submission.createdAt.seconds,
-            n: last.submission.createdAt.nanoseconds,
-            id: last.id,
-            f: filters,
-          })
-        : null,
+    hasMore: next !== null,
+    nextCursor: next
+      ? encodeCursor({ s: next.createdAt.seconds, n: next.createdAt.nanoseconds, id: next.id, f: filters })
+      : null,
   };
 }

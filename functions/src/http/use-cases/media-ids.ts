@@ -1,4 +1,5 @@
 import { validationError } from "../../domain/errors";
+import type { Owner } from "../../domain/owner";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
@@ -7,9 +8,10 @@ const MEDIA_IDS_MAX = 35;
 /**
  * `post.content.mediaIds`: media the user stored (POST /v1/media), named by id instead of URL.
  * They become `imageUrls` / `videoUrl` before the request is validated, so everything after sees
- * one shape; an id that is not the user's is a 400 naming it.
+ * one shape; an id that is not the user's, or that a key of the other mode stored, is a 400
+ * naming it.
  */
-export async function withMediaIds(deps: AppDeps, userId: string, body: unknown): Promise<unknown> {
+export async function withMediaIds(deps: AppDeps, owner: Owner, body: unknown): Promise<unknown> {
   const post = (body as { post?: { content?: unknown } } | null)?.post;
   const content = post?.content;
   if (!content || typeof content !== "object" || !("mediaIds" in content)) return body;
@@ -29,9 +31,17 @@ export async function withMediaIds(deps: AppDeps, userId: string, body: unknown)
     ]);
   }
   const ids = mediaIds as string[];
-  const records = await Promise.all(ids.map((id) => deps.media.records.get(userId, id)));
+  const records = await Promise.all(ids.map((id) => deps.media.records.visibleTo(owner, id)));
   const missing = ids.flatMap((id, i) =>
-    records[i] ? [] : [{ field: `post.content.mediaIds[${i}]`, reason: "not_found", message: `No media ${id}.` }],
+    records[i]
+      ? []
+      : [
+          {
+            field: `post.content.mediaIds[${i}]`,
+            reason: "not_found",
+            message: `No media ${id} among the media stored with ${owner.mode} keys.`,
+          },
+        ],
   );
   if (missing.length > 0) throw validationError(missing);
   const found = records as MediaRecord[];

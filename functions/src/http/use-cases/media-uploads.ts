@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AppError } from "../../domain/errors";
 import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
 import { parseUploadRequest, UPLOAD_SESSION_TTL_MS } from "../../domain/media-upload";
+import type { Owner } from "../../domain/owner";
 import type { MediaUpload } from "../../store/media-upload-store";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
@@ -33,7 +34,7 @@ function uploadPath(userId: string, uploadId: string): string {
  * POST /v1/media/uploads: opens a resumable session for a file too large to pass through a URL
  * (a Cloud Storage resumable session in production; the local store's equivalent on the stack).
  */
-export async function createUpload(deps: AppDeps, userId: string, body: unknown) {
+export async function createUpload(deps: AppDeps, owner: Owner, body: unknown) {
   let request;
   try {
     request = parseUploadRequest(body);
@@ -44,11 +45,11 @@ export async function createUpload(deps: AppDeps, userId: string, body: unknown)
   const id = deps.newId();
   const now = deps.clock();
   const expiresAt = new Date(now.getTime() + UPLOAD_SESSION_TTL_MS);
-  const path = uploadPath(userId, id);
+  const path = uploadPath(owner.userId, id);
   const contentType = request.type.contentType;
   const uploadUrl = await deps.media.store.openUpload({ path, contentType, size: request.size, expiresAt });
   const upload = await deps.media.uploads.create(
-    userId,
+    owner,
     id,
     { contentType, size: request.size, fileName: request.fileName, path, uploadUrl },
     now,
@@ -59,20 +60,21 @@ export async function createUpload(deps: AppDeps, userId: string, body: unknown)
 
 /**
  * POST /v1/media/uploads/{id}/complete: the uploaded bytes become media like a fetched URL's
- * (type sniffed, size counted, probed), copied to the media's own path. Repeatable: a completed
- * upload answers its media again; a refused one its refusal.
+ * (type sniffed, size counted, probed), copied to the media's own path, in the mode of the key
+ * that opened the session. Repeatable: a completed upload answers its media again; a refused one
+ * its refusal. A session the other mode opened is not found.
  */
 export async function completeUpload(
   deps: AppDeps,
-  userId: string,
+  owner: Owner,
   id: string,
 ): Promise<{ media: MediaRecord; created: boolean }> {
-  const claim = await deps.media.uploads.claimCompletion(userId, id, deps.clock());
+  const claim = await deps.media.uploads.claimCompletion(owner, id, deps.clock());
   switch (claim.kind) {
     case "missing":
       throw new AppError("not_found", `No upload ${id}.`);
     case "completed": {
-      const media = await deps.media.records.get(userId, claim.mediaId);
+      const media = await deps.media.records.visibleTo(owner, claim.mediaId);
       if (!media) throw new AppError("not_found", `The media of upload ${id} was deleted.`);
       return { media, created: false };
     }
@@ -85,11 +87,12 @@ export async function completeUpload(
     case "expired":
       throw new AppError("conflict", "This upload session has expired; open a new one.", { status: "expired" });
     case "ready":
-      return { media: await ingestUpload(deps, userId, id, claim.upload), created: true };
+      return { media: await ingestUpload(deps, owner, id, claim.upload), created: true };
   }
 }
 
-async function ingestUpload(deps: AppDeps, userId: string, id: string, upload: MediaUpload): Promise<MediaRecord> {
+async function ingestUpload(deps: AppDeps, owner: Owner, id: string, upload: MediaUpload): Promise<MediaRecord> {
+  const { userId } = owner;
   const stored = await deps.media.store.size(upload.path);
   if (stored === null || stored < upload.size) {
     await deps.media.uploads.release(userId, id);
@@ -116,7 +119,7 @@ async function ingestUpload(deps: AppDeps, userId: string, id: string, upload: M
     (path) => deps.media.store.delete(path),
     () =>
       deps.media.records.create(
-        userId,
+        owner,
         id,
         recordOf(ingested, null),
         { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },

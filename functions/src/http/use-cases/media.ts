@@ -1,6 +1,7 @@
 import { AppError, validationError } from "../../domain/errors";
 import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
 import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
+import type { Owner } from "../../domain/owner";
 import { recordOf, recordOrDiscard, type IngestedMedia } from "../../media/ingest";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
@@ -27,7 +28,7 @@ export function mediaView(id: string, m: MediaRecord) {
  */
 export async function createMedia(
   deps: AppDeps,
-  auth: { userId: string; mode: "live" | "test" },
+  auth: Owner,
   header: string | undefined,
   body: unknown,
 ): Promise<{ id: string; media: MediaRecord; replayed: boolean }> {
@@ -59,7 +60,7 @@ export async function createMedia(
     );
   }
   if (claim.kind === "replay") {
-    const media = await deps.media.records.get(auth.userId, claim.mediaId);
+    const media = await deps.media.records.visibleTo(auth, claim.mediaId);
     if (media) return { id: claim.mediaId, media, replayed: true };
   }
   let ingested: IngestedMedia;
@@ -75,7 +76,7 @@ export async function createMedia(
     (path) => deps.media.store.delete(path),
     () =>
       deps.media.records.create(
-        auth.userId,
+        auth,
         claim.mediaId,
         recordOf(ingested, url),
         { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
@@ -88,10 +89,20 @@ export async function createMedia(
   return { id: claim.mediaId, media, replayed: false };
 }
 
-/** DELETE /v1/media/{id}: refused while a post that has not published yet uses it. */
-export async function deleteMedia(deps: AppDeps, userId: string, id: string): Promise<void> {
-  const media = await deps.media.records.get(userId, id);
+/**
+ * GET /v1/media/{id}: the media, to a key of the mode that stored it (the other mode's is not
+ * found: domain/owner.ts).
+ */
+export async function getMedia(deps: AppDeps, owner: Owner, id: string): Promise<MediaRecord> {
+  const media = await deps.media.records.visibleTo(owner, id);
   if (!media) throw new AppError("not_found", `No media ${id}.`);
+  return media;
+}
+
+/** DELETE /v1/media/{id}: refused while a post that has not published yet uses it. */
+export async function deleteMedia(deps: AppDeps, owner: Owner, id: string): Promise<void> {
+  const { userId } = owner;
+  const media = await getMedia(deps, owner, id);
   const users = await deps.media.pendingPostsUsing(userId, id);
   if (users.length > 0) {
     throw new AppError("conflict", "This media is used by a post that has not been published yet.", {

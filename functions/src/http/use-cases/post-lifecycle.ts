@@ -5,7 +5,7 @@ import type { NormalizedPostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { ownMedia, ownMediaIds, withRewrites } from "../../media/own-media";
 import { logs } from "../../logs";
-import type { Change } from "../../store/post-lifecycle-store";
+import { ownsPost, type Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
 import { taskIds } from "../../tasks/task-ids";
@@ -51,8 +51,8 @@ async function orchestrateAt(deps: AppDeps, id: string, at: Date | null): Promis
  * still be delivered; the orchestrator then finds a canceled post and does nothing.
  */
 export async function cancelPost(id: string, auth: ApiKeyAuth, deps: AppDeps) {
-  settle(id, await deps.lifecycle.cancel(id, auth.userId), "cancel");
-  return getPost(id, auth.userId, deps);
+  settle(id, await deps.lifecycle.cancel(id, auth), "cancel");
+  return getPost(id, auth, deps);
 }
 
 /**
@@ -62,9 +62,8 @@ export async function cancelPost(id: string, auth: ApiKeyAuth, deps: AppDeps) {
  */
 export async function editPost(id: string, body: unknown, ifMatch: string | null, auth: ApiKeyAuth, deps: AppDeps) {
   const current = await deps.submissions.get(id);
-  if (!current || current.userId !== auth.userId) throw new AppError("not_found", `No post ${id}.`);
+  if (!current || !ownsPost(auth, current)) throw new AppError("not_found", `No post ${id}.`);
   const now = deps.clock();
-  // The post's own mode decides what it may ask for (sandbox outcomes), whichever key edits it.
   const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, body, { now, mode: current.mode });
   // Validated once before the transaction, so a bad body fails fast and never waits on a lock.
   const preview = edited(current.request as unknown as NormalizedPostRequest);
@@ -73,11 +72,11 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
     ...current.targets.map((t) => t.platform),
   ]);
 
-  const own = await ownMedia(deps, auth.userId, preview);
+  const own = await ownMedia(deps, auth, preview);
 
   let deferred = false;
   let scheduledTime = now;
-  const change = await deps.lifecycle.edit(id, auth.userId, ifMatch, (sub) => {
+  const change = await deps.lifecycle.edit(id, auth, ifMatch, (sub) => {
     // Applied to the request stored now: a concurrent edit's other fields are kept, not lost.
     const request = withRewrites(edited(sub.request as unknown as NormalizedPostRequest), own.rewrites);
     const targets = acceptedTargets(planSubmission(request, accounts, own.known));
@@ -92,13 +91,13 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
       await orchestrateAt(deps, id, scheduledTime);
     }
   }
-  return getPost(id, auth.userId, deps);
+  return getPost(id, auth, deps);
 }
 
 /** POST /v1/posts/{id}/publish-now: a scheduled post is handed to the orchestrator at once. */
 export async function publishPostNow(id: string, auth: ApiKeyAuth, deps: AppDeps) {
-  const change = await deps.lifecycle.publishNow(id, auth.userId);
+  const change = await deps.lifecycle.publishNow(id, auth);
   settle(id, change, "publishNow");
   await orchestrateAt(deps, id, null);
-  return getPost(id, auth.userId, deps);
+  return getPost(id, auth, deps);
 }

@@ -1,4 +1,4 @@
-import { canonicalJson } from "../../../src/domain/canonical-json";
+import { canonicalJson, sha256Hex } from "../../../src/domain/canonical-json";
 import { AppError } from "../../../src/domain/errors";
 import { idempotencyIdentity } from "../../../src/domain/idempotency";
 
@@ -24,6 +24,16 @@ describe("idempotency identity", () => {
     expect(b.recordId).toBe(a.recordId);
     expect(b.fingerprint).not.toBe(a.fingerprint);
     expect(idempotencyIdentity("u2", "test", "key-1", body).recordId).not.toBe(a.recordId);
+  });
+
+  it("scopes a header key to the mode: a test and a live request with the same key are two requests", () => {
+    const test = idempotencyIdentity("u1", "test", "key-1", body);
+    const live = idempotencyIdentity("u1", "live", "key-1", body);
+    expect(live.recordId).not.toBe(test.recordId);
+    expect(live.fingerprint).not.toBe(test.fingerprint);
+    // A live key keeps the record id it had before modes were scoped: a retry sent across the
+    // upgrade still finds its first request.
+    expect(live.recordId).toBe(`h_${sha256Hex("u1\nkey-1")}`);
   });
 
   it("refuses keys that are empty, too long or not printable ASCII", () => {

@@ -1,9 +1,11 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { candidateMediaId, sameStoredUrl } from "../../../src/domain/media-refs";
-import { resolveStoredMedia } from "../../../src/media/stored-media-urls";
+import { matchStoredMedia, resolveStoredMedia } from "../../../src/media/stored-media-urls";
 import type { MediaRecord } from "../../../src/store/media-record-store";
 
 const UID = "u_1";
+const LIVE = { userId: UID, mode: "live" } as const;
+const TEST = { userId: UID, mode: "test" } as const;
 const BUCKET = "postcast.appspot.com";
 const PATH = `users/${UID}/media/m1/3f9c.png`;
 const JPEG = `users/${UID}/media/m1/3f9c.a1b2c3.jpg`;
@@ -11,8 +13,9 @@ const cloud = (path: string, bucket = BUCKET, token = "t0k3n") =>
   `https://firebasestorage.googleapis.com/v0/b/${bucket}/o/${encodeURIComponent(path)}?alt=media&token=${token}`;
 const local = (path: string, base = "http://127.0.0.1:5001/demo/us-central1/api") => `${base}/media-files/${path}`;
 
-function record(url: string, jpegUrl: string | null): MediaRecord {
+function record(url: string, jpegUrl: string | null, mode?: "live" | "test"): MediaRecord {
   return {
+    ...(mode ? { mode } : {}),
     url,
     path: PATH,
     contentType: "image/png",
@@ -99,7 +102,7 @@ describe("resolveStoredMedia: the one rule for the user's own media", () => {
 
   it("resolves the stored URL and its JPEG copy's to the record, with the store's URL and path", async () => {
     const r = records({ m1: record(stored, jpeg) });
-    const resolved = await resolveStoredMedia(r, UID, [cloud(PATH, BUCKET, "old"), cloud(JPEG, BUCKET, "old")]);
+    const resolved = await resolveStoredMedia(r, LIVE, [cloud(PATH, BUCKET, "old"), cloud(JPEG, BUCKET, "old")]);
     expect(resolved.get(cloud(PATH, BUCKET, "old"))).toMatchObject({
       mediaId: "m1",
       copy: "original",
@@ -131,6 +134,22 @@ describe("resolveStoredMedia: the one rule for the user's own media", () => {
       cloud(`users/${UID}/media/m2/f.png`),
       `http://10.0.0.5:8080/users/${UID}/media/x/y`,
     ];
-    expect((await resolveStoredMedia(r, UID, lookAlikes)).size).toBe(0);
+    expect((await resolveStoredMedia(r, LIVE, lookAlikes)).size).toBe(0);
+  });
+
+  it("counts only media of the key's mode as own; records from before modes are live", async () => {
+    const testMedia = cloud(`users/${UID}/media/mt/a.png`);
+    const liveMedia = cloud(`users/${UID}/media/ml/b.png`);
+    const olderMedia = cloud(`users/${UID}/media/mo/c.png`);
+    const r = records({
+      mt: record(testMedia, null, "test"),
+      ml: record(liveMedia, null, "live"),
+      mo: record(olderMedia, null),
+    });
+    const urls = [testMedia, liveMedia, olderMedia];
+    expect([...(await resolveStoredMedia(r, TEST, urls)).keys()]).toEqual([testMedia]);
+    expect([...(await resolveStoredMedia(r, LIVE, urls)).keys()]).toEqual([liveMedia, olderMedia]);
+    // Whichever mode stored them, they are the user's: a post is refused the other mode's.
+    expect([...(await matchStoredMedia(r, UID, urls)).keys()]).toEqual(urls);
   });
 });
