@@ -22,6 +22,7 @@ const healthDeps = (): TokenHealthDeps => ({
   credentials,
   standing: h.deps.standing,
   adapters: h.adapters,
+  oauthProvider: (p) => h.deps.oauth.provider(p),
   http: new HttpClient({ timeoutMs: 10_000 }),
   clock: h.clock,
 });

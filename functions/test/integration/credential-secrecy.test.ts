@@ -109,6 +109,7 @@ describe("credentials never leak", () => {
         credentials: new CredentialStore(h.db, () => TEST_KEYRING, h.clock),
         standing: h.deps.standing,
         adapters: h.adapters,
+        oauthProvider: (p) => h.deps.oauth.provider(p),
         http: new HttpClient({ timeoutMs: 10_000 }),
         clock: h.clock,
       });
