@@ -10,6 +10,7 @@ import { parseKeyring } from "../src/domain/credentials";
 import type { Platform } from "../src/domain/platforms";
 import { LocalMediaStore } from "../src/media/local-media-store";
 import { liveAdapters } from "../src/platforms/live-adapters";
+import { oauthProvider } from "../src/platforms/oauth-providers";
 import { defaultAdapterRegistry } from "../src/platforms/registry";
 import { getDb } from "../src/store/firestore";
 import { createPublishHandler } from "../src/tasks/publisher";
@@ -40,18 +41,18 @@ async function main() {
   const db = getDb();
   const keyring = parseKeyring(job.keyring);
   const tasks = new InlineTasks();
+  const settings = {
+    apiUrl: job.apiUrl,
+    authUrl: job.apiUrl,
+    consentUrl: job.apiUrl,
+    clientId: `postcast-local-${job.platform}`,
+    clientSecret: () => `postcast-local-${job.platform}-secret`,
+  };
   const deps = buildPublisherDeps(db, {
     enqueuer: tasks,
     clock: () => new Date(),
-    adapters: defaultAdapterRegistry(
-      liveAdapters(() => ({
-        apiUrl: job.apiUrl,
-        authUrl: job.apiUrl,
-        consentUrl: job.apiUrl,
-        clientId: `postcast-local-${job.platform}`,
-        clientSecret: () => `postcast-local-${job.platform}-secret`,
-      })),
-    ),
+    adapters: defaultAdapterRegistry(liveAdapters(() => settings)),
+    oauthProvider: (platform) => oauthProvider(platform, settings),
     keyring: () => keyring,
     mediaStore: () => new LocalMediaStore(job.mediaDir, () => job.mediaBase),
   });

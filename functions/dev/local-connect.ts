@@ -2,8 +2,9 @@
  * `npm run connect -- <platform> [more platforms…]`: connects an account of each platform to the
  * demo user on the running local stack, the way the dashboard and a browser would: sign in (Auth
  * emulator), POST /v1/integrations/{platform}/connect, open the authorize URL (the fake platform
- * approves at once), follow its redirect to the callback, and, when the platform offers several
- * accounts (Facebook Pages), choose them all. Prints the connected account ids.
+ * approves at once), follow its redirect to the callback, redeem the code the callback returns
+ * with (POST /v1/integrations/{platform}/connections, as the same user), and, when the platform
+ * offers several accounts (Facebook Pages), choose them all. Prints the connected account ids.
  */
 import { normalizePlatform, type Platform } from "../src/domain/platforms";
 import { LOCAL, apiBaseUrl } from "./local-config";
@@ -55,13 +56,19 @@ export async function connectOnStack(base: string, uid: string, platform: Platfo
   if (!started.ok || !body.authorizeUrl) throw new Error(`connect answered ${started.status}: ${JSON.stringify(body)}`);
   const callback = await follow(body.authorizeUrl);
   const outcome = (await follow(callback.toString())).searchParams;
-  if (outcome.get("status") === "connected") return outcome.get("accountIds")!.split(",");
-  if (outcome.get("status") !== "choose") throw new Error(`not connected: ${outcome.toString()}`);
-  const selection = `${base}/v1/integrations/${platform}/selections/${outcome.get("selection")!}`;
-  const offered = (await (await fetch(selection, { headers: { authorization } })).json()) as {
-    accounts: { accountId: string }[];
-  };
-  const accountIds = offered.accounts.map((a) => a.accountId);
+  if (outcome.get("status") !== "pending") throw new Error(`not connected: ${outcome.toString()}`);
+  const redeemed = await fetch(`${base}/v1/integrations/${platform}/connections`, {
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body: JSON.stringify({ code: outcome.get("code") }),
+  });
+  const connection = (await redeemed.json()) as
+    | { status: "connected"; data: { accountId: string }[] }
+    | { status: "choose"; selection: string; accounts: { accountId: string }[] };
+  if (!redeemed.ok) throw new Error(`redeeming answered ${redeemed.status}: ${JSON.stringify(connection)}`);
+  if (connection.status === "connected") return connection.data.map((a) => a.accountId);
+  const selection = `${base}/v1/integrations/${platform}/selections/${connection.selection}`;
+  const accountIds = connection.accounts.map((a) => a.accountId);
   const chosen = await fetch(selection, {
     method: "POST",
     headers: { authorization, "content-type": "application/json" },

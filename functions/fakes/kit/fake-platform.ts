@@ -26,13 +26,15 @@ import type { ReceivedMedia } from "./upload-digest";
  * - `drop`: close the connection before handling it (nothing happened at the platform);
  * - `lose_answer`: handle it, then close the connection instead of answering (the platform acted;
  *   the caller never learns it: the crash between the platform's success and our write);
- * - `delay`: answer only after `delayMs` (to trip the caller's timeout).
+ * - `delay`: answer only after `delayMs` (to trip the caller's timeout);
+ * - `hold_answer`: handle it at once, then hold its answer until `release` resolves (the platform
+ *   acted, say rotated a token, while the caller is still waiting to hear it).
  */
 export interface Fault {
   method?: string;
   /** Matched against the request path (a string matches as a substring). */
   path?: RegExp | string;
-  kind: "respond" | "drop" | "lose_answer" | "delay";
+  kind: "respond" | "drop" | "lose_answer" | "delay" | "hold_answer";
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -44,6 +46,8 @@ export interface Fault {
    * exact moment a request arrives, e.g. kill the process that sent it.
    */
   onMatch?: () => void | Promise<void>;
+  /** `hold_answer`: called once the answer is ready; it is sent when the returned promise resolves. */
+  release?: () => Promise<void>;
 }
 
 /** Random faults on the requests that change state (POST/PUT), for the fault-injection suite. */
@@ -122,6 +126,8 @@ export abstract class FakePlatform {
   readonly tokens = new Map<string, TokenGrant>();
   /** Revoked consents, in order, so tests can see a revoke reached the platform. */
   readonly revocations: Revocation[] = [];
+  /** Every token presented to a revoke endpoint, in order, whether or not it was still alive. */
+  readonly revokeRequests: string[] = [];
   /** The profile of each account a code was issued to, for the profile endpoints. */
   readonly profiles = new Map<string, FakeProfile>();
   /** The app the token endpoints accept: what the local stack uses when no real id is configured. */
@@ -254,6 +260,7 @@ export abstract class FakePlatform {
    * the grant's account, or null for a token the platform does not know.
    */
   revokeToken(token: string): string | null {
+    this.revokeRequests.push(token);
     const grant = this.tokens.get(token);
     const family = grant ? this.families.get(token) : this.refreshTokens.get(token)?.family;
     const accountId = grant?.accountId ?? this.refreshTokens.get(token)?.accountId;
@@ -537,6 +544,16 @@ export abstract class FakePlatform {
       case "delay":
         setTimeout(next, fault.delayMs ?? 1000);
         return;
+      case "hold_answer": {
+        const end = res.end.bind(res) as (...args: unknown[]) => Response;
+        const release = fault.release ?? (() => Promise.resolve());
+        res.end = ((...args: unknown[]) => {
+          void release().then(() => end(...args));
+          return res;
+        }) as Response["end"];
+        next();
+        return;
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import { AccountStanding } from "../store/account-standing";
 import { AccountStore } from "../store/account-store";
 import { CredentialStore } from "../store/credential-store";
 import { OAuthStateStore } from "../store/oauth-state-store";
+import { PendingConnectionStore } from "../store/pending-connection-store";
 import { MediaRecordStore } from "../store/media-record-store";
 import { MediaUploadStore } from "../store/media-upload-store";
 import { ingestStream, ingestUrl } from "../media/ingest";
@@ -31,8 +32,8 @@ export interface AppDepsOptions {
   verifyIdToken: (idToken: string) => Promise<string>;
   rateLimitConfig: () => RateLimitConfig;
   keyring: () => Keyring;
-  /** The connect flow's platform side; the state store is built here. */
-  oauth: Omit<OAuthDeps, "states">;
+  /** The connect flow's platform side; its stores are built here. */
+  oauth: Omit<OAuthDeps, "states" | "pending">;
   media: MediaDepsOptions;
   /** Proxies in front of the api that append to X-Forwarded-For; 1 (Google's front end) when absent. */
   trustedProxyHops?: () => number;
@@ -55,7 +56,11 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
   return {
     credentials: new CredentialStore(db, o.keyring, o.clock),
     standing: new AccountStanding(new AccountStore(db, o.clock), submissions, o.clock),
-    oauth: { ...o.oauth, states: new OAuthStateStore(db, o.keyring, o.clock) },
+    oauth: {
+      ...o.oauth,
+      states: new OAuthStateStore(db, o.keyring, o.clock),
+      pending: new PendingConnectionStore(db, o.keyring, o.clock),
+    },
     media: {
       records: mediaRecords,
       jpegCopy: jpegCopier(mediaRecords, o.media),

@@ -5,6 +5,7 @@ import type { PublishCap } from "../domain/publish-caps";
 import { HttpClient } from "../platforms/http-client";
 import type { MediaStore } from "../media/media-store";
 import { storedPostMedia } from "../media/stored-post-media";
+import type { OAuthProvider } from "../platforms/oauth-provider";
 import type { AdapterRegistry } from "../platforms/registry";
 import { AccountStanding } from "../store/account-standing";
 import { AccountStore } from "../store/account-store";
@@ -26,6 +27,8 @@ export function buildPublisherDeps(
     enqueuer: TaskEnqueuer;
     clock: () => Date;
     adapters: AdapterRegistry;
+    /** Each platform's OAuth (revocation of a refresh that lost to a disconnect). */
+    oauthProvider: (platform: Platform) => OAuthProvider;
     keyring: () => Keyring;
     /** Where the posts' media are stored (read late: the bucket is a param). */
     mediaStore: () => MediaStore;
@@ -44,6 +47,7 @@ export function buildPublisherDeps(
     accounts: new AccountStanding(new AccountStore(db, options.clock), new SubmissionStore(db), options.clock),
     usage: new AccountUsageStore(db),
     http,
+    oauthProvider: options.oauthProvider,
     media: (owner) => storedPostMedia({ records, store: options.mediaStore() }, owner),
     ...(options.caps ? { caps: options.caps } : {}),
   };

@@ -1,3 +1,4 @@
+import type { Platform } from "../domain/platforms";
 import type { AppDeps } from "../http/deps";
 import { HttpClient } from "../platforms/http-client";
 import { liveAdapters } from "../platforms/live-adapters";
@@ -55,6 +56,7 @@ export const enqueuer = lazy<TaskEnqueuer>(
 );
 
 const clock = () => new Date();
+const platformOAuth = (platform: Platform) => oauthProvider(platform, platformSettings(platform));
 /** A connect callback waits on the platform while the user watches: fail fast rather than hang. */
 const OAUTH_TIMEOUT_MS = 15_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -67,7 +69,7 @@ export const appDeps = lazy<AppDeps>(() =>
     rateLimitConfig: lazy(() => rateLimitConfig()),
     keyring: credentialsKeyring,
     oauth: {
-      provider: (platform) => oauthProvider(platform, platformSettings(platform)),
+      provider: platformOAuth,
       configured: (platform) => platformSettings(platform).clientId !== "",
       http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),
       apiUrl: apiPublicUrl,
@@ -92,6 +94,7 @@ export const publisherDeps = lazy<PublisherDeps>(() =>
     enqueuer: enqueuer(),
     clock,
     adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
+    oauthProvider: platformOAuth,
     keyring: credentialsKeyring,
     mediaStore: lazy(mediaStore),
   }),
@@ -114,6 +117,7 @@ export const tokenHealthDeps = lazy<TokenHealthDeps>(() => {
     credentials: new CredentialStore(db, credentialsKeyring, clock),
     standing: new AccountStanding(new AccountStore(db, clock), new SubmissionStore(db), clock),
     adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
+    oauthProvider: platformOAuth,
     http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),
     clock,
   };

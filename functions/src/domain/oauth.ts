@@ -4,9 +4,16 @@ import { createHash, randomBytes } from "node:crypto";
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 /** How long a user has to choose among several accounts (Facebook Pages) after consenting. */
 export const ACCOUNT_SELECTION_TTL_MS = 10 * 60_000;
+/** How long the dashboard has to redeem what a callback brought back (a page load, normally). */
+export const PENDING_CONNECTION_TTL_MS = 10 * 60_000;
 
 /** 256 random bits, URL-safe: unguessable, and well within X's 500-character `state` limit. */
 export function newOAuthState(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** The single-use code a callback hands the dashboard: 256 random bits, URL-safe, like a state. */
+export function newRedemptionCode(): string {
   return randomBytes(32).toString("base64url");
 }
 
@@ -41,10 +48,14 @@ export function isAllowedReturnTo(returnTo: string, allowlist: readonly string[]
   });
 }
 
-/** What the callback tells the dashboard, as query parameters on its `returnTo`. */
+/**
+ * What the callback tells the dashboard, as query parameters on its `returnTo`. Never that an
+ * account was connected: a callback only proves that someone consented at the platform, not who
+ * is signed in here, so what it brings back waits under a code only the user who started the
+ * flow can redeem (POST /v1/integrations/{platform}/connections).
+ */
 export type ConnectOutcome =
-  | { status: "connected"; platform: string; accountIds: string[] }
-  | { status: "choose"; platform: string; selection: string }
+  | { status: "pending"; platform: string; code: string }
   | { status: "error"; platform: string; error: ConnectErrorCode; description: string };
 
 export type ConnectErrorCode =
@@ -59,8 +70,7 @@ export function returnUrl(returnTo: string, outcome: ConnectOutcome): string {
   const url = new URL(returnTo);
   url.searchParams.set("platform", outcome.platform);
   url.searchParams.set("status", outcome.status);
-  if (outcome.status === "connected") url.searchParams.set("accountIds", outcome.accountIds.join(","));
-  if (outcome.status === "choose") url.searchParams.set("selection", outcome.selection);
+  if (outcome.status === "pending") url.searchParams.set("code", outcome.code);
   if (outcome.status === "error") {
     url.searchParams.set("error", outcome.error);
     url.searchParams.set("error_description", outcome.description);

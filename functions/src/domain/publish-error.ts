@@ -5,6 +5,8 @@
 export const PUBLISH_ERROR_CODES = [
   /** Token expired or revoked: the account must be reconnected; retrying cannot help. */
   "auth_expired",
+  /** The user disconnected the account while the run was using it: nothing more is sent to it. */
+  "account_disconnected",
   /** The platform throttled us; retry after `retryAfterSeconds` when given. */
   "rate_limited",
   /** Network failure, timeout or 5xx: safe to retry. */
@@ -57,4 +59,12 @@ export class PublishError extends Error {
       refused: true,
     });
   }
+}
+
+/** The user disconnected the account while a run or a renewal was using its credentials. */
+export function accountDisconnectedError(platform: string, accountId: string): PublishError {
+  return new PublishError(
+    "account_disconnected",
+    `The ${platform} account '${accountId}' was disconnected, so nothing more is sent to it.`,
+  );
 }

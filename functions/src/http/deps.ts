@@ -13,6 +13,7 @@ import type { ApiKeyStore } from "../store/api-key-store";
 import type { ApiRequestStore } from "../store/api-request-store";
 import type { CredentialStore } from "../store/credential-store";
 import type { OAuthStateStore } from "../store/oauth-state-store";
+import type { PendingConnectionStore } from "../store/pending-connection-store";
 import type { PostLifecycleStore } from "../store/post-lifecycle-store";
 import type { PostListStore } from "../store/post-list-store";
 import type { RateLimitStore } from "../store/rate-limit-store";
@@ -47,6 +48,8 @@ export type DepsProvider = () => AppDeps;
 /** What the connect flow needs: the platforms' OAuth, where they call back, where users return. */
 export interface OAuthDeps {
   states: OAuthStateStore;
+  /** What callbacks brought back, until the user who started the flow redeems it. */
+  pending: PendingConnectionStore;
   provider: (platform: Platform) => OAuthProvider;
   /** Whether the platform's app is configured (a client id is set). */
   configured: (platform: Platform) => boolean;

@@ -1,7 +1,8 @@
 import { expiresSoon, type Credentials } from "../domain/credentials";
-import { PublishError } from "../domain/publish-error";
+import { accountDisconnectedError, PublishError } from "../domain/publish-error";
 import type { AccountRef, CredentialStore, StoredCredentials } from "../store/credential-store";
 import type { HttpClient } from "./http-client";
+import type { OAuthProvider } from "./oauth-provider";
 import type { AuthSession, PlatformAdapter } from "./platform-adapter";
 
 /** Refresh this long before the access token expires, so a publish never starts with a dying token. */
@@ -10,7 +11,9 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 /**
  * One delivery's view of an account's credentials: read once, refreshed when near expiry, and
  * refreshed at most once more when the platform rejects the token. Anything beyond that is
- * `auth_expired`: the user must reconnect, and retrying cannot help.
+ * `auth_expired`: the user must reconnect, and retrying cannot help. An account the user
+ * disconnected (before the delivery, or while it refreshed) is `account_disconnected`, as its
+ * scheduled runs are.
  */
 export class StoredAuthSession implements AuthSession {
   private current: StoredCredentials | null = null;
@@ -20,13 +23,18 @@ export class StoredAuthSession implements AuthSession {
     private readonly store: CredentialStore,
     private readonly account: AccountRef,
     private readonly adapter: Pick<PlatformAdapter, "refresh">,
+    private readonly oauth: Pick<OAuthProvider, "revoke">,
     private readonly http: HttpClient,
     private readonly clock: () => Date,
   ) {}
 
   async credentials(): Promise<Credentials> {
-    this.current ??= await this.store.read(this.account);
-    if (!this.current) throw this.expired("it is not connected (disconnected, or its credentials were never stored)");
+    if (!this.current) {
+      const found = await this.store.readForUse(this.account);
+      if (found === "disconnected") throw accountDisconnectedError(this.account.platform, this.account.accountId);
+      if (found === "missing") throw this.expired("it is not connected (its credentials were never stored)");
+      this.current = found;
+    }
     const now = this.clock();
     if (expiresSoon(this.current.credentials, now, REFRESH_MARGIN_MS)) {
       const refreshed = await this.refresh(this.current);
@@ -48,7 +56,10 @@ export class StoredAuthSession implements AuthSession {
   }
 
   private refresh(current: StoredCredentials): Promise<StoredCredentials | null> {
-    return this.store.refresh(this.account, current.version, (c) => this.adapter.refresh(c, this.http));
+    return this.store.refresh(this.account, current.version, {
+      grant: (c) => this.adapter.refresh(c, this.http),
+      revoke: (c) => this.oauth.revoke(c, this.http),
+    });
   }
 
   private expired(why: string): PublishError {

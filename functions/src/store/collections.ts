@@ -17,6 +17,7 @@ export const COLLECTIONS = {
   deadLetters: "deadLetters",
   oauthStates: "oauthStates",
   accountSelections: "accountSelections",
+  pendingConnections: "pendingConnections",
   media: "media",
   mediaRequests: "mediaRequests",
   mediaRetention: "mediaRetention",

@@ -1,10 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+} from "firebase-admin/firestore";
 import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
 import { healthOf, tokenSchedule } from "../domain/account-health";
 import { seal, unseal, type Credentials, type Keyring } from "../domain/credentials";
 import type { Platform } from "../domain/platforms";
+import { accountDisconnectedError } from "../domain/publish-error";
 import { accountDoc } from "./account-refs";
 import type { TokenDates } from "./account-store";
 import { COLLECTIONS } from "./collections";
@@ -25,6 +32,16 @@ export function accountKey(account: AccountRef): string {
 export interface StoredCredentials {
   credentials: Credentials;
   version: number;
+  /** The connection these credentials came from: every connection starts a new one, refreshes keep it. */
+  grantId: string | null;
+}
+
+/** How a platform renews credentials, and how it revokes ones nobody may keep. */
+export interface Renewal {
+  /** The platform's refresh grant; null when it cannot refresh (the user must reconnect). */
+  grant: (current: Credentials) => Promise<Credentials | null>;
+  /** Revokes a grant at the platform (best effort); false when the platform offers no revocation. */
+  revoke: (credentials: Credentials) => Promise<boolean>;
 }
 
 const credentialDocSchema = z.object({
@@ -33,6 +50,8 @@ const credentialDocSchema = z.object({
   accountId: z.string(),
   sealed: z.object({ keyId: z.string(), iv: z.string(), tag: z.string(), ciphertext: z.string() }),
   version: z.number().int(),
+  /** Set by each connection (absent on documents written before it existed); refreshes keep it. */
+  grantId: z.string().nullable().optional(),
   /** In clear, so token health can be checked without decrypting anything. */
   expiresAt: z.instanceof(Timestamp).nullable(),
   /** When the token-health job renews these credentials (domain/account-health.ts); null: never. */
@@ -75,7 +94,11 @@ export class CredentialStore {
   }
 
   private open(account: AccountRef, doc: CredentialDoc): StoredCredentials {
-    return { credentials: unseal(doc.sealed, this.keyring(), this.associatedData(account)), version: doc.version };
+    return {
+      credentials: unseal(doc.sealed, this.keyring(), this.associatedData(account)),
+      version: doc.version,
+      grantId: doc.grantId ?? null,
+    };
   }
 
   async read(account: AccountRef): Promise<StoredCredentials | null> {
@@ -84,8 +107,21 @@ export class CredentialStore {
   }
 
   /**
+   * The credentials a delivery is to publish with, or why there are none. The account's status is
+   * read with them: during a disconnect the account is marked before its credentials are revoked
+   * and deleted, and a delivery starting then must not publish with them.
+   */
+  async readForUse(account: AccountRef): Promise<StoredCredentials | "disconnected" | "missing"> {
+    const [snap, shown] = await Promise.all([this.ref(account).get(), accountDoc(this.db, account).get()]);
+    const doc = snap.data();
+    if (doc ? leftBehind(doc, shown) : shown.get("status") === "disconnected") return "disconnected";
+    return doc ? this.open(account, doc) : "missing";
+  }
+
+  /**
    * Stores new credentials (a connection or reconnection), keeping a refresh token the platform
-   * did not resend. Returns the token dates the account document shows.
+   * did not resend, under a new grant id: a refresh of the connection these replace must not
+   * overwrite them. Returns the token dates the account document shows.
    */
   async write(account: AccountRef, credentials: Credentials): Promise<TokenDates> {
     return this.db.runTransaction(async (tx) => {
@@ -93,7 +129,7 @@ export class CredentialStore {
       const previous = doc ? this.openOrNull(account, doc) : null;
       const merged = { ...credentials, refreshToken: credentials.refreshToken ?? previous?.refreshToken ?? null };
       const version = (doc?.version ?? 0) + 1;
-      const data = this.docData(account, merged, version);
+      const data = this.docData(account, merged, version, randomUUID());
       tx.set(this.ref(account).withConverter(null), data);
       return { tokenExpiresAt: data.expiresAt?.toDate() ?? null, reconnectBy: data.reconnectBy?.toDate() ?? null };
     });
@@ -108,7 +144,7 @@ export class CredentialStore {
     }
   }
 
-  private docData(account: AccountRef, credentials: Credentials, version: number) {
+  private docData(account: AccountRef, credentials: Credentials, version: number, grantId: string | null) {
     const schedule = tokenSchedule(account.platform, credentials);
     return {
       userId: account.userId,
@@ -116,6 +152,7 @@ export class CredentialStore {
       accountId: account.accountId,
       sealed: seal(credentials, this.keyring(), this.associatedData(account)),
       version,
+      grantId,
       expiresAt: credentials.expiresAt ? Timestamp.fromDate(new Date(credentials.expiresAt)) : null,
       renewAt: schedule.renewAt ? Timestamp.fromDate(schedule.renewAt) : null,
       reconnectBy: schedule.reconnectBy ? Timestamp.fromDate(schedule.reconnectBy) : null,
@@ -125,30 +162,38 @@ export class CredentialStore {
   }
 
   /**
-   * Refreshes the credentials seen at `observedVersion` with `grant`, unless someone else already
-   * did (then their result is returned). `grant` returns null when the platform cannot refresh.
+   * Refreshes the credentials seen at `observedVersion` through `renewal`, unless someone else
+   * already did (then their result is returned). Null when the platform cannot refresh. A
+   * disconnect wins every race: if the account is disconnected before the refresh is stored, the
+   * credentials are not written back, the fresh ones are revoked at the platform, and this throws
+   * `account_disconnected`.
    */
-  async refresh(
-    account: AccountRef,
-    observedVersion: number,
-    grant: (current: Credentials) => Promise<Credentials | null>,
-  ): Promise<StoredCredentials | null> {
+  async refresh(account: AccountRef, observedVersion: number, renewal: Renewal): Promise<StoredCredentials | null> {
     const holder = randomUUID();
     const deadline = this.clock().getTime() + REFRESH_LEASE_MS;
     for (;;) {
       const take = await this.takeLease(account, observedVersion, holder);
-      if (take.kind === "gone") return null;
+      if (take.kind === "disconnected") return this.disconnected(account, take.lingering, renewal);
       if (take.kind === "newer") return take.stored;
-      if (take.kind === "mine") return this.runGrant(account, take.stored, holder, grant);
+      if (take.kind === "mine") return this.runGrant(account, take.stored, holder, renewal);
       if (this.clock().getTime() > deadline) return null;
       await this.sleep(WAIT_POLL_MS);
     }
   }
 
+  /**
+   * Only a disconnect deletes credentials, so a document gone is a disconnected account. One
+   * left behind (a disconnect in progress, or one that stopped half way) goes now, and its tokens
+   * are revoked, rather than renewed forever.
+   */
   private async takeLease(account: AccountRef, observedVersion: number, holder: string) {
     return this.db.runTransaction(async (tx) => {
       const doc = (await tx.get(this.ref(account))).data();
-      if (!doc) return { kind: "gone" as const };
+      if (!doc) return { kind: "disconnected" as const, lingering: null };
+      if (leftBehind(doc, await tx.get(accountDoc(this.db, account)))) {
+        tx.delete(this.ref(account));
+        return { kind: "disconnected" as const, lingering: this.openOrNull(account, doc) };
+      }
       if (doc.version !== observedVersion) return { kind: "newer" as const, stored: this.open(account, doc) };
       const now = this.clock();
       if (doc.refreshLease && doc.refreshLease.until.toMillis() > now.getTime()) return { kind: "busy" as const };
@@ -163,11 +208,11 @@ export class CredentialStore {
     account: AccountRef,
     stored: StoredCredentials,
     holder: string,
-    grant: (current: Credentials) => Promise<Credentials | null>,
+    renewal: Renewal,
   ): Promise<StoredCredentials | null> {
     let fresh: Credentials | null;
     try {
-      fresh = await grant(stored.credentials);
+      fresh = await renewal.grant(stored.credentials);
     } catch (error) {
       await this.releaseLease(account, holder);
       throw error;
@@ -181,13 +226,22 @@ export class CredentialStore {
       refreshToken: fresh.refreshToken ?? stored.credentials.refreshToken,
       extra: { ...stored.credentials.extra, ...fresh.extra },
     };
-    // Written whatever happened to the lease meanwhile: the platform has rotated the refresh
-    // token, and the new one exists nowhere else. The account document shows the new expiry.
-    const version = await this.db.runTransaction(async (tx) => {
+    // Written whatever happened to the lease meanwhile (the platform has rotated the refresh
+    // token, and the new one exists nowhere else), unless the connection itself ended since the
+    // lease was taken: a disconnect (the document gone, or left behind) or a new connection
+    // (another grant id). The account document shows the new expiry.
+    const outcome = await this.db.runTransaction(async (tx) => {
       const doc = (await tx.get(this.ref(account))).data();
       const shown = await tx.get(accountDoc(this.db, account));
-      const next = Math.max(doc?.version ?? 0, stored.version) + 1;
-      const data = this.docData(account, merged, next);
+      if (!doc) return { kind: "disconnected" as const };
+      if ((doc.grantId ?? null) !== stored.grantId)
+        return { kind: "replaced" as const, stored: this.open(account, doc) };
+      if (leftBehind(doc, shown)) {
+        tx.delete(this.ref(account));
+        return { kind: "disconnected" as const };
+      }
+      const version = Math.max(doc.version, stored.version) + 1;
+      const data = this.docData(account, merged, version, stored.grantId);
       tx.set(this.ref(account).withConverter(null), data);
       if (shown.exists && shown.get("status") === "active") {
         tx.update(shown.ref, {
@@ -196,9 +250,19 @@ export class CredentialStore {
           health: healthOf("active", data.reconnectBy?.toDate() ?? null, this.clock()),
         });
       }
-      return next;
+      return { kind: "written" as const, stored: { credentials: merged, version, grantId: stored.grantId } };
     });
-    return { credentials: merged, version };
+    if (outcome.kind === "disconnected") return this.disconnected(account, merged, renewal);
+    // Reconnected meanwhile: the new connection's credentials are the ones to use. The fresh
+    // ones are dropped, not revoked: on some platforms (Google) a revocation ends every token
+    // the user granted the app, the new connection's included.
+    return outcome.stored;
+  }
+
+  /** The refresh lost to a disconnect: revoke what it obtained (or found lingering), and say so. */
+  private async disconnected(account: AccountRef, orphan: Credentials | null, renewal: Renewal): Promise<never> {
+    if (orphan) await renewal.revoke(orphan).catch(() => false);
+    throw accountDisconnectedError(account.platform, account.accountId);
   }
 
   private async releaseLease(account: AccountRef, holder: string): Promise<void> {
@@ -261,6 +325,17 @@ export class CredentialStore {
       if (grpcCode(error) !== GRPC.NOT_FOUND) throw error;
     }
   }
+}
+
+/**
+ * Credentials a disconnect left behind: the account is marked disconnected and they were written
+ * before it was. A reconnection writes new credentials first and marks the account active after:
+ * those, newer than the mark, are not left behind.
+ */
+function leftBehind(doc: CredentialDoc, shown: DocumentSnapshot): boolean {
+  if (shown.get("status") !== "disconnected") return false;
+  const mark = shown.get("disconnectedAt") as unknown;
+  return !(mark instanceof Timestamp) || !doc.updatedAt || doc.updatedAt.toMillis() <= mark.toMillis();
 }
 
 export interface ScheduledCredentials {

@@ -1,12 +1,19 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
-import { sealJson, unsealJson, type Credentials, type Keyring } from "../domain/credentials";
+import type { Keyring } from "../domain/credentials";
 import { OAUTH_STATE_TTL_MS, ACCOUNT_SELECTION_TTL_MS } from "../domain/oauth";
 import { PLATFORMS, type Platform } from "../domain/platforms";
 import type { AccountProfile } from "./account-store";
 import { COLLECTIONS } from "./collections";
 import { converter } from "./records";
+import {
+  openAccounts,
+  profileSchema,
+  sealAccounts,
+  sealedSchema,
+  type AccountWithCredentials,
+} from "./sealed-accounts";
 
 const stateSchema = z.object({
   userId: z.string(),
@@ -22,19 +29,13 @@ const stateSchema = z.object({
 export type OAuthStateRecord = z.infer<typeof stateSchema>;
 const stateConverter = converter(stateSchema, "OAuth state");
 
-const profileSchema = z.object({
-  accountId: z.string(),
-  username: z.string().nullable(),
-  displayName: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-});
 const selectionSchema = z.object({
   userId: z.string(),
   platform: z.enum(PLATFORMS),
   returnTo: z.string(),
   accounts: z.array(profileSchema),
   /** The accounts' credentials, sealed like stored credentials, by account id. */
-  sealed: z.object({ keyId: z.string(), iv: z.string(), tag: z.string(), ciphertext: z.string() }),
+  sealed: sealedSchema,
   expireAt: z.instanceof(Timestamp),
   usedAt: z.instanceof(Timestamp).nullable(),
 });
@@ -110,21 +111,16 @@ export class OAuthStateStore {
   async createSelection(
     id: string,
     pending: { userId: string; platform: Platform; returnTo: string },
-    accounts: (AccountProfile & { credentials: Credentials })[],
-  ): Promise<void> {
-    const secrets = Object.fromEntries(accounts.map((a) => [a.accountId, a.credentials]));
+    accounts: readonly AccountWithCredentials[],
+  ): Promise<Date> {
+    const expireAt = new Date(this.clock().getTime() + ACCOUNT_SELECTION_TTL_MS);
     await this.selectionRef(id).create({
       ...pending,
-      accounts: accounts.map(({ accountId, username, displayName, avatarUrl }) => ({
-        accountId,
-        username,
-        displayName,
-        avatarUrl,
-      })),
-      sealed: sealJson(secrets, this.keyring(), this.aad(id, pending.userId)),
-      expireAt: Timestamp.fromMillis(this.clock().getTime() + ACCOUNT_SELECTION_TTL_MS),
+      ...sealAccounts(accounts, this.keyring(), this.aad(id, pending.userId)),
+      expireAt: Timestamp.fromDate(expireAt),
       usedAt: null,
     });
+    return expireAt;
   }
 
   /** A selection of `userId`'s still open, or null (unknown, someone else's, used or expired). */
@@ -140,7 +136,7 @@ export class OAuthStateStore {
     userId: string,
     platform: Platform,
     accountIds: readonly string[],
-  ): Promise<(AccountProfile & { credentials: Credentials })[] | null> {
+  ): Promise<AccountWithCredentials[] | null> {
     const ref = this.selectionRef(id);
     const doc = await this.db.runTransaction(async (tx) => {
       const found = (await tx.get(ref)).data();
@@ -148,11 +144,7 @@ export class OAuthStateStore {
       tx.update(ref.withConverter(null), { usedAt: FieldValue.serverTimestamp() });
       return found;
     });
-    if (!doc) return null;
-    const secrets = unsealJson(doc.sealed, this.keyring(), this.aad(id, userId)) as Record<string, Credentials>;
-    return doc.accounts
-      .filter((a) => accountIds.includes(a.accountId))
-      .map((a) => ({ ...a, credentials: secrets[a.accountId]! }));
+    return doc ? openAccounts(doc, this.keyring(), this.aad(id, userId), accountIds) : null;
   }
 
   private open(

@@ -7,6 +7,7 @@ import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
 import type { HttpClient } from "../platforms/http-client";
 import type { Owner } from "../domain/owner";
+import type { OAuthProvider } from "../platforms/oauth-provider";
 import type { PostMedia } from "../platforms/post-media";
 import type {
   AuthSession,
@@ -35,6 +36,8 @@ export interface PublisherDeps {
   accounts: AccountStanding;
   usage: AccountUsageStore;
   http: HttpClient;
+  /** Each platform's OAuth, to revoke what a refresh obtained after the account was disconnected. */
+  oauthProvider: (platform: Platform) => OAuthProvider;
   /** The stored media of a user's post, for the adapters that upload bytes. */
   media: (owner: Owner) => PostMedia;
   caps?: Readonly<Record<Platform, PublishCap | null>>;
@@ -151,7 +154,14 @@ export class Delivery {
       const none = () => Promise.reject(new PublishError("auth_expired", "The sandbox has no credentials."));
       return { credentials: none, refreshAfterRejection: none };
     }
-    return new StoredAuthSession(this.deps.credentials, this.account, this.adapter, this.deps.http, this.deps.clock);
+    return new StoredAuthSession(
+      this.deps.credentials,
+      this.account,
+      this.adapter,
+      this.deps.oauthProvider(this.platform),
+      this.deps.http,
+      this.deps.clock,
+    );
   }
 
   private async commit(progress: Progress): Promise<void> {

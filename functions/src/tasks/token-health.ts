@@ -1,7 +1,9 @@
 import { EXPIRING_WINDOW_MS } from "../domain/account-health";
 import { PublishError } from "../domain/publish-error";
 import { logs } from "../logs";
+import type { Platform } from "../domain/platforms";
 import type { HttpClient } from "../platforms/http-client";
+import type { OAuthProvider } from "../platforms/oauth-provider";
 import type { AdapterRegistry } from "../platforms/registry";
 import type { AccountStanding } from "../store/account-standing";
 import type { CredentialStore, ScheduledCredentials } from "../store/credential-store";
@@ -10,6 +12,8 @@ export interface TokenHealthDeps {
   credentials: CredentialStore;
   standing: AccountStanding;
   adapters: AdapterRegistry;
+  /** Each platform's OAuth, to revoke what a renewal obtained after the account was disconnected. */
+  oauthProvider: (platform: Platform) => OAuthProvider;
   http: HttpClient;
   clock: () => Date;
 }
@@ -19,6 +23,8 @@ export interface TokenHealthCounts {
   needsReauth: number;
   postponed: number;
   expiring: number;
+  /** Disconnected while due: dropped from renewal for good (its credentials are gone). */
+  disconnected: number;
 }
 
 export const TOKEN_HEALTH = {
@@ -37,11 +43,12 @@ export const TOKEN_HEALTH = {
  * says when, per platform) through the same rotation-safe lease as the publishers, so a job and a
  * publisher refreshing at once spend a single-use refresh token only once. A refused renewal makes
  * the account `needs_reauth` and flags its scheduled posts; connections nearing their end become
- * `expiring` and flag the posts scheduled after it.
+ * `expiring` and flag the posts scheduled after it. A disconnected account is never renewed: its
+ * credentials are gone, and a renewal that races the disconnect is not stored (credential-store.ts).
  */
 export async function checkTokenHealth(deps: TokenHealthDeps): Promise<TokenHealthCounts> {
   const now = deps.clock();
-  const counts: TokenHealthCounts = { renewed: 0, needsReauth: 0, postponed: 0, expiring: 0 };
+  const counts: TokenHealthCounts = { renewed: 0, needsReauth: 0, postponed: 0, expiring: 0, disconnected: 0 };
   const due = await deps.credentials.dueForRenewal(now, TOKEN_HEALTH.batch);
   await inBatches(due, TOKEN_HEALTH.concurrency, async (item) => {
     counts[await renew(deps, item)] += 1;
@@ -61,12 +68,16 @@ async function renew(deps: TokenHealthDeps, { account, version }: ScheduledCrede
   const adapter = deps.adapters.forRun(account.platform, "live");
   const later = (ms: number) => new Date(deps.clock().getTime() + ms);
   try {
-    const renewed = await deps.credentials.refresh(account, version, (c) => adapter.refresh(c, deps.http));
+    const renewed = await deps.credentials.refresh(account, version, {
+      grant: (c) => adapter.refresh(c, deps.http),
+      revoke: (c) => deps.oauthProvider(account.platform).revoke(c, deps.http),
+    });
     if (renewed) return "renewed" as const;
     await deps.credentials.postponeRenewal(account, later(TOKEN_HEALTH.notYetMs));
     return "postponed" as const;
   } catch (error) {
     const failure = error instanceof PublishError ? error : adapter.classifyError(error);
+    if (failure.code === "account_disconnected") return "disconnected" as const;
     if (failure.code === "auth_expired") {
       await deps.standing.needsReauth(account, failure.message);
       await deps.credentials.stopRenewing(account);

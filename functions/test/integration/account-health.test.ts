@@ -22,6 +22,7 @@ const healthDeps = (): TokenHealthDeps => ({
   credentials,
   standing: h.deps.standing,
   adapters: h.adapters,
+  oauthProvider: (p) => h.deps.oauth.provider(p),
   http: new HttpClient({ timeoutMs: 10_000 }),
   clock: h.clock,
 });
@@ -33,7 +34,7 @@ async function connected(platform: Platform) {
   const accountId = `${platform}_acct_${Date.now()}_${seq++}`;
   live.fakes[platform].signIn({ accountId, username: `${accountId}_handle` });
   const outcome = await connectThroughFake(h, t.uid, platform);
-  expect(outcome.get("accountIds")).toBe(accountId);
+  expect(outcome).toEqual({ status: "connected", accountIds: [accountId] });
   return { ...t, accountId, ref: { userId: t.uid, platform, accountId } };
 }
 

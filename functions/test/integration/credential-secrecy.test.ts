@@ -6,7 +6,7 @@ import { CredentialStore } from "../../src/store/credential-store";
 import { checkTokenHealth } from "../../src/tasks/token-health";
 import { logs } from "../../src/logs";
 import { TEST_KEYRING } from "../support/keyring";
-import { connectThroughFake, idToken } from "../support/connect-flow";
+import { consentThroughFake, idToken, redeem } from "../support/connect-flow";
 
 jest.setTimeout(90_000);
 
@@ -62,8 +62,13 @@ describe("credentials never leak", () => {
     let accountOf: (platform: Platform) => string = () => "";
     const output = await captureOutput(async () => {
       for (const platform of PLATFORMS) {
-        const outcome = await connectThroughFake(h, t.uid, platform);
-        const selection = outcome.get("selection");
+        // The browser's redirect (what the dashboard's URL shows) and the redemption's answer.
+        const returned = await consentThroughFake(h, t.uid, platform);
+        answers.push(returned.toString());
+        const redeemed = await redeem(h, t.uid, platform, returned.get("code")!);
+        expect(redeemed.status).toBe(200);
+        answers.push(redeemed.body);
+        const selection = (redeemed.body as { selection?: string }).selection;
         if (selection) {
           const auth = `Bearer ${await idToken(t.uid)}`;
           const offered = await request(h.app)
@@ -104,6 +109,7 @@ describe("credentials never leak", () => {
         credentials: new CredentialStore(h.db, () => TEST_KEYRING, h.clock),
         standing: h.deps.standing,
         adapters: h.adapters,
+        oauthProvider: (p) => h.deps.oauth.provider(p),
         http: new HttpClient({ timeoutMs: 10_000 }),
         clock: h.clock,
       });
@@ -131,6 +137,7 @@ describe("credentials never leak", () => {
     const sealed = [
       ...(await docsOf("credentials")),
       ...(await docsOf("oauthStates")),
+      ...(await docsOf("pendingConnections")),
       ...(await docsOf("accountSelections")),
     ];
 

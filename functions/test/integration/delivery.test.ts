@@ -326,7 +326,9 @@ describe("credentials at publish time", () => {
       return { ...c, accessToken: `fresh_${grants}`, refreshToken: `rotated_${grants}` };
     };
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => credentialStore.refresh(account, seen.version, grant)),
+      Array.from({ length: 5 }, () =>
+        credentialStore.refresh(account, seen.version, { grant, revoke: () => Promise.resolve(false) }),
+      ),
     );
     expect(grants).toBe(1);
     expect(new Set(results.map((r) => r?.credentials.refreshToken))).toEqual(new Set(["rotated_1"]));

@@ -52,6 +52,7 @@ suite("firestore.rules", () => {
       await setDoc(doc(db, "users/alice/mediaUploads/u1"), { uploadUrl: "https://…" });
       await setDoc(doc(db, "mediaRetention/m1"), { userId: "alice" });
       await setDoc(doc(db, "accountSelections/sel1"), { userId: "alice", sealed: { ciphertext: "…" } });
+      await setDoc(doc(db, "pendingConnections/pc1"), { userId: "alice", sealed: { ciphertext: "…" } });
     });
   });
   afterAll(() => env.cleanup());
@@ -90,6 +91,8 @@ suite("firestore.rules", () => {
     await assertFails(getDoc(doc(alice(), "mediaRetention/m1")));
     await assertFails(getDoc(doc(alice(), "accountSelections/sel1")));
     await assertFails(getDocs(query(collection(alice(), "accountSelections"), where("userId", "==", "alice"))));
+    await assertFails(getDoc(doc(alice(), "pendingConnections/pc1")));
+    await assertFails(getDocs(query(collection(alice(), "pendingConnections"), where("userId", "==", "alice"))));
     await assertFails(getDoc(doc(anonymous(), "postSubmissions/p1")));
     await assertFails(getDoc(doc(anonymous(), "users/alice")));
   });

@@ -126,6 +126,7 @@ export class Harness {
       enqueuer: this.tasks,
       clock: this.clock,
       adapters: this.adapters,
+      oauthProvider: (p) => oauthProvider(p, this.platformSettings(p)),
       keyring: () => TEST_KEYRING,
       mediaStore: () => this.mediaFiles,
       ...(this.caps ? { caps: this.caps } : {}),

@@ -2,6 +2,7 @@ import { buildPublisherDeps } from "../../src/config/publisher-deps";
 import { parseKeyring } from "../../src/domain/credentials";
 import { LocalMediaStore } from "../../src/media/local-media-store";
 import { liveAdapters } from "../../src/platforms/live-adapters";
+import { oauthProvider } from "../../src/platforms/oauth-providers";
 import { defaultAdapterRegistry } from "../../src/platforms/registry";
 import { createPublishHandler } from "../../src/tasks/publisher";
 import type { TaskEnqueuer } from "../../src/tasks/task-enqueuer";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     enqueuer,
     clock: () => new Date(Date.now() + spec.offsetMs),
     adapters: defaultAdapterRegistry(liveAdapters(() => settings)),
+    oauthProvider: (platform) => oauthProvider(platform, settings),
     keyring: () => parseKeyring(spec.keyring),
     mediaStore: () => new LocalMediaStore(spec.mediaDir, () => "http://127.0.0.1"),
   });

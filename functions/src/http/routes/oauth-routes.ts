@@ -4,7 +4,8 @@ import { DEFAULT_RETURN_PATH, finishConnect, platformParam } from "../use-cases/
 
 /**
  * /oauth: where platforms send the user's browser back after consent. No Postcast credentials
- * arrive here: the single-use state names the user who started the connection.
+ * arrive here, so nothing is connected here either: the single-use state names the user who
+ * started the flow, and what the consent yielded waits for that user to redeem it.
  */
 export function oauthRoutes(deps: DepsProvider): Router {
   const router = Router();

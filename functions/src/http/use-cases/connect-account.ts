@@ -3,9 +3,9 @@ import {
   isAllowedReturnTo,
   newOAuthState,
   newPkcePair,
+  newRedemptionCode,
   returnUrl,
   type ConnectErrorCode,
-  type ConnectOutcome,
 } from "../../domain/oauth";
 import { normalizePlatform, type Platform } from "../../domain/platforms";
 import { ConnectError, type ConnectableAccount } from "../../platforms/oauth-provider";
@@ -84,9 +84,12 @@ const DENIALS = new Set([
 ]);
 
 /**
- * GET /oauth/{platform}/callback: spends the state, exchanges the code, reads the account(s) and
- * stores them; returns where to send the browser. A state that is unknown or already spent gets
- * a 400 (there is no trusted place to redirect to); everything after that redirects to the
+ * GET /oauth/{platform}/callback: spends the state, exchanges the code and reads the account(s),
+ * then keeps them sealed under a single-use code for the user who started the flow and returns
+ * where to send the browser. Nothing is connected here: whoever follows an authorize link
+ * consents as themselves, so only that starter redeeming the code with their own ID token
+ * attaches the accounts (redeem-connection.ts). A state that is unknown or already spent gets a
+ * 400 (there is no trusted place to redirect to); everything after that redirects to the
  * `returnTo` the state carries, with the outcome in its query.
  */
 export async function finishConnect(deps: AppDeps, platform: Platform, query: CallbackQuery): Promise<string> {
@@ -130,65 +133,9 @@ export async function finishConnect(deps: AppDeps, platform: Platform, query: Ca
     if (error instanceof ConnectError) return fail(error.code, error.message);
     throw error;
   }
-  const outcome: ConnectOutcome =
-    accounts.length === 1
-      ? { status: "connected", platform, accountIds: await storeAccounts(deps, record.userId, platform, accounts) }
-      : { status: "choose", platform, selection: await offerChoice(deps, record, accounts) };
-  return returnUrl(record.returnTo, outcome);
-}
-
-async function offerChoice(
-  deps: AppDeps,
-  record: { userId: string; platform: Platform; returnTo: string },
-  accounts: ConnectableAccount[],
-): Promise<string> {
-  const id = deps.newId();
-  await deps.oauth.states.createSelection(
-    id,
-    { userId: record.userId, platform: record.platform, returnTo: record.returnTo },
-    accounts,
-  );
-  return id;
-}
-
-/** Credentials first, then the account document: an `active` account always has credentials. */
-export async function storeAccounts(
-  deps: AppDeps,
-  userId: string,
-  platform: Platform,
-  accounts: ConnectableAccount[],
-): Promise<string[]> {
-  for (const account of accounts) {
-    const ref = { userId, platform, accountId: account.accountId };
-    const dates = await deps.credentials.write(ref, account.credentials);
-    await deps.standing.connected(userId, { ...account, platform }, dates);
-  }
-  return accounts.map((a) => a.accountId);
-}
-
-/** POST /v1/integrations/{platform}/selections/{id}: connects the chosen accounts of a consent. */
-export async function completeSelection(
-  deps: AppDeps,
-  userId: string,
-  platform: Platform,
-  id: string,
-  accountIds: string[],
-): Promise<string[]> {
-  const pending = await deps.oauth.states.selection(id, userId, platform);
-  if (!pending) throw new AppError("not_found", `No open account selection ${id}.`);
-  const unknown = accountIds.filter((a) => !pending.accounts.some((p) => p.accountId === a));
-  if (unknown.length > 0) {
-    throw validationError([
-      {
-        field: "accountIds",
-        reason: "not_offered",
-        message: `Not among the accounts this consent returned: ${unknown.join(", ")}.`,
-      },
-    ]);
-  }
-  const chosen = await deps.oauth.states.takeSelection(id, userId, platform, accountIds);
-  if (!chosen) throw new AppError("not_found", `No open account selection ${id}.`);
-  return storeAccounts(deps, userId, platform, chosen);
+  const code = newRedemptionCode();
+  await deps.oauth.pending.create(code, { userId: record.userId, platform, returnTo: record.returnTo }, accounts);
+  return returnUrl(record.returnTo, { status: "pending", platform, code });
 }
 
 /**

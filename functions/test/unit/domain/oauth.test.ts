@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { isAllowedReturnTo, newOAuthState, newPkcePair, returnUrl } from "../../../src/domain/oauth";
+import { isAllowedReturnTo, newOAuthState, newPkcePair, newRedemptionCode, returnUrl } from "../../../src/domain/oauth";
 
 describe("returnTo allowlist", () => {
   const allow = ["https://app.example.com/settings/", "http://localhost:3000/"];
@@ -29,6 +29,11 @@ describe("state and PKCE", () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(newOAuthState()).not.toBe(a);
   });
+  it("redemption codes are long, URL-safe and distinct", () => {
+    const a = newRedemptionCode();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newRedemptionCode()).not.toBe(a);
+  });
   it("the challenge is the S256 of the verifier (RFC 7636)", () => {
     const { verifier, challenge } = newPkcePair();
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
@@ -53,5 +58,11 @@ describe("return URL", () => {
       error: "access_denied",
       error_description: "The user said no & left",
     });
+  });
+  it("hands back a code to redeem, never a connected account", () => {
+    const url = new URL(
+      returnUrl("https://app.example.com/settings/", { status: "pending", platform: "x", code: "c0de" }),
+    );
+    expect(Object.fromEntries(url.searchParams)).toEqual({ platform: "x", status: "pending", code: "c0de" });
   });
 });
