@@ -16,7 +16,7 @@ import { accountDoc } from "./account-refs";
 import type { TokenDates } from "./account-store";
 import { COLLECTIONS } from "./collections";
 import { GRPC, grpcCode } from "./grpc-status";
-import { converter } from "./records";
+import { converter, recordOf, wellFormed } from "./records";
 
 export interface AccountRef {
   userId: string;
@@ -102,7 +102,7 @@ export class CredentialStore {
   }
 
   async read(account: AccountRef): Promise<StoredCredentials | null> {
-    const doc = (await this.ref(account).get()).data();
+    const doc = recordOf(await this.ref(account).get());
     return doc ? this.open(account, doc) : null;
   }
 
@@ -113,7 +113,7 @@ export class CredentialStore {
    */
   async readForUse(account: AccountRef): Promise<StoredCredentials | "disconnected" | "missing"> {
     const [snap, shown] = await Promise.all([this.ref(account).get(), accountDoc(this.db, account).get()]);
-    const doc = snap.data();
+    const doc = recordOf(snap);
     if (doc ? leftBehind(doc, shown) : shown.get("status") === "disconnected") return "disconnected";
     return doc ? this.open(account, doc) : "missing";
   }
@@ -125,7 +125,7 @@ export class CredentialStore {
    */
   async write(account: AccountRef, credentials: Credentials): Promise<TokenDates> {
     return this.db.runTransaction(async (tx) => {
-      const doc = (await tx.get(this.ref(account))).data();
+      const doc = recordOf(await tx.get(this.ref(account)));
       const previous = doc ? this.openOrNull(account, doc) : null;
       const merged = { ...credentials, refreshToken: credentials.refreshToken ?? previous?.refreshToken ?? null };
       const version = (doc?.version ?? 0) + 1;
@@ -188,7 +188,7 @@ export class CredentialStore {
    */
   private async takeLease(account: AccountRef, observedVersion: number, holder: string) {
     return this.db.runTransaction(async (tx) => {
-      const doc = (await tx.get(this.ref(account))).data();
+      const doc = recordOf(await tx.get(this.ref(account)));
       if (!doc) return { kind: "disconnected" as const, lingering: null };
       if (leftBehind(doc, await tx.get(accountDoc(this.db, account)))) {
         tx.delete(this.ref(account));
@@ -231,7 +231,7 @@ export class CredentialStore {
     // lease was taken: a disconnect (the document gone, or left behind) or a new connection
     // (another grant id). The account document shows the new expiry.
     const outcome = await this.db.runTransaction(async (tx) => {
-      const doc = (await tx.get(this.ref(account))).data();
+      const doc = recordOf(await tx.get(this.ref(account)));
       const shown = await tx.get(accountDoc(this.db, account));
       if (!doc) return { kind: "disconnected" as const };
       if ((doc.grantId ?? null) !== stored.grantId)
@@ -267,7 +267,7 @@ export class CredentialStore {
 
   private async releaseLease(account: AccountRef, holder: string): Promise<void> {
     await this.db.runTransaction(async (tx) => {
-      const doc = (await tx.get(this.ref(account))).data();
+      const doc = recordOf(await tx.get(this.ref(account)));
       if (doc?.refreshLease?.holder === holder)
         tx.update(this.ref(account).withConverter(null), { refreshLease: null });
     });
@@ -296,8 +296,7 @@ export class CredentialStore {
       .orderBy(field)
       .limit(limit)
       .get();
-    return snap.docs.map((d) => {
-      const doc = d.data();
+    return wellFormed(snap).map(({ data: doc }) => {
       return {
         account: { userId: doc.userId, platform: doc.platform as Platform, accountId: doc.accountId },
         version: doc.version,

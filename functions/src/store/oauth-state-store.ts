@@ -6,7 +6,7 @@ import { OAUTH_STATE_TTL_MS, ACCOUNT_SELECTION_TTL_MS } from "../domain/oauth";
 import { PLATFORMS, type Platform } from "../domain/platforms";
 import type { AccountProfile } from "./account-store";
 import { COLLECTIONS } from "./collections";
-import { converter } from "./records";
+import { converter, recordOf } from "./records";
 import {
   openAccounts,
   profileSchema,
@@ -95,7 +95,7 @@ export class OAuthStateStore {
   async consume(state: string, platform: Platform): Promise<ConsumeResult> {
     const ref = this.stateRef(state);
     return this.db.runTransaction(async (tx): Promise<ConsumeResult> => {
-      const record = (await tx.get(ref)).data();
+      const record = recordOf(await tx.get(ref));
       if (!record || record.platform !== platform) return { kind: "unknown" };
       if (record.usedAt) return { kind: "used" };
       const now = this.clock();
@@ -125,7 +125,7 @@ export class OAuthStateStore {
 
   /** A selection of `userId`'s still open, or null (unknown, someone else's, used or expired). */
   async selection(id: string, userId: string, platform: Platform): Promise<PendingSelection | null> {
-    const doc = (await this.selectionRef(id).get()).data();
+    const doc = recordOf(await this.selectionRef(id).get());
     if (!this.open(doc, userId, platform)) return null;
     return { platform, returnTo: doc.returnTo, accounts: doc.accounts, expiresAt: doc.expireAt.toDate() };
   }
@@ -139,7 +139,7 @@ export class OAuthStateStore {
   ): Promise<AccountWithCredentials[] | null> {
     const ref = this.selectionRef(id);
     const doc = await this.db.runTransaction(async (tx) => {
-      const found = (await tx.get(ref)).data();
+      const found = recordOf(await tx.get(ref));
       if (!this.open(found, userId, platform)) return null;
       tx.update(ref.withConverter(null), { usedAt: FieldValue.serverTimestamp() });
       return found;

@@ -5,7 +5,7 @@ import type { Keyring } from "../domain/credentials";
 import { PENDING_CONNECTION_TTL_MS } from "../domain/oauth";
 import { PLATFORMS, type Platform } from "../domain/platforms";
 import { COLLECTIONS } from "./collections";
-import { converter } from "./records";
+import { converter, recordOf } from "./records";
 import {
   openAccounts,
   profileSchema,
@@ -88,7 +88,7 @@ export class PendingConnectionStore {
     const docId = sha256Hex(code);
     const ref = this.ref(docId);
     const taken = await this.db.runTransaction(async (tx): Promise<Redemption | { kind: "taken"; doc: PendingDoc }> => {
-      const doc = (await tx.get(ref)).data();
+      const doc = recordOf(await tx.get(ref));
       if (!doc) return { kind: "unknown" };
       const spend = () =>
         tx.update(ref.withConverter(null), { usedAt: Timestamp.fromDate(this.clock()), sealed: null });

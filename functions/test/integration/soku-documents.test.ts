@@ -317,6 +317,40 @@ describe("malformed documents are read as absent: never a 500, and the log names
     expect(malformed.join("\n")).not.toContain("token-marker");
   });
 
+  it("malformed server-written connect and credential documents answer as absent, never 500", async () => {
+    const uid = await bareTenant();
+    const malformed = watchMalformed();
+    // An OAuth state: the callback answers as for an unknown state.
+    const state = randomBytes(32).toString("base64url");
+    await h.db.collection("oauthStates").doc(sha256(state)).set({ userId: 7, platform: "x", codeVerifier: "marker" });
+    const callback = await request(h.app).get(`/oauth/x/callback?state=${state}&code=abc`);
+    expect(callback.status).toBe(400);
+    expect(callback.body.error.details.reason).toBe("invalid_state");
+    // A pending connection: its redemption answers as for an unknown code.
+    const code = randomBytes(32).toString("base64url");
+    await h.db.collection("pendingConnections").doc(sha256(code)).set({ userId: uid, sealed: "marker", platform: 3 });
+    const redeemed = await request(h.app)
+      .post("/v1/integrations/x/connections")
+      .set("Authorization", await bearer(uid))
+      .send({ code });
+    expect(redeemed.status).toBe(404);
+    // Credentials: disconnecting the account still works (nothing to revoke).
+    await accountsOf(uid, "x").doc("x_1").set({ platform: "x", status: "active", createdAt: Timestamp.now() });
+    await h.db
+      .collection("credentials")
+      .doc(sha256(`${uid}/x/x_1`))
+      .set({ userId: uid, platform: "x", accountId: "x_1", sealed: 12, version: "one" });
+    const disconnected = await request(h.app)
+      .delete("/v1/accounts/x/x_1")
+      .set("Authorization", await bearer(uid));
+    expect(disconnected.status).toBe(200);
+    expect(disconnected.body).toMatchObject({ status: "disconnected", revokedAtPlatform: false });
+    for (const path of ["oauthStates/", "pendingConnections/", "credentials/"]) {
+      expect({ path, logged: malformed.some((line) => line.includes(path)) }).toEqual({ path, logged: true });
+    }
+    expect(malformed.join("\n")).not.toContain("marker");
+  });
+
   it("a malformed subscription is 403", async () => {
     const uid = await bareTenant({ subscription: null });
     const key = sokuKey("live");
