@@ -5,6 +5,8 @@
  * - fidelity: test/integration/emulator-fidelity.test.ts a second time (the integration project runs
  *   it on the embedded Node emulator), so each behaviour patched into that emulator is shown to be
  *   Google's too.
+ * The two files run side by side (--maxWorkers=2): the fidelity one mostly waits on Google's
+ * emulator, which settles contended transactions by lock timeouts.
  */
 const tsJest = ["ts-jest", { tsconfig: "tsconfig.json" }];
 const base = { testEnvironment: "node", transform: { "^.+\\.ts$": tsJest } };
