@@ -1,5 +1,5 @@
-import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type Socket } from "node:net";
 
 /** A port nothing listens on right now (the OS picks it). */
 export function freePort(host = "127.0.0.1"): Promise<number> {
@@ -41,4 +41,31 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 10_000): P
       resolve();
     });
   });
+}
+
+/**
+ * Ends `child`'s process group (started with `detached: true`) when this process ends, however it
+ * ends: exit handlers cannot run on SIGKILL or a crash, so a detached shell waits for EOF on a pipe
+ * that only this process holds, then sends SIGTERM (SIGKILL after 5 s). Returns a function that
+ * dismisses the watchdog once the child has been stopped the ordinary way.
+ */
+export function killGroupWithParent(child: ChildProcess): () => void {
+  const pgid = child.pid;
+  if (!pgid) return () => undefined;
+  const script = [
+    "read _",
+    'kill -TERM "-$0" 2>/dev/null || exit 0',
+    'for _ in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; kill -0 "-$0" 2>/dev/null || exit 0; done',
+    'kill -KILL "-$0" 2>/dev/null',
+  ].join("\n");
+  const watchdog = spawn("/bin/sh", ["-c", script, String(pgid)], {
+    detached: true,
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  // Neither the watchdog nor its pipe may keep this process alive.
+  watchdog.unref();
+  (watchdog.stdin as Socket | null)?.unref();
+  return () => {
+    watchdog.kill("SIGKILL");
+  };
 }
