@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   }
 
   // 3. Task queues: every function the code enqueues to is deployed as a task queue function.
-  const { TASK_FUNCTIONS } = (await import(path.join(FUNCTIONS_DIR, "lib", "tasks", "task-enqueuer.js"))) as {
+  const { TASK_FUNCTIONS } = (await import(path.join(FUNCTIONS_DIR, "lib", "tasks", "dispatch.js"))) as {
     TASK_FUNCTIONS: Record<string, string>;
   };
   const queues = new Set(

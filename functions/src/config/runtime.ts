@@ -13,7 +13,7 @@ import { SubmissionStore } from "../store/submission-store";
 import { SweepQueries } from "../store/sweep-queries";
 import { CloudTasksEnqueuer } from "../tasks/cloud-tasks-enqueuer";
 import type { OrchestratorDeps } from "../tasks/orchestrator";
-import type { PublisherDeps } from "../tasks/delivery";
+import type { PublisherDeps } from "../tasks/deps";
 import type { SweeperDeps } from "../tasks/sweeper";
 import type { TokenHealthDeps } from "../tasks/token-health";
 import type { MediaRetentionDeps } from "../tasks/media-retention";

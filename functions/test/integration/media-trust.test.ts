@@ -5,7 +5,7 @@ import sharp from "sharp";
 import request from "supertest";
 import type { NormalizedPostRequest } from "../../src/domain/post-request";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
-import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
+import { TASK_FUNCTIONS } from "../../src/tasks/dispatch";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
 import { publishedMedia, runOf, type LiveTenant, liveTenantOn } from "../support/live-publish";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";

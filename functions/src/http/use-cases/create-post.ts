@@ -9,8 +9,7 @@ import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { logs } from "../../logs";
 import { recordOf, type IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
-import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
-import { taskIds } from "../../tasks/task-ids";
+import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
 import { apiKeyAuth, ctx } from "../context";
 import type { AppDeps } from "../deps";
 import { requestEntry } from "../respond";
@@ -106,14 +105,7 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
 
   if (!deferred) {
     try {
-      await deps.enqueuer.enqueue(
-        TASK_FUNCTIONS.orchestratePost,
-        { postSubmissionId: id },
-        {
-          taskId: taskIds.orchestrate(id, scheduledTime),
-          ...(scheduledTime ? { scheduleTime: scheduledTime } : {}),
-        },
-      );
+      await dispatch(deps.enqueuer).orchestrate(id, scheduledTime);
     } catch (error) {
       logs.enqueueFailed(TASK_FUNCTIONS.orchestratePost, id, error);
     }

@@ -7,8 +7,7 @@ import { ownMedia, ownMediaIds, withRewrites } from "../../media/own-media";
 import { logs } from "../../logs";
 import { ownsPost, type Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
-import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
-import { taskIds } from "../../tasks/task-ids";
+import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
 import type { ApiKeyAuth } from "../context";
 import type { AppDeps } from "../deps";
 import { getPost } from "./get-post";
@@ -35,11 +34,7 @@ function settle(id: string, change: Change, verb: keyof typeof VERB): void {
 
 async function orchestrateAt(deps: AppDeps, id: string, at: Date | null): Promise<void> {
   try {
-    await deps.enqueuer.enqueue(
-      TASK_FUNCTIONS.orchestratePost,
-      { postSubmissionId: id },
-      { taskId: taskIds.orchestrate(id, at), ...(at ? { scheduleTime: at } : {}) },
-    );
+    await dispatch(deps.enqueuer).orchestrate(id, at);
   } catch (error) {
     // Stored first, enqueued second: the sweeper re-enqueues an overdue or stuck post.
     logs.enqueueFailed(TASK_FUNCTIONS.orchestratePost, id, error);
