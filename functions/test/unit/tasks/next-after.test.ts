@@ -25,6 +25,23 @@ const failed = (error: PublishError): AttemptOutcome => ({ kind: "failed", error
 const transient = (options: ConstructorParameters<typeof PublishError>[2] = {}) =>
   failed(new PublishError("transient", "upstream 503", options));
 
+/** A new try `seconds` from now (`tag` null: by Cloud Tasks' backoff), showing `reason` until then. */
+const again = (
+  kind: "retry" | "reconcile",
+  seconds: number,
+  tag: string | null,
+  error: Record<string, unknown>,
+  reason?: string,
+) => ({ kind, tag, at: after(seconds), error, ...(reason ? { wait: { reason, until: after(seconds) } } : {}) });
+
+/** A final outcome; `deadLetter` when an operator should look. */
+const givesUp = (status: "failed" | "unknown", deadLetter: boolean, error: Record<string, unknown>) => ({
+  kind: "give_up",
+  status,
+  deadLetter,
+  error,
+});
+
 interface Case {
   name: string;
   outcome: AttemptOutcome;
@@ -66,27 +83,21 @@ const CASES: Case[] = [
     name: "processing for more than 24 hours: give up as unknown, dead-lettered",
     outcome: { kind: "wait", progress: {}, afterSeconds: 60, reason: "still IN_PROGRESS" },
     state: { waitingSince: new Date(NOW.getTime() - 24 * HOUR - 1) },
-    expected: {
-      kind: "give_up",
-      status: "unknown",
-      deadLetter: true,
-      error: {
-        code: "outcome_unknown",
-        message: "x was still processing the post after 24 hours (still IN_PROGRESS).",
-        retryable: false,
-      },
-    },
+    expected: givesUp("unknown", true, {
+      code: "outcome_unknown",
+      message: "x was still processing the post after 24 hours (still IN_PROGRESS).",
+      retryable: false,
+    }),
   },
   {
     name: "a lost outcome the platform cannot settle: give up as unknown with its reason",
     outcome: { kind: "undecidable", reason: "no way to list recent posts" },
     state: { committed: true },
-    expected: {
-      kind: "give_up",
-      status: "unknown",
-      deadLetter: true,
-      error: { code: "outcome_unknown", message: "no way to list recent posts", retryable: false },
-    },
+    expected: givesUp("unknown", true, {
+      code: "outcome_unknown",
+      message: "no way to list recent posts",
+      retryable: false,
+    }),
   },
   {
     name: "posting cap reached: come back at the slot, the attempt given back",
@@ -102,107 +113,79 @@ const CASES: Case[] = [
   {
     name: "transient before any commit: Cloud Tasks' backoff (5 s on the first retry), shown as retry_backoff",
     outcome: transient(),
-    expected: {
-      kind: "retry",
-      tag: null,
-      at: after(5),
-      error: { code: "transient", message: "upstream 503", retryable: true },
-      wait: { reason: "retry_backoff", until: after(5) },
-    },
+    expected: again("retry", 5, null, { code: "transient", message: "upstream 503", retryable: true }, "retry_backoff"),
   },
   {
     name: "transient on Cloud Tasks' fourth retry: its backoff has doubled three times",
     outcome: transient(),
     state: { retryCount: 3 },
-    expected: { kind: "retry", tag: null, at: after(40) },
+    expected: again("retry", 40, null, { code: "transient" }),
   },
   {
     name: "rate limited with a retry-after: a task at that time, shown as rate_limited",
     outcome: failed(new PublishError("rate_limited", "429", { retryAfterSeconds: 120, refused: true })),
     state: { attempts: 2 },
-    expected: {
-      kind: "retry",
-      tag: "2",
-      at: after(120),
-      error: { code: "rate_limited", retryable: true },
-      wait: { reason: "rate_limited", until: after(120) },
-    },
+    expected: again("retry", 120, "2", { code: "rate_limited", retryable: true }, "rate_limited"),
   },
   {
     name: "no answer after the commit: reconcile first, the outcome open",
     outcome: transient(),
     state: { committed: true },
-    expected: {
-      kind: "reconcile",
-      tag: null,
-      at: after(5),
-      error: { code: "outcome_unknown", message: "upstream 503", retryable: true },
-      wait: { reason: "retry_backoff", until: after(5) },
-    },
+    expected: again(
+      "reconcile",
+      5,
+      null,
+      { code: "outcome_unknown", message: "upstream 503", retryable: true },
+      "retry_backoff",
+    ),
   },
   {
     name: "the platform refused the committed call: publish afresh",
     outcome: transient({ refused: true }),
     state: { committed: true },
-    expected: { kind: "retry", error: { code: "transient", retryable: true } },
+    expected: again("retry", 5, null, { code: "transient", retryable: true }),
   },
   {
     name: "outcome_unknown after the commit: reconcile",
     outcome: failed(new PublishError("outcome_unknown", "timed out")),
     state: { committed: true },
-    expected: { kind: "reconcile", error: { code: "outcome_unknown", retryable: true } },
+    expected: again("reconcile", 5, null, { code: "outcome_unknown", retryable: true }),
   },
   {
     name: "outcome_unknown before any commit: nothing can have published, failed",
     outcome: failed(new PublishError("outcome_unknown", "timed out")),
-    expected: {
-      kind: "give_up",
-      status: "failed",
-      deadLetter: false,
-      error: { code: "outcome_unknown", message: "timed out", retryable: false },
-    },
+    expected: givesUp("failed", false, { code: "outcome_unknown", message: "timed out", retryable: false }),
   },
   {
     name: "rejected: failed at once, no dead letter",
     outcome: failed(new PublishError("rejected", "text too long")),
     state: { committed: true },
-    expected: {
-      kind: "give_up",
-      status: "failed",
-      deadLetter: false,
-      error: { code: "rejected", message: "text too long", retryable: false },
-    },
+    expected: givesUp("failed", false, { code: "rejected", message: "text too long", retryable: false }),
   },
   {
     name: "transient on the last attempt: failed, dead-lettered, saying so",
     outcome: transient(),
     state: { attempts: 5 },
-    expected: {
-      kind: "give_up",
-      status: "failed",
-      deadLetter: true,
-      error: { code: "transient", message: "upstream 503 (gave up after 5 attempts)", retryable: false },
-    },
+    expected: givesUp("failed", true, {
+      code: "transient",
+      message: "upstream 503 (gave up after 5 attempts)",
+      retryable: false,
+    }),
   },
   {
     name: "no answer on the last attempt after the commit: unknown, never failed",
     outcome: transient(),
     state: { attempts: 5, committed: true },
-    expected: {
-      kind: "give_up",
-      status: "unknown",
-      deadLetter: true,
-      error: {
-        code: "outcome_unknown",
-        message: "upstream 503 (no answer after 5 attempts; the platform's state could not be checked)",
-        retryable: false,
-      },
-    },
+    expected: givesUp("unknown", true, {
+      code: "outcome_unknown",
+      message: "upstream 503 (no answer after 5 attempts; the platform's state could not be checked)",
+      retryable: false,
+    }),
   },
   {
     name: "auth expired on a live post: failed, and the account needs reconnecting",
     outcome: failed(new PublishError("auth_expired", "token revoked")),
-    expected: { kind: "give_up", status: "failed", deadLetter: false, error: { code: "auth_expired" } },
+    expected: givesUp("failed", false, { code: "auth_expired" }),
     needsReauth: "token revoked",
   },
   {
@@ -214,7 +197,7 @@ const CASES: Case[] = [
   {
     name: "disconnected while publishing: failed, no dead letter",
     outcome: failed(new PublishError("account_disconnected", "gone")),
-    expected: { kind: "give_up", status: "failed", deadLetter: false, error: { code: "account_disconnected" } },
+    expected: givesUp("failed", false, { code: "account_disconnected" }),
   },
   {
     name: "a check's poll fails transiently: checked again in 60 s, no attempt spent",
@@ -241,13 +224,13 @@ const CASES: Case[] = [
     name: "a check finds the platform's work discarded: a scheduled publish task (an attempt)",
     outcome: transient({ startsOver: true }),
     state: { check: true, attempts: 3 },
-    expected: { kind: "retry", tag: "3", at: after(60), error: { code: "transient" } },
+    expected: again("retry", 60, "3", { code: "transient" }),
   },
   {
     name: "a check loses the answer to a committed call: a scheduled reconciling task",
     outcome: transient(),
     state: { check: true, committed: true, attempts: 2 },
-    expected: { kind: "reconcile", tag: "2", at: after(60), error: { code: "outcome_unknown" } },
+    expected: again("reconcile", 60, "2", { code: "outcome_unknown" }),
   },
   {
     name: "a check's poll fails after 24 hours of processing: unknown",
