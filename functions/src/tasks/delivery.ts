@@ -44,7 +44,7 @@ export class Delivery {
   private readonly adapter: PlatformAdapter;
   private readonly id: string;
   private readonly runId: string;
-  private readonly task: RunTask;
+  private readonly runTask: RunTask;
   private readonly progress: Progress;
   private readonly account: AccountRef;
   private readonly check: boolean;
@@ -68,7 +68,7 @@ export class Delivery {
     this.committed = Boolean(run.pendingCommit);
     this.id = ids.postSubmissionId;
     this.runId = ids.runId;
-    this.task = { ...ids, platform };
+    this.runTask = { ...ids, platform };
     this.adapter = deps.adapters.forRun(platform, submission.mode);
     this.progress = { ...((run.progress ?? {}) as Progress) };
     this.account = { userId: submission.userId, platform, accountId: run.accountId };
@@ -138,7 +138,7 @@ export class Delivery {
       }
       case "check": {
         const checks = await runs.wait(id, runId, leaseId, step.progress, step.at, step.wait.message, now);
-        if (checks !== null) await dispatch(this.deps.enqueuer).publish(this.task, { at: step.at, check: checks });
+        if (checks !== null) await dispatch(this.deps.enqueuer).publish(this.runTask, { at: step.at, check: checks });
         return;
       }
       case "pace":
@@ -147,14 +147,14 @@ export class Delivery {
           refundAttempt: step.refundAttempt,
         });
         logs.runDeferred(id, runId, step.at);
-        await dispatch(this.deps.enqueuer).retry(this.task, step.at, "paced");
+        await dispatch(this.deps.enqueuer).retry(this.runTask, step.at, "paced");
         return;
       case "retry":
       case "reconcile":
         await runs.release(id, runId, leaseId, step.error, step.wait, now, { clearCommit: step.kind === "retry" });
         logs.runRetry(id, runId, step.error.code, this.run.attempts);
         if (step.tag !== null) {
-          await dispatch(this.deps.enqueuer).retry(this.task, step.at, step.tag);
+          await dispatch(this.deps.enqueuer).retry(this.runTask, step.at, step.tag);
           return;
         }
         throw new RetryLaterError(`${step.error.code}: ${step.error.message}`);
