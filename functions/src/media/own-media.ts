@@ -1,9 +1,9 @@
-import { needsJpeg, type KnownMedia } from "../domain/media-checks";
+import type { KnownMedia, NormalizedPostRequest } from "../domain/post-model";
+import { needsJpeg } from "../domain/media-checks";
 import { validationError } from "../domain/errors";
 import { MediaRefusal } from "../domain/media-refusal";
 import { inWorldOf, modeOf, type Owner } from "../domain/owner";
 import { PLATFORM_RULES } from "../domain/platform-rules";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import type { MediaRecord } from "../store/media-record-store";
 import type { JpegCopy } from "./jpeg-copy";
 import { matchStoredMedia, type MediaRecordReader, type StoredMediaRef } from "./stored-media-urls";

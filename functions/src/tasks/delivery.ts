@@ -1,8 +1,9 @@
+import type { AccountRef } from "../domain/account-ref";
+import type { NormalizedPostRequest, TargetContent } from "../domain/post-model";
 import type { Platform } from "../domain/platforms";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import { PUBLISH_CAPS, type PublishCap } from "../domain/publish-caps";
 import { PublishError } from "../domain/publish-error";
-import { planTarget, targetInput, type TargetContent } from "../domain/target-plan";
+import { planTarget, targetInput } from "../domain/target-plan";
 import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
 import type { HttpClient } from "../platforms/http-client";
@@ -20,7 +21,7 @@ import type {
 import type { AdapterRegistry } from "../platforms/registry";
 import type { AccountStanding } from "../store/account-standing";
 import type { AccountUsageStore } from "../store/account-usage-store";
-import type { AccountRef, CredentialStore } from "../store/credential-store";
+import type { CredentialStore } from "../store/credential-store";
 import type { RunError, RunRecord, SubmissionRecord } from "../store/records";
 import type { RunStore } from "../store/run-store";
 import {

@@ -1,9 +1,9 @@
+import type { NormalizedPostRequest } from "../../src/domain/post-model";
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import request from "supertest";
-import type { NormalizedPostRequest } from "../../src/domain/post-request";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
 import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
 import { liveSuite, uniqueText } from "../support/adapter-suite";

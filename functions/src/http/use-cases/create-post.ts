@@ -1,7 +1,7 @@
+import type { NormalizedPostRequest } from "../../domain/post-model";
 import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
-import type { NormalizedPostRequest } from "../../domain/post-request";
 import { ownMedia, ownMediaIds } from "../../media/own-media";
 import { withMediaIds } from "./media-ids";
 import { parsePostRequest } from "../../domain/post-request";

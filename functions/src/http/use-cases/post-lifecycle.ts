@@ -1,7 +1,7 @@
+import type { NormalizedPostRequest } from "../../domain/post-model";
 import { AppError } from "../../domain/errors";
 import { etagOf } from "../../domain/etag";
 import { applyPostEdit } from "../../domain/post-edit";
-import type { NormalizedPostRequest } from "../../domain/post-request";
 import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
 import { ownMedia, ownMediaIds, withRewrites } from "../../media/own-media";
 import { logs } from "../../logs";
