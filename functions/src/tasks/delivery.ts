@@ -172,7 +172,7 @@ export class Delivery {
 
   private context(): PublishContext {
     const { run, submission } = this;
-    const request = submission.request as unknown as NormalizedPostRequest;
+    const request = submission.request;
     return {
       run: {
         postSubmissionId: this.id,

@@ -45,7 +45,7 @@ export async function prepareMedia(
   submission: SubmissionRecord,
   deps: MediaPreparationDeps,
 ): Promise<{ request: NormalizedPostRequest; mediaIds: string[] } | null> {
-  const request = submission.request as unknown as NormalizedPostRequest;
+  const request = submission.request;
   const content = request.post.content;
   const urls = mediaUrlsOf(request);
   if (urls.length === 0) return null;

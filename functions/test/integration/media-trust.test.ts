@@ -1,4 +1,3 @@
-import type { NormalizedPostRequest } from "../../src/domain/post-model";
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -138,7 +137,7 @@ describe("which media URLs are trusted", () => {
     const id = await submit(t, [`${stored}?token=another`]);
 
     const sub = (await h.submissions.get(id))!;
-    expect((sub.request as unknown as NormalizedPostRequest).post.content.imageUrls).toEqual([stored]);
+    expect(sub.request.post.content.imageUrls).toEqual([stored]);
     expect(sub.mediaIds).toEqual([media.body.id]);
 
     await h.drain({ ignoreSchedule: true });

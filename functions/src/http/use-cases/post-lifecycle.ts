@@ -66,7 +66,7 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
   const now = deps.clock();
   const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, body, { now, mode: current.mode });
   // Validated once before the transaction, so a bad body fails fast and never waits on a lock.
-  const preview = edited(current.request as unknown as NormalizedPostRequest);
+  const preview = edited(current.request);
   const accounts = await deps.users.accountsByPlatform(auth.userId, [
     ...preview.post.content.platform.map((t) => t.platform),
     ...current.targets.map((t) => t.platform),
@@ -78,7 +78,7 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
   let scheduledTime = now;
   const change = await deps.lifecycle.edit(id, auth, ifMatch, (sub) => {
     // Applied to the request stored now: a concurrent edit's other fields are kept, not lost.
-    const request = withRewrites(edited(sub.request as unknown as NormalizedPostRequest), own.rewrites);
+    const request = withRewrites(edited(sub.request), own.rewrites);
     const targets = acceptedTargets(planSubmission(request, accounts, own.known));
     scheduledTime = new Date(request.scheduledTime ?? now.toISOString());
     deferred = scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
