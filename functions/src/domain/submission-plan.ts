@@ -1,9 +1,8 @@
+import type { ConnectedAccount, KnownMedia, NormalizedPostRequest, ResolvedTarget, TargetPlan } from "./post-model";
 import { validationError } from "./errors";
-import type { KnownMedia } from "./media-checks";
 import type { Platform } from "./platforms";
-import type { NormalizedPostRequest } from "./post-request";
-import { planIssues, planRequest, type TargetPlan } from "./target-plan";
-import { resolveTargets, type ConnectedAccount, type ResolvedTarget } from "./targets";
+import { planIssues, planRequest } from "./target-plan";
+import { resolveTargets } from "./targets";
 
 export interface SubmissionPlan {
   targets: ResolvedTarget[];

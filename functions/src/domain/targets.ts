@@ -1,23 +1,6 @@
 import { AppError, validationError, type FieldIssue } from "./errors";
 import type { Platform } from "./platforms";
-import type { RequestedTarget } from "./post-request";
-import type { Adjustment } from "./target-plan";
-
-export type AccountStatus = "active" | "needs_reauth" | "disconnected";
-
-export interface ConnectedAccount {
-  accountId: string;
-  status: AccountStatus;
-}
-
-/** One account a submission publishes to; `runId` names its run document. */
-export interface ResolvedTarget {
-  platform: Platform;
-  accountId: string;
-  runId: string;
-  /** Changes made to fit the platform's rules (`strict: false`). */
-  adjustments?: Adjustment[];
-}
+import type { ConnectedAccount, RequestedTarget, ResolvedTarget } from "./post-model";
 
 /**
  * Resolves the requested targets against the user's accounts (contract §5). A string target takes

@@ -1,12 +1,12 @@
+import type { AccountRef } from "../domain/account-ref";
+import type { NormalizedPostRequest, TargetContent } from "../domain/post-model";
 import type { Platform } from "../domain/platforms";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import { PUBLISH_CAPS, type PublishCap } from "../domain/publish-caps";
 import { PublishError } from "../domain/publish-error";
-import { planTarget, targetInput, type TargetContent } from "../domain/target-plan";
+import { planTarget, targetInput } from "../domain/target-plan";
 import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
 import type { AuthSession, PlatformAdapter, Progress, PublishContext } from "../platforms/platform-adapter";
-import type { AccountRef } from "../store/credential-store";
 import type { RunRecord, SubmissionRecord } from "../store/records";
 import type { PublisherDeps } from "./deps";
 import { dispatch } from "./dispatch";
@@ -196,7 +196,7 @@ export class Delivery {
 
   private context(): PublishContext {
     const { run, submission } = this;
-    const request = submission.request as unknown as NormalizedPostRequest;
+    const request = submission.request;
     return {
       run: {
         postSubmissionId: this.id,

@@ -3,7 +3,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import request from "supertest";
-import type { NormalizedPostRequest } from "../../src/domain/post-request";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
 import { TASK_FUNCTIONS } from "../../src/tasks/dispatch";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
@@ -138,7 +137,7 @@ describe("which media URLs are trusted", () => {
     const id = await submit(t, [`${stored}?token=another`]);
 
     const sub = (await h.submissions.get(id))!;
-    expect((sub.request as unknown as NormalizedPostRequest).post.content.imageUrls).toEqual([stored]);
+    expect(sub.request.post.content.imageUrls).toEqual([stored]);
     expect(sub.mediaIds).toEqual([media.body.id]);
 
     await h.drain({ ignoreSchedule: true });
