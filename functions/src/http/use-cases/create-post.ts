@@ -8,7 +8,7 @@ import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
 import type { ApiKeyAuth } from "../caller";
 import type { AppDeps } from "../deps";
-import { parsePost, preparePost, type PostDraft } from "./prepare-post";
+import { draftAccounts, parsePost, preparePost, type PostDraft } from "./prepare-post";
 
 export interface CreatePostInput {
   body: unknown;
@@ -36,12 +36,16 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
   const now = deps.clock();
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, input.body);
 
-  // The idempotency record is read while the body is parsed. Replays are answered before
-  // validation: a retry of an accepted post must get the original answer even when, say, its
-  // scheduledTime is no longer 60 s ahead.
+  // The idempotency record is read while the body is parsed and its accounts are read, so a new
+  // post costs one round trip before its commit. Replays are answered before validation: a retry
+  // of an accepted post must get the original answer even when, say, its scheduledTime is no
+  // longer 60 s ahead.
+  const parsing = parsePost(deps, caller, { body: input.body });
+  const accounts = parsing.then((draft) => draftAccounts(deps, caller, draft));
+  accounts.catch(() => undefined); // a parse error is reported through `parsed`; a replay never awaits these
   const [earlier, parsed] = await Promise.all([
     deps.submissions.idempotencyRef(caller.userId, idem.recordId).get(),
-    parsePost(deps, caller, { body: input.body }).then(
+    parsing.then(
       (draft): Parsed => ({ draft }),
       (error: unknown): Parsed => ({ error }),
     ),
@@ -52,7 +56,7 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
     await deps.submissions.deleteIdempotency(caller.userId, idem.recordId, earlier.updateTime);
   }
   if (!parsed.draft) throw parsed.error;
-  const prepared = await preparePost(deps, caller, { draft: parsed.draft });
+  const prepared = await preparePost(deps, caller, { draft: parsed.draft, accounts });
   const { request, plan, mediaIds } = prepared.plan();
   const targets = acceptedTargets(plan);
 

@@ -20,6 +20,21 @@ export async function parsePost(deps: AppDeps, caller: Owner, input: { body: unk
   return { request: parsePostRequest(body, { now: deps.clock(), mode: caller.mode }), media };
 }
 
+type AccountsByPlatform = Awaited<ReturnType<AppDeps["users"]["accountsByPlatform"]>>;
+
+/** The caller's accounts on the platforms a draft targets (and `also`). */
+export function draftAccounts(
+  deps: AppDeps,
+  caller: Owner,
+  draft: PostDraft,
+  also: readonly Platform[] = [],
+): Promise<AccountsByPlatform> {
+  return deps.users.accountsByPlatform(caller.userId, [
+    ...draft.request.post.content.platform.map((t) => t.platform),
+    ...also,
+  ]);
+}
+
 export interface PlannedPost {
   /** The request with each own media named by the URL the store gave it (or its JPEG copy). */
   request: NormalizedPostRequest;
@@ -50,13 +65,12 @@ export async function preparePost(
     /** Platforms whose accounts are needed besides the draft's (an edit: the targets stored before). */
     alsoPlatforms?: readonly Platform[];
     convert?: boolean;
+    /** The accounts, when the caller read them already (create reads them beside its idempotency record). */
+    accounts?: Promise<AccountsByPlatform>;
   },
 ): Promise<PreparedPost> {
   const { draft } = input;
-  const accounts = await deps.users.accountsByPlatform(caller.userId, [
-    ...draft.request.post.content.platform.map((t) => t.platform),
-    ...(input.alsoPlatforms ?? []),
-  ]);
+  const accounts = await (input.accounts ?? draftAccounts(deps, caller, draft, input.alsoPlatforms));
   const own = await ownMedia(deps, caller, draft.request, {
     resolved: draft.media,
     ...(input.convert === false ? { convert: false } : {}),
