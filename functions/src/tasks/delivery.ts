@@ -250,7 +250,9 @@ export class Delivery {
 
   private async wait(result: Waiting): Promise<void> {
     const now = this.deps.clock();
-    const since = this.run.waiting?.since.toMillis() ?? now.getTime();
+    // Counted from the platform's first answer that it was processing, across retries in between
+    // (`waiting` shows only the latest wait, which a retry's backoff replaces).
+    const since = this.run.platformProcessing?.since.toMillis() ?? now.getTime();
     if (now.getTime() - since > MAX_WAIT_MS) {
       return this.finishUnknown(
         `${this.platform} was still processing the post after ${MAX_WAIT_MS / 3600_000} hours (${result.reason}).`,
