@@ -1,3 +1,4 @@
+import { Timestamp } from "firebase-admin/firestore";
 import request from "supertest";
 import type { Credentials } from "../../src/domain/credentials";
 import { PUBLISH_CAPS } from "../../src/domain/publish-caps";
@@ -194,7 +195,12 @@ describe("delivery that never posts twice", () => {
     platform.script = ["wait"];
     const id = await submitX(t.key);
     await h.drain();
-    expect(await runOf(id)).toMatchObject({ status: "processing", attempts: 1, waiting: { checks: 1 } });
+    expect(await runOf(id)).toMatchObject({
+      status: "processing",
+      attempts: 1,
+      platformProcessing: { checks: 1 },
+      waiting: { reason: "platform_processing", message: "processing" },
+    });
     for (let i = 0; i < 3; i++) {
       h.offsetMs += 6_000;
       await h.drain();
@@ -204,7 +210,35 @@ describe("delivery that never posts twice", () => {
       status: "succeeded",
       platformPostId: "post_1",
       attempts: 1,
+      platformProcessing: null,
       waiting: null,
+    });
+  });
+
+  it("counts the 24-hour processing limit from the platform's first answer, across a retry's wait in between", async () => {
+    const t = await liveTenant();
+    platform.script = ["wait"];
+    const id = await submitX(t.key);
+    await h.drain();
+    h.tasks.pending.length = 0;
+    // As a failed check leaves it: queued, showing its retry's backoff; processing began 25 h ago.
+    const now = h.clock().getTime();
+    await h.db.doc(`postSubmissions/${id}/runs/x`).update({
+      status: "queued",
+      "platformProcessing.since": Timestamp.fromMillis(now - 25 * 3600_000),
+      waiting: {
+        reason: "retry_backoff",
+        message: "Failed (attempt 1 of 5), will be tried again: connection reset",
+        since: Timestamp.fromMillis(now),
+        until: Timestamp.fromMillis(now + 5_000),
+      },
+    });
+    await h.handlers().publishX!({ postSubmissionId: id, runId: "x", check: true }, { retryCount: 0 });
+    expect(await runOf(id)).toMatchObject({
+      status: "unknown",
+      error: { code: "outcome_unknown", message: expect.stringMatching(/still processing the post after 24 hours/) },
+      waiting: null,
+      platformProcessing: null,
     });
   });
 
@@ -214,7 +248,7 @@ describe("delivery that never posts twice", () => {
     platform.loseOnCheck = 1;
     const id = await submitX(t.key);
     await h.drain();
-    expect(await runOf(id)).toMatchObject({ status: "processing", waiting: { checks: 1 } });
+    expect(await runOf(id)).toMatchObject({ status: "processing", platformProcessing: { checks: 1 } });
     h.offsetMs += 6_000;
     await h.drain();
     // The lost answer keeps the mark; a publish task (a counted attempt) reconciles a minute later.
@@ -232,7 +266,12 @@ describe("the attempt cap", () => {
     platform.script = ["transient", "transient", "transient", "transient", "wait"];
     const id = await submitX(t.key);
     await h.drain();
-    expect(await runOf(id)).toMatchObject({ status: "processing", attempts: 5, leaseId: null, waiting: { checks: 1 } });
+    expect(await runOf(id)).toMatchObject({
+      status: "processing",
+      attempts: 5,
+      leaseId: null,
+      platformProcessing: { checks: 1 },
+    });
     // A duplicate of the last publish task: its release while waiting was no death, so no cap.
     await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 1 });
     expect((await runOf(id)).status).toBe("processing");
