@@ -14,12 +14,37 @@ import { PLATFORMS } from "../src/domain/platforms";
 import { AccountStore } from "../src/store/account-store";
 import { CredentialStore } from "../src/store/credential-store";
 import { startFakes } from "../fakes/serve";
-import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TEST_KEY, DEMO_UID, accountExtra, seedTenant } from "./seed";
+import {
+  DEFAULT_ACCOUNTS,
+  DEMO_GRANTS,
+  DEMO_LIVE_KEY,
+  DEMO_TEST_KEY,
+  DEMO_UID,
+  accountExtra,
+  seedTenant,
+} from "./seed";
 import { FIREBASE_BIN, LOCAL, REPO_ROOT, apiBaseUrl } from "./local-config";
 import { startFirestoreEmulator } from "./firestore-emulator";
-import { stopProcessGroup } from "./processes";
+import { killGroupWithParent, stopProcessGroup } from "./processes";
+import { busyPorts, busyPortsMessage, type NeededPort } from "./ports";
+import { FAKE_PORTS, MEDIA_PORT } from "../fakes/serve";
 
 const SWEEP_EVERY_MS = 60_000;
+
+/** Every port the stack listens on (firebase.json's emulators, the fakes), checked before starting anything. */
+function neededPorts(): NeededPort[] {
+  const ports: NeededPort[] = [
+    { port: LOCAL.functions.port, what: "Functions emulator" },
+    { port: LOCAL.tasks.port, what: "Cloud Tasks emulator" },
+    { port: LOCAL.auth.port, what: "Auth emulator" },
+    { port: 4400, what: "emulator hub" },
+    { port: 4500, what: "emulator logging" },
+    { port: MEDIA_PORT, what: "fakes' media server" },
+    ...Object.entries(FAKE_PORTS).map(([platform, port]) => ({ port, what: `fake ${platform}` })),
+  ];
+  if (!process.env.FIRESTORE_EMULATOR_HOST) ports.unshift({ port: LOCAL.firestore.port, what: "Firestore emulator" });
+  return ports;
+}
 
 async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -41,6 +66,8 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const say = (line: string) => {
     if (!options.quiet) console.log(line);
   };
+  const busy = await busyPorts(neededPorts());
+  if (busy.length) throw new Error(busyPortsMessage(busy));
   let stopFirestore: (() => Promise<void>) | null = null;
   if (!process.env.FIRESTORE_EMULATOR_HOST) {
     const fs = await startFirestoreEmulator({ host: LOCAL.firestore.host, port: LOCAL.firestore.port });
@@ -70,15 +97,23 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const accounts = new AccountStore(db);
   for (const platform of PLATFORMS) {
     for (const accountId of DEFAULT_ACCOUNTS[platform]) {
-      // Backdated a day, as a connected account's long-lived Meta token would be, so it can be refreshed.
-      const grant = fakes.fakes[platform].grant(accountId, { ageSeconds: 48 * 3600 });
+      const spec = DEMO_GRANTS[platform];
+      const age = spec.ageSeconds ?? 0;
+      // Expiring `ttlSeconds` after it was issued, `age` ago.
+      const grant = fakes.fakes[platform].grant(accountId, {
+        refresh: spec.refresh,
+        ttlSeconds: spec.ttlSeconds === null ? null : spec.ttlSeconds - age,
+        ageSeconds: age,
+      });
       const dates = await credentials.write(
         { userId: DEMO_UID, platform, accountId },
         {
           accessToken: grant.accessToken,
           refreshToken: grant.refreshToken,
           expiresAt: grant.expiresAt === null ? null : new Date(grant.expiresAt).toISOString(),
-          refreshTokenExpiresAt: null,
+          refreshTokenExpiresAt: spec.refreshTtlSeconds
+            ? new Date(grant.issuedAt + spec.refreshTtlSeconds * 1000).toISOString()
+            : null,
           issuedAt: new Date(grant.issuedAt).toISOString(),
           scope: null,
           extra: accountExtra(platform, accountId),
@@ -109,11 +144,15 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  // The emulators run in a process group of their own (so a Ctrl-C reaches them once, through
+  // stop()); should this process die without stopping them (SIGKILL, a crash), they go with it.
+  const dismissWatchdog = killGroupWithParent(child);
 
   const timers: { sweeper?: NodeJS.Timeout } = {};
   const stop = async () => {
     clearInterval(timers.sweeper);
     await stopProcessGroup(child);
+    dismissWatchdog();
     await fakes.stop();
     if (stopFirestore) await stopFirestore();
   };
@@ -173,20 +212,26 @@ Press Ctrl-C to stop.
 }
 
 if (require.main === module) {
+  // Closing the terminal hangs up its tty: writing to it then fails, which must not stop the shutdown.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+  let stopStack: (() => Promise<void>) | null = null;
+  let stopping = false;
+  // Ctrl-C (SIGINT), `kill` (SIGTERM) and closing the terminal (SIGHUP) all stop everything. Before
+  // the stack is up, exiting is enough: what runs in-process ends with it, and the watchdog stops the emulators.
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    if (!stopStack) process.exit(signal === "SIGINT" ? 130 : 1);
+    if (signal !== "SIGHUP") console.log("\nStopping the local stack…");
+    stopStack()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
   startStack()
     .then(({ base, stop, logFile }) => {
+      stopStack = stop;
       banner(base, logFile);
-      let stopping = false;
-      const shutdown = () => {
-        if (stopping) return;
-        stopping = true;
-        console.log("\nStopping the local stack…");
-        stop()
-          .then(() => process.exit(0))
-          .catch(() => process.exit(1));
-      };
-      process.on("SIGINT", shutdown);
-      process.on("SIGTERM", shutdown);
     })
     .catch((error: unknown) => {
       console.error(`Could not start the local stack: ${error instanceof Error ? error.message : String(error)}`);
