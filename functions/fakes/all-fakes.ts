@@ -6,18 +6,19 @@ import { FakeSnapchat } from "./snapchat/fake-snapchat";
 import { FakeTikTok } from "./tiktok/fake-tiktok";
 import { FakeX } from "./x/fake-x";
 import { FakeYouTube } from "./youtube/fake-youtube";
+import type { FakeOptions } from "./kit/fake-platform";
 
 /** One fake server per platform. */
-export function allFakes() {
+export function allFakes(options: FakeOptions = {}) {
   return {
-    x: new FakeX(),
-    threads: new FakeThreads(),
-    instagram: new FakeInstagram(),
-    facebook: new FakeFacebook(),
-    linkedin: new FakeLinkedIn(),
-    tiktok: new FakeTikTok(),
-    youtube: new FakeYouTube(),
-    snapchat: new FakeSnapchat(),
+    x: new FakeX(options),
+    threads: new FakeThreads(options),
+    instagram: new FakeInstagram(options),
+    facebook: new FakeFacebook(options),
+    linkedin: new FakeLinkedIn(options),
+    tiktok: new FakeTikTok(options),
+    youtube: new FakeYouTube(options),
+    snapchat: new FakeSnapchat(options),
   };
 }
 

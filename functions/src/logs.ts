@@ -38,6 +38,8 @@ export const logs = {
   lastUsedNotRecorded: (error: unknown) => logger.warn("API key lastUsedAt not recorded", { error: String(error) }),
   rateLimiterUnavailable: (requestId: string, error: unknown) =>
     logger.error("rate limiter unavailable; request let through", { requestId, error: String(error) }),
+  progressNotShown: (postSubmissionId: string, runId: string, error: unknown) =>
+    logger.warn("upload progress not written; the upload goes on", { postSubmissionId, runId, error: String(error) }),
   runDeferred: (postSubmissionId: string, runId: string, until: Date) =>
     logger.info("run deferred by the account's posting cap", { postSubmissionId, runId, until: until.toISOString() }),
   swept: (counts: Record<string, number>) => logger.info("sweep finished", counts),

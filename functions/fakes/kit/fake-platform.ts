@@ -98,6 +98,29 @@ export interface CodePresentation {
   codeVerifier?: string | undefined;
 }
 
+/**
+ * How long a fake takes to process what it was sent (a container, a video, media):
+ * - `short` (the default): done at its second status read (`processingPolls`), however soon that
+ *   comes, so the local stack's demo posts finish in seconds and tests steer processing by reads;
+ * - `realistic`: besides that, not before `realisticProcessingMs` of the fake's clock have passed
+ *   since it started, about what the real platform takes, so a client polling at the platform's
+ *   advised interval sees what it would in production.
+ * Chosen per fake (`new FakeX({ processing: "realistic" })`) or for every fake of a process by
+ * the FAKE_PROCESSING environment variable (`FAKE_PROCESSING=realistic npm start`).
+ */
+export type ProcessingSpeed = "short" | "realistic";
+
+export interface FakeOptions {
+  processing?: ProcessingSpeed;
+}
+
+function processingFromEnv(): ProcessingSpeed {
+  const value = process.env.FAKE_PROCESSING;
+  if (value === undefined || value === "" || value === "short") return "short";
+  if (value === "realistic") return "realistic";
+  throw new Error(`FAKE_PROCESSING must be "short" or "realistic", not ${JSON.stringify(value)}`);
+}
+
 interface RefreshEntry {
   accountId: string;
   family: string;
@@ -152,6 +175,10 @@ export abstract class FakePlatform {
   accessTokenTtlSeconds = 7200;
   /** Status reads that report processing before a container, upload or video is ready. */
   processingPolls = 1;
+  /** See ProcessingSpeed. */
+  readonly processing: ProcessingSpeed;
+  /** With `realistic` processing: how long this platform takes, in its clock. */
+  realisticProcessingMs = 30_000;
   /**
    * The platform's clock, in epoch ms: it dates posts. Tests that move Postcast's clock move this
    * one with it, as real time moves both.
@@ -162,7 +189,11 @@ export abstract class FakePlatform {
   private server: Server | null = null;
   private nextId = 1;
 
-  protected constructor(readonly platform: string) {
+  protected constructor(
+    readonly platform: string,
+    options: FakeOptions = {},
+  ) {
+    this.processing = options.processing ?? processingFromEnv();
     this.clientId = `postcast-local-${platform}`;
     this.clientSecret = `postcast-local-${platform}-secret`;
     this.app.disable("x-powered-by");
@@ -453,6 +484,21 @@ export abstract class FakePlatform {
 
   now(): number {
     return this.clock();
+  }
+
+  /**
+   * Whether something the platform started processing at `startedAt` (its clock) is done, at a
+   * status read that makes `polls` reads of it: after `processingPolls` reads, and with realistic
+   * processing not before its time.
+   */
+  protected processed(polls: number, startedAt: number): boolean {
+    return polls > this.processingPolls && this.processingLeftMs(startedAt) === 0;
+  }
+
+  /** How much longer realistic processing of something started at `startedAt` takes (0 when short). */
+  protected processingLeftMs(startedAt: number): number {
+    if (this.processing !== "realistic") return 0;
+    return Math.max(0, startedAt + this.realisticProcessingMs - this.now());
   }
 
   /** Records a publication in the ledger (dated now, unless a test seeds an older post). */

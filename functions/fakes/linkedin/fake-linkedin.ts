@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
-import { FakePlatform, type FakePost } from "../kit/fake-platform";
+import { FakePlatform, type FakePost, type FakeOptions } from "../kit/fake-platform";
 import { UploadDigest } from "../kit/upload-digest";
 import { splitName, type FakeProfile } from "../kit/oauth";
 
@@ -27,6 +27,8 @@ interface VideoUpload {
   token: string;
   status: "WAITING_UPLOAD" | "PROCESSING" | "AVAILABLE" | "PROCESSING_FAILED";
   polls: number;
+  /** When finalize started processing, in the platform's clock. */
+  startedAt: number;
 }
 
 /**
@@ -67,8 +69,10 @@ export class FakeLinkedIn extends FakePlatform {
   /** Only approved (MDP) partner apps get refresh tokens; others reconnect every 60 days. */
   issueRefreshTokens = false;
 
-  constructor() {
-    super("linkedin");
+  constructor(options: FakeOptions = {}) {
+    super("linkedin", options);
+    // Realistic processing: a short video becomes AVAILABLE within seconds to a minute.
+    this.realisticProcessingMs = 20_000;
     this.accessTokenTtlSeconds = 60 * 86400;
     this.authorizePage("/oauth/v2/authorization", {
       scopeDelimiter: / /,
@@ -363,6 +367,7 @@ export class FakeLinkedIn extends FakePlatform {
         token: `tok_${id}`,
         status: "WAITING_UPLOAD",
         polls: 0,
+        startedAt: 0,
       };
       this.videoUploads.set(urn, upload);
       const uploadInstructions = [];
@@ -396,6 +401,7 @@ export class FakeLinkedIn extends FakePlatform {
       if (upload.status === "WAITING_UPLOAD")
         this.receivedMedia.push(upload.digest.received(String(r?.video), account));
       upload.status = "PROCESSING";
+      upload.startedAt = this.now();
       return void res.status(200).end();
     }
     res.status(400).json({ status: 400, message: "Unknown action" });
@@ -427,7 +433,7 @@ export class FakeLinkedIn extends FakePlatform {
       return void res.status(403).json({ status: 403, message: "Accessing this video resource is forbidden" });
     if (upload.status === "PROCESSING") {
       upload.polls += 1;
-      if (upload.polls > this.processingPolls) upload.status = "AVAILABLE";
+      if (this.processed(upload.polls, upload.startedAt)) upload.status = "AVAILABLE";
     }
     res.json({ id: urn, owner: upload.owner, status: upload.status });
   }

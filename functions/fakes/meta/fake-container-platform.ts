@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import type { TokenGrant } from "../kit/fake-platform";
+import type { FakeOptions, TokenGrant } from "../kit/fake-platform";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
 import {
   pickFields,
@@ -21,6 +21,8 @@ interface Container {
   state: "IN_PROGRESS" | "FINISHED" | "ERROR" | "EXPIRED" | "PUBLISHED";
   error: string | null;
   createdAt: number;
+  /** When processing began, in the platform's clock (realistic processing counts from here). */
+  startedAt: number;
 }
 
 export interface ContainerDialect {
@@ -51,7 +53,9 @@ export interface ContainerDialect {
 
 /**
  * Meta's container state machine, shared by the Threads and Instagram fakes: containers pull their
- * media by URL, report IN_PROGRESS for `processingPolls` status reads, then FINISHED (or ERROR
+ * media by URL, report IN_PROGRESS for `processingPolls` status reads (and, with realistic
+ * processing, until their time has passed: carousel items process from their own creation),
+ * then FINISHED (or ERROR
  * when the media could not be fetched); only a FINISHED container of the same account publishes;
  * the rolling 24-hour publishing quota is enforced and reported. Their OAuth: the consent dialog,
  * the code exchange for a short-lived (1 hour) token, its exchange for a long-lived one (about 60
@@ -64,8 +68,9 @@ export abstract class FakeContainerPlatform extends FakeGraph {
   protected constructor(
     platform: string,
     private readonly dialect: ContainerDialect,
+    options: FakeOptions = {},
   ) {
-    super(platform);
+    super(platform, options);
     this.quota = dialect.quota;
     const v = `/${dialect.version}`;
     this.authorizePage("/oauth/authorize", dialect.authorize);
@@ -162,6 +167,7 @@ export abstract class FakeContainerPlatform extends FakeGraph {
       state: "IN_PROGRESS",
       error: null,
       createdAt: Date.now(),
+      startedAt: this.now(),
     });
     res.json({ id });
   }
@@ -174,7 +180,7 @@ export abstract class FakeContainerPlatform extends FakeGraph {
       return;
     }
     c.polls += 1;
-    if (c.polls <= this.processingPolls) return;
+    if (!this.processed(c.polls, c.startedAt)) return;
     for (const childId of c.children) {
       const child = this.containers.get(childId);
       if (child) await this.settle(child);

@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import type { FakePost, TokenGrant } from "../kit/fake-platform";
+import type { FakeOptions, FakePost, TokenGrant } from "../kit/fake-platform";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
 import { pickFields, stringParams, type FakePage, type FakeProfile } from "../kit/oauth";
 import { FakeGraph, LONG_LIVED_SECONDS, META_DENIAL, SHORT_LIVED_SECONDS } from "./fake-graph";
@@ -27,6 +27,7 @@ interface Video {
   fetched: Promise<Fetched>;
   polls: number;
   state: "processing" | "ready" | "error";
+  startedAt: number;
 }
 
 /**
@@ -41,8 +42,9 @@ export class FakeFacebook extends FakeGraph {
   readonly photos = new Map<string, { pageId: string; url: string; attached: boolean }>();
   readonly videos = new Map<string, Video>();
 
-  constructor() {
-    super("facebook");
+  constructor(options: FakeOptions = {}) {
+    super("facebook", options);
+    this.realisticProcessingMs = 60_000;
     const r = this.router;
     r.use((_req, res, next) => {
       res.set("x-app-usage", JSON.stringify({ call_count: 1, total_cputime: 1, total_time: 1 }));
@@ -230,7 +232,14 @@ export class FakeFacebook extends FakeGraph {
     const p = req.body as { file_url?: string; description?: string; title?: string };
     if (!p.file_url) return this.invalid(res, "(#100) file_url or source is required", 100);
     const id = this.id();
-    this.videos.set(id, { id, pageId: page, fetched: fetchMedia(p.file_url), polls: 0, state: "processing" });
+    this.videos.set(id, {
+      id,
+      pageId: page,
+      fetched: fetchMedia(p.file_url),
+      polls: 0,
+      state: "processing",
+      startedAt: this.now(),
+    });
     this.publish({
       id,
       accountId: page,
@@ -289,7 +298,7 @@ export class FakeFacebook extends FakeGraph {
     const video = this.videos.get(String(req.params.id));
     if (!video || video.pageId !== account) return this.notFound(req, res);
     video.polls += 1;
-    if (video.state === "processing" && video.polls > this.processingPolls) {
+    if (video.state === "processing" && this.processed(video.polls, video.startedAt)) {
       video.state = (await video.fetched).ok ? "ready" : "error";
     }
     res.json({

@@ -1,6 +1,6 @@
 import { createDecipheriv, type Decipher } from "node:crypto";
 import express, { type Request, type Response } from "express";
-import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant, type FakeOptions } from "../kit/fake-platform";
 import { UploadDigest } from "../kit/upload-digest";
 
 const DEFAULT_SCOPE = "snapchat-profile-api";
@@ -40,8 +40,8 @@ const EDGES = ["stories", "saved_stories", "spotlights"] as const;
 export class FakeSnapchat extends FakePlatform {
   readonly media = new Map<string, Media>();
 
-  constructor() {
-    super("snapchat");
+  constructor(options: FakeOptions = {}) {
+    super("snapchat", options);
     this.accessTokenTtlSeconds = 3600;
     this.authorizePage("/login/oauth2/authorize", {
       scopeDelimiter: / /,

@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { fetchMedia, type Fetched } from "../kit/media-fetch";
-import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant, type FakeOptions } from "../kit/fake-platform";
 import { pickFields, type CodeRejection } from "../kit/oauth";
 import { UploadDigest } from "../kit/upload-digest";
 
@@ -38,6 +38,8 @@ interface Publish {
   digest: UploadDigest;
   fetched: Promise<Fetched> | null;
   polls: number;
+  /** When TikTok began processing (the pull, or the last chunk), in its clock. */
+  startedAt: number;
   status: "PROCESSING_UPLOAD" | "PROCESSING_DOWNLOAD" | "PUBLISH_COMPLETE" | "FAILED";
   failReason: string | null;
   postId: string | null;
@@ -60,8 +62,10 @@ export class FakeTikTok extends FakePlatform {
   dailyCap = 15;
   private readonly inits = new Map<string, number[]>();
 
-  constructor() {
-    super("tiktok");
+  constructor(options: FakeOptions = {}) {
+    super("tiktok", options);
+    // Realistic processing: moderation before the post id appears takes under a minute, usually.
+    this.realisticProcessingMs = 30_000;
     this.authorizePage("/v2/auth/authorize/", {
       clientIdParam: "client_key",
       scopeDelimiter: /,/,
@@ -234,6 +238,7 @@ export class FakeTikTok extends FakePlatform {
       digest: new UploadDigest(),
       fetched: null,
       polls: 0,
+      startedAt: this.now(),
       status: "PROCESSING_DOWNLOAD",
       failReason: null,
       postId: null,
@@ -320,6 +325,7 @@ export class FakeTikTok extends FakePlatform {
     if (p.received < p.chunks) return void res.status(206).end();
     // The last chunk is the commit: from here the video is posted whatever the caller hears.
     p.status = "PROCESSING_DOWNLOAD";
+    p.startedAt = this.now();
     p.fetched = Promise.resolve({ ok: true, bytes: p.size, contentType: "video/mp4" });
     this.receivedMedia.push(p.digest.received(p.id, p.accountId));
     this.record(p);
@@ -346,7 +352,7 @@ export class FakeTikTok extends FakePlatform {
       return this.envelope(res, 403, "token_not_authorized_for_specified_publish_id", "not your publish");
     if (p.status === "PROCESSING_DOWNLOAD") {
       p.polls += 1;
-      if (p.polls > this.processingPolls && p.fetched) {
+      if (this.processed(p.polls, p.startedAt) && p.fetched) {
         const fetched = await p.fetched;
         if (p.status === "PROCESSING_DOWNLOAD") {
           if (!fetched.ok) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import { extractUrlsWithIndices } from "twitter-text";
-import { FakePlatform, type FakePost, type TokenGrant } from "../kit/fake-platform";
+import { FakePlatform, type FakePost, type TokenGrant, type FakeOptions } from "../kit/fake-platform";
 import { UploadDigest } from "../kit/upload-digest";
 
 const PROBLEM = "https://api.x.com/2/problems";
@@ -54,6 +54,8 @@ interface Upload {
   digest: UploadDigest;
   state: "uploading" | "pending" | "in_progress" | "succeeded" | "failed";
   polls: number;
+  /** When FINALIZE started processing, in the platform's clock. */
+  startedAt: number;
 }
 
 /**
@@ -71,8 +73,10 @@ export class FakeX extends FakePlatform {
   postLimit = 100;
   private readonly windows = new Map<string, number[]>();
   /** Video media is processed asynchronously; images are ready at finalize. */
-  constructor() {
-    super("x");
+  constructor(options: FakeOptions = {}) {
+    super("x", options);
+    // Realistic processing: a short video is processed in seconds (X says when to look again).
+    this.realisticProcessingMs = 10_000;
     this.codeTtlSeconds = 30;
     this.authorizePage("/i/oauth2/authorize", {
       scopeDelimiter: / /,
@@ -332,6 +336,7 @@ export class FakeX extends FakePlatform {
       digest: new UploadDigest(),
       state: "uploading",
       polls: 0,
+      startedAt: 0,
     });
     res.json({ data: { id, media_key: this.mediaKey(id), expires_after_secs: 86400 } });
   }
@@ -376,7 +381,9 @@ export class FakeX extends FakePlatform {
       return this.invalid(res, `File size mismatch: expected ${upload.total}, received ${received}`);
     if (upload.state === "uploading") this.receivedMedia.push(upload.digest.received(id, account));
     const video = upload.category === "tweet_video";
-    upload.state = video && this.processingPolls > 0 ? "pending" : "succeeded";
+    if (upload.state === "uploading") upload.startedAt = this.now();
+    // STATUS read number `processingPolls` finds it done (none: done at FINALIZE).
+    upload.state = video && !this.processed(upload.polls + 1, upload.startedAt) ? "pending" : "succeeded";
     res.json({
       data: {
         id,
@@ -395,7 +402,7 @@ export class FakeX extends FakePlatform {
       return this.invalid(res, "media_id is invalid");
     upload.polls += 1;
     if (upload.state !== "succeeded" && upload.state !== "failed") {
-      upload.state = upload.polls >= this.processingPolls ? "succeeded" : "in_progress";
+      upload.state = this.processed(upload.polls + 1, upload.startedAt) ? "succeeded" : "in_progress";
     }
     res.json({ data: { id: String(req.query.media_id), processing_info: this.info(upload) } });
   }
@@ -404,7 +411,13 @@ export class FakeX extends FakePlatform {
     const done = upload.state === "succeeded";
     return {
       state: upload.state,
-      ...(done ? { progress_percent: 100 } : { check_after_secs: 1, progress_percent: 50 }),
+      // X says when to look again: when it expects to be done (realistic), else in a second.
+      ...(done
+        ? { progress_percent: 100 }
+        : {
+            check_after_secs: Math.max(1, Math.ceil(this.processingLeftMs(upload.startedAt) / 1000)),
+            progress_percent: 50,
+          }),
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { UploadDigest } from "../kit/upload-digest";
-import { FakePlatform, type TokenGrant } from "../kit/fake-platform";
+import { FakePlatform, type TokenGrant, type FakeOptions } from "../kit/fake-platform";
 import type { FakeProfile } from "../kit/oauth";
 
 const QUANTUM = 256 * 1024;
@@ -37,6 +37,8 @@ interface Video {
   id: string;
   accountId: string;
   polls: number;
+  /** When the last chunk arrived and processing began, in the platform's clock. */
+  startedAt: number;
   metadata: Session["metadata"];
 }
 
@@ -55,8 +57,10 @@ export class FakeYouTube extends FakePlatform {
   insertQuota = 100;
   private inserts = 0;
 
-  constructor() {
-    super("youtube");
+  constructor(options: FakeOptions = {}) {
+    super("youtube", options);
+    // Realistic processing: a short video is processed within a minute or two.
+    this.realisticProcessingMs = 60_000;
     this.accessTokenTtlSeconds = 3599;
     this.authorizePage("/o/oauth2/v2/auth", {
       scopeDelimiter: / /,
@@ -273,7 +277,7 @@ export class FakeYouTube extends FakePlatform {
   }
 
   private resource(video: Video) {
-    const processed = video.polls > this.processingPolls;
+    const processed = this.processed(video.polls, video.startedAt);
     return {
       kind: "youtube#video",
       id: video.id,
@@ -315,7 +319,13 @@ export class FakeYouTube extends FakePlatform {
     body.keep(true);
     session.received = end;
     if (end < session.total) return incomplete();
-    const video: Video = { id: this.id("yt"), accountId: account, polls: 0, metadata: session.metadata };
+    const video: Video = {
+      id: this.id("yt"),
+      accountId: account,
+      polls: 0,
+      startedAt: this.now(),
+      metadata: session.metadata,
+    };
     this.videos.set(video.id, video);
     session.videoId = video.id;
     this.receivedMedia.push(session.digest.received(video.id, account));

@@ -58,8 +58,30 @@ const tiktokPullPrefixes = defineString("TIKTOK_PULL_URL_PREFIXES", {
   description: "URL prefixes TikTok may pull media from (verified in its developer portal)",
 });
 
+/**
+ * Emulators only: a factor on the platforms' poll intervals, so the local stack checks its fake
+ * platforms (which process in a moment) within a second or two instead of Meta's advised minute.
+ */
+const pollScale = defineString("PLATFORM_POLL_SCALE", {
+  default: "1",
+  description:
+    "Emulators only (demo- projects): multiplies the platforms' poll intervals, e.g. 0.02. Ignored on real projects, which poll as each platform advises.",
+});
+
 function isDemoProject(): boolean {
   return (process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "").startsWith("demo-");
+}
+
+/**
+ * The factor on the platforms' poll intervals: 1 on every real project, whatever its
+ * configuration says, so production keeps each platform's advised interval (Meta's minute,
+ * YouTube's 30 s). On a demo- project, PLATFORM_POLL_SCALE when it is a number in (0, 1];
+ * anything else is 1. Read when a publisher first needs it.
+ */
+export function platformPollScale(): number {
+  if (!isDemoProject()) return 1;
+  const value = Number(pollScale.value());
+  return Number.isFinite(value) && value > 0 && value <= 1 ? value : 1;
 }
 
 /** A platform's settings, read when a publisher first needs them. */

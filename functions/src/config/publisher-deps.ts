@@ -34,6 +34,8 @@ export function buildPublisherDeps(
     mediaStore: () => MediaStore;
     http?: HttpClient;
     caps?: Readonly<Record<Platform, PublishCap | null>>;
+    /** The factor on the platforms' poll intervals (1: as each platform advises). */
+    pollScale?: () => number;
   },
 ): PublisherDeps {
   const http = options.http ?? new HttpClient({ timeoutMs: PLATFORM_TIMEOUT_MS });
@@ -50,5 +52,6 @@ export function buildPublisherDeps(
     oauthProvider: options.oauthProvider,
     media: (owner) => storedPostMedia({ records, store: options.mediaStore() }, owner),
     ...(options.caps ? { caps: options.caps } : {}),
+    ...(options.pollScale ? { pollScale: options.pollScale } : {}),
   };
 }

@@ -24,7 +24,7 @@ import { buildAppDeps, buildMediaPreparationDeps } from "./app-deps";
 import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
 import { credentialsKeyring } from "./credentials-key";
 import { mediaSettings, mediaStore } from "./media-settings";
-import { platformSettings } from "./platform-settings";
+import { platformPollScale, platformSettings } from "./platform-settings";
 import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
 import { REGION, tasksServiceAccount, trustedProxyHops } from "./params";
@@ -97,6 +97,7 @@ export const publisherDeps = lazy<PublisherDeps>(() =>
     oauthProvider: platformOAuth,
     keyring: credentialsKeyring,
     mediaStore: lazy(mediaStore),
+    pollScale: lazy(platformPollScale),
   }),
 );
 

@@ -24,3 +24,15 @@ export function normalizePlatform(name: string): Platform | null {
 export function isPlatform(value: string): value is Platform {
   return (PLATFORMS as readonly string[]).includes(value);
 }
+
+/** Each platform's name as people write it, for messages. */
+export const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
+  instagram: "Instagram",
+  tiktok: "TikTok",
+  youtube: "YouTube",
+  facebook: "Facebook",
+  x: "X",
+  threads: "Threads",
+  linkedin: "LinkedIn",
+  snapchat: "Snapchat",
+};

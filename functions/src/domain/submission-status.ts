@@ -18,15 +18,21 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 /**
  * Run statuses. `unknown`: the platform's answer was lost after it may have published; such a
  * run is never retried automatically (a retry could post twice) and counts as failed.
+ * `canceled`: the post was canceled before the run was sent anywhere; it counts as neither.
  */
-export const RUN_STATUSES = ["queued", "processing", "succeeded", "failed", "unknown"] as const;
+export const RUN_STATUSES = ["queued", "processing", "succeeded", "failed", "unknown", "canceled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/**
+ * `total` = `succeeded` + `failed` + `pending` + `canceled`. `canceled` is absent from documents
+ * written before runs could be canceled (read as 0, or as every run of a canceled post).
+ */
 export interface Summary {
   total: number;
   succeeded: number;
   failed: number;
   pending: number;
+  canceled?: number;
 }
 
 const FINAL_SUBMISSION: readonly SubmissionStatus[] = [
@@ -36,7 +42,7 @@ const FINAL_SUBMISSION: readonly SubmissionStatus[] = [
   "canceled",
   "dispatch_failed",
 ];
-const FINAL_RUN: readonly RunStatus[] = ["succeeded", "failed", "unknown"];
+const FINAL_RUN: readonly RunStatus[] = ["succeeded", "failed", "unknown", "canceled"];
 
 export function isFinalSubmission(status: SubmissionStatus): boolean {
   return FINAL_SUBMISSION.includes(status);
@@ -52,11 +58,14 @@ export function canOrchestrate(status: SubmissionStatus): boolean {
 }
 
 export function initialSummary(total: number): Summary {
-  return { total, succeeded: 0, failed: 0, pending: total };
+  return { total, succeeded: 0, failed: 0, pending: total, canceled: 0 };
 }
 
-/** The summary after one pending run reached a final status. */
-export function summaryAfterRun(summary: Summary, outcome: Exclude<RunStatus, "queued" | "processing">): Summary {
+/** The summary after one pending run reached a final status (cancelation is `summaryCanceled`). */
+export function summaryAfterRun(
+  summary: Summary,
+  outcome: Exclude<RunStatus, "queued" | "processing" | "canceled">,
+): Summary {
   if (summary.pending <= 0) throw new Error("summary has no pending run to finish");
   return {
     ...summary,
@@ -64,6 +73,20 @@ export function summaryAfterRun(summary: Summary, outcome: Exclude<RunStatus, "q
     succeeded: summary.succeeded + (outcome === "succeeded" ? 1 : 0),
     failed: summary.failed + (outcome === "succeeded" ? 0 : 1),
   };
+}
+
+/** A canceled post's summary: whatever had not finished (nothing had been sent) is canceled. */
+export function summaryCanceled(summary: Summary): Summary {
+  return { ...summary, pending: 0, canceled: (summary.canceled ?? 0) + summary.pending };
+}
+
+/**
+ * The summary as shown: `canceled` always present. A post canceled before cancelation was counted
+ * had its other counts zeroed, so the rest of its total is what was canceled.
+ */
+export function shownSummary(summary: Summary, status: SubmissionStatus): Required<Summary> {
+  const rest = summary.total - summary.succeeded - summary.failed - summary.pending;
+  return { ...summary, canceled: summary.canceled ?? (status === "canceled" ? rest : 0) };
 }
 
 /** The submission's status once its summary changed: final when nothing is pending. */

@@ -2,7 +2,14 @@ import { FieldValue, Timestamp, type DocumentSnapshot, type Firestore } from "fi
 import { ifMatchHolds, type Version } from "../domain/etag";
 import type { Owner } from "../domain/owner";
 import type { NormalizedPostRequest } from "../domain/post-request";
-import { initialSummary, isCancelable, isEditable, type SubmissionStatus } from "../domain/submission-status";
+import {
+  initialSummary,
+  isCancelable,
+  isEditable,
+  isFinalRun,
+  summaryCanceled,
+  type SubmissionStatus,
+} from "../domain/submission-status";
 import type { ResolvedTarget } from "../domain/targets";
 import { recordOf, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
@@ -15,7 +22,7 @@ export type Change =
   | { kind: "done"; previous: SubmissionRecord };
 
 /** What a change does to the post it read: refuse (a Change), or update these fields. */
-type Decision = Exclude<Change, { kind: "done" }> | { kind: "unchanged" } | { kind: "update"; fields: object };
+type Decision = Exclude<Change, { kind: "done" }> | { kind: "update"; fields: object };
 
 export interface Edit {
   request: NormalizedPostRequest;
@@ -59,27 +66,68 @@ export class PostLifecycleStore {
       const sub = recordOf(snap);
       if (!sub || !ownsPost(owner, sub)) return { kind: "missing" };
       const decision = decide(sub, snap);
-      if (decision.kind === "unchanged") return { kind: "done", previous: sub };
       if (decision.kind !== "update") return decision;
       tx.update(ref.withConverter(null), { ...decision.fields, updatedAt: FieldValue.serverTimestamp() });
       return { kind: "done", previous: sub };
     });
   }
 
-  /** `scheduled`/`queued` → `canceled`; canceling a canceled post is a no-op success. */
+  /**
+   * `scheduled`/`queued` → `canceled`, and every run with it, in the same transaction: a run
+   * becomes `canceled` (created so, since runs are created at orchestration, which a cancelable
+   * post has not reached), except one whose account was disconnected meanwhile, which stays the
+   * failure it already counted as. Canceling a canceled post is a no-op success. The orchestrator
+   * reads the post in its own transaction first, so it either took the post (and the cancel is a
+   * conflict) or finds it canceled and creates nothing; a canceled run is final, so no publisher
+   * claims it.
+   */
   cancel(id: string, owner: Owner): Promise<Change> {
-    return this.change(id, owner, (sub) => {
-      if (sub.status === "canceled") return { kind: "unchanged" };
+    const ref = this.submissions.ref(id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const sub = recordOf(snap);
+      if (!sub || !ownsPost(owner, sub)) return { kind: "missing" };
+      if (sub.status === "canceled") return { kind: "done", previous: sub };
       if (!isCancelable(sub.status)) return { kind: "conflict", status: sub.status };
-      return {
-        kind: "update",
-        fields: {
-          status: "canceled",
-          summary: { ...initialSummary(sub.targets.length), pending: 0 },
-          deferred: false,
-          canceledAt: FieldValue.serverTimestamp(),
-        },
-      };
+      const runs = await Promise.all(sub.targets.map((t) => tx.get(this.submissions.runRef(id, t.runId))));
+      for (const [i, t] of sub.targets.entries()) {
+        const runSnap = runs[i]!;
+        const existing = recordOf(runSnap);
+        if (existing && isFinalRun(existing.status)) continue;
+        const issue = sub.accountIssues?.[t.runId];
+        const ended = {
+          status: issue?.fatal ? "failed" : "canceled",
+          error: issue?.fatal ? { code: issue.code, message: issue.message, retryable: false } : null,
+          waiting: null,
+          leaseId: null,
+          leaseExpiresAt: null,
+          updatedAt: FieldValue.serverTimestamp(),
+          finishedAt: FieldValue.serverTimestamp(),
+        };
+        if (runSnap.exists) {
+          tx.update(runSnap.ref.withConverter(null), ended);
+          continue;
+        }
+        tx.set(runSnap.ref.withConverter(null), {
+          platform: t.platform,
+          accountId: t.accountId,
+          attempts: 0,
+          platformPostId: null,
+          permalink: null,
+          createdAt: FieldValue.serverTimestamp(),
+          adjustments: t.adjustments ?? [],
+          warning: issue && !issue.fatal ? issue : null,
+          ...ended,
+        });
+      }
+      tx.update(ref.withConverter(null), {
+        status: "canceled",
+        summary: summaryCanceled(sub.summary),
+        deferred: false,
+        canceledAt: FieldValue.serverTimestamp(),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      return { kind: "done", previous: sub };
     });
   }
 

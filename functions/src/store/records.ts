@@ -8,6 +8,7 @@ import {
 } from "firebase-admin/firestore";
 import { z } from "zod";
 import { PLATFORMS } from "../domain/platforms";
+import { WAIT_REASONS } from "../domain/run-waiting";
 import { RUN_STATUSES, SUBMISSION_STATUSES } from "../domain/submission-status";
 import { logs } from "../logs";
 
@@ -114,6 +115,8 @@ const summarySchema = z.object({
   succeeded: z.number().int(),
   failed: z.number().int(),
   pending: z.number().int(),
+  /** Absent on documents written before runs could be canceled (domain/submission-status.ts). */
+  canceled: z.number().int().optional(),
 });
 
 export const submissionSchema = z.object({
@@ -142,31 +145,67 @@ export const submissionSchema = z.object({
 });
 export type SubmissionRecord = z.infer<typeof submissionSchema>;
 
-export const runSchema = z.object({
-  platform,
-  accountId: z.string(),
-  status: z.enum(RUN_STATUSES),
-  attempts: z.number().int(),
-  platformPostId: z.string().nullable(),
-  permalink: z.string().nullable(),
-  error: runError.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-  finishedAt: timestamp.nullable(),
-  /** Identifies the delivery that holds the run while `processing`, and until when. */
-  leaseId: z.string().nullable().optional(),
-  leaseExpiresAt: timestamp.nullable().optional(),
-  /** Changes made to fit the platform's rules when the post was sent with `strict: false`. */
-  adjustments: z.array(adjustmentSchema).optional(),
-  /** What the platform has of this run so far (container ids, upload sessions, publish ids). */
-  progress: z.record(z.string(), z.unknown()).nullable().optional(),
-  /** Set right before a call that may publish, cleared when its outcome is recorded. */
-  pendingCommit: z.object({ attempt: z.number().int(), at: timestamp }).nullable().optional(),
-  /** The platform is processing the post; later tasks check on it. */
-  waiting: z.object({ since: timestamp, checks: z.number().int(), reason: z.string() }).nullable().optional(),
-  /** A non-fatal account issue the submission carried when the run was created. */
-  warning: accountIssueSchema.nullable().optional(),
+/** What the run waits for (domain/run-waiting.ts): shown only, so a malformed one reads as none. */
+const waitingSchema = z.object({
+  reason: z.enum(WAIT_REASONS),
+  message: z.string(),
+  since: timestamp,
+  until: timestamp.nullable(),
+  progress: z.object({ sentBytes: z.number(), totalBytes: z.number() }).optional(),
 });
+export type RunWaitingRecord = z.infer<typeof waitingSchema>;
+
+/**
+ * Runs written before `waiting` said why kept only platform processing there, as
+ * `{since, checks, reason}` with a sentence for `reason`: read as a `platform_processing` wait
+ * (next check unknown) and the `platformProcessing` it implies.
+ */
+function legacyWaiting(doc: unknown): unknown {
+  if (!doc || typeof doc !== "object") return doc;
+  const run = doc as Record<string, unknown>;
+  const w = run.waiting as Record<string, unknown> | null | undefined;
+  if (!w || typeof w !== "object" || "message" in w || typeof w.checks !== "number") return doc;
+  return {
+    ...run,
+    waiting: { reason: "platform_processing", message: String(w.reason), since: w.since, until: null },
+    platformProcessing: run.platformProcessing ?? { since: w.since, checks: w.checks },
+  };
+}
+
+export const runSchema = z.preprocess(
+  legacyWaiting,
+  z.object({
+    platform,
+    accountId: z.string(),
+    status: z.enum(RUN_STATUSES),
+    attempts: z.number().int(),
+    platformPostId: z.string().nullable(),
+    permalink: z.string().nullable(),
+    error: runError.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    /** Identifies the delivery that holds the run while `processing`, and until when. */
+    leaseId: z.string().nullable().optional(),
+    leaseExpiresAt: timestamp.nullable().optional(),
+    /** Changes made to fit the platform's rules when the post was sent with `strict: false`. */
+    adjustments: z.array(adjustmentSchema).optional(),
+    /** What the platform has of this run so far (container ids, upload sessions, publish ids). */
+    progress: z.record(z.string(), z.unknown()).nullable().optional(),
+    /** Set right before a call that may publish, cleared when its outcome is recorded. */
+    pendingCommit: z.object({ attempt: z.number().int(), at: timestamp }).nullable().optional(),
+    /**
+     * The platform holds something of this run that it is processing (a container, a video), since
+     * when, and how many check tasks were scheduled (their ids count them). Kept through a retry,
+     * since the platform still holds it; cleared with the final outcome.
+     */
+    platformProcessing: z.object({ since: timestamp, checks: z.number().int() }).nullable().optional(),
+    /** Why the run waits, and until when (domain/run-waiting.ts). */
+    waiting: shown(waitingSchema),
+    /** A non-fatal account issue the submission carried when the run was created. */
+    warning: accountIssueSchema.nullable().optional(),
+  }),
+);
 export type RunRecord = z.infer<typeof runSchema>;
 
 export const idempotencySchema = z.object({

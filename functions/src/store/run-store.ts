@@ -7,6 +7,7 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { sha256Hex } from "../domain/canonical-json";
+import type { RunWait, UploadProgress } from "../domain/run-waiting";
 import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
 import { converters, recordOf, wellFormed, type RunError, type RunRecord, type SubmissionRecord } from "./records";
@@ -24,6 +25,22 @@ export type ClaimResult =
 export type FailedOutcome = { status: "failed" | "unknown"; error: RunError };
 
 export type RunOutcome = { status: "succeeded"; platformPostId: string; permalink: string | null } | FailedOutcome;
+
+/** A wait as stored: since when it has lasted (the same reason kept across writes), until when. */
+function waitingField(wait: RunWait, since: Timestamp) {
+  return {
+    reason: wait.reason,
+    message: wait.message,
+    since,
+    until: wait.until ? Timestamp.fromDate(wait.until) : null,
+    ...(wait.progress ? { progress: wait.progress } : {}),
+  };
+}
+
+/** When the run's current wait began, if it is one of the same reason; otherwise now. */
+function sinceFor(run: RunRecord, reason: RunWait["reason"], now: Date): Timestamp {
+  return run.waiting?.reason === reason ? run.waiting.since : Timestamp.fromDate(now);
+}
 
 export interface DeadLetter {
   userId: string;
@@ -54,12 +71,13 @@ function exhaustedOutcome(run: RunRecord): FailedOutcome {
       },
     };
   }
-  if (run.waiting) {
+  if (run.platformProcessing) {
+    const what = run.waiting?.reason === "platform_processing" ? ` (${run.waiting.message})` : "";
     return {
       status: "unknown",
       error: {
         code: "outcome_unknown",
-        message: `The platform was processing the post (${run.waiting.reason}) when the run ${spent}.`,
+        message: `The platform was processing the post${what} when the run ${spent}.`,
         retryable: false,
       },
     };
@@ -117,11 +135,11 @@ export class RunStore {
       const leaseEnd = run.leaseExpiresAt?.toDate();
       const held = run.status === "processing" && run.leaseId && leaseEnd && leaseEnd > now;
       if (held) return { kind: "busy", leaseExpiresAt: leaseEnd };
-      if (!options.countAttempt && !run.waiting) return { kind: "not_waiting" };
+      if (!options.countAttempt && !run.platformProcessing) return { kind: "not_waiting" };
       // A run waiting on the platform that its last delivery released is owed a look at what the
       // platform holds (a duplicate or recovered task may find it so); a delivery that died never
       // released anything, so its lease is still on the run and the cap applies.
-      const releasedWhileWaiting = Boolean(run.waiting) && !run.leaseId;
+      const releasedWhileWaiting = Boolean(run.platformProcessing) && !run.leaseId;
       const spent = options.maxAttempts !== undefined && run.attempts >= options.maxAttempts;
       if (options.countAttempt && spent && !releasedWhileWaiting) {
         const outcome = exhaustedOutcome(run);
@@ -134,14 +152,22 @@ export class RunStore {
 
       const attempts = run.attempts + (options.countAttempt ? 1 : 0);
       const leaseExpiresAt = Timestamp.fromMillis(now.getTime() + leaseMs);
+      // The wait is over once a delivery has the run, except the platform's processing, which
+      // this delivery is about to check.
+      const waiting = run.waiting?.reason === "platform_processing" ? run.waiting : null;
       tx.update(runSnap.ref.withConverter(null), {
         status: "processing",
         attempts,
         leaseId,
         leaseExpiresAt,
+        waiting,
         updatedAt: FieldValue.serverTimestamp(),
       });
-      return { kind: "claimed", run: { ...run, status: "processing", attempts, leaseId, leaseExpiresAt }, submission };
+      return {
+        kind: "claimed",
+        run: { ...run, status: "processing", attempts, leaseId, leaseExpiresAt, waiting },
+        submission,
+      };
     });
   }
 
@@ -200,7 +226,9 @@ export class RunStore {
 
   /**
    * The platform accepted the post and is processing it: the lease is released and a check task
-   * comes back at `nextCheckAt`. A lost check is found by the sweeper once the grace has passed.
+   * comes back at `nextCheckAt`, which the run shows as its wait. A lost check is found by the
+   * sweeper once the grace has passed. Returns the check's number (its task id), or null when
+   * this delivery no longer holds the run.
    */
   async wait(
     id: string,
@@ -208,22 +236,41 @@ export class RunStore {
     leaseId: string,
     progress: object,
     nextCheckAt: Date,
-    reason: string,
+    message: string,
     now: Date,
   ): Promise<number | null> {
     let checks: number | null = null;
     await this.whileHeld(id, runId, leaseId, (tx, ref, run) => {
-      checks = (run.waiting?.checks ?? 0) + 1;
+      const since = run.platformProcessing?.since ?? Timestamp.fromDate(now);
+      checks = (run.platformProcessing?.checks ?? 0) + 1;
       tx.update(ref, {
         progress,
         pendingCommit: null,
-        waiting: { since: run.waiting?.since ?? Timestamp.fromDate(now), checks, reason },
+        platformProcessing: { since, checks },
+        waiting: waitingField({ reason: "platform_processing", message, until: nextCheckAt }, since),
         leaseId: null,
         leaseExpiresAt: Timestamp.fromMillis(nextCheckAt.getTime() + WAIT_GRACE_MS),
         updatedAt: FieldValue.serverTimestamp(),
       });
     });
     return checks;
+  }
+
+  /** How far this delivery's upload got, shown as an `uploading` wait (a write per step, not per chunk). */
+  async uploading(
+    id: string,
+    runId: string,
+    leaseId: string,
+    message: string,
+    progress: UploadProgress,
+    now: Date,
+  ): Promise<boolean> {
+    return this.whileHeld(id, runId, leaseId, (tx, ref, run) =>
+      tx.update(ref, {
+        waiting: waitingField({ reason: "uploading", message, until: null, progress }, sinceFor(run, "uploading", now)),
+        updatedAt: FieldValue.serverTimestamp(),
+      }),
+    );
   }
 
   /**
@@ -269,6 +316,7 @@ export class RunStore {
       permalink: outcome.status === "succeeded" ? outcome.permalink : null,
       error: outcome.status === "succeeded" ? null : outcome.error,
       pendingCommit: null,
+      platformProcessing: null,
       waiting: null,
       leaseId: null,
       leaseExpiresAt: null,
@@ -294,15 +342,18 @@ export class RunStore {
   }
 
   /**
-   * A retryable failure: the run goes back to `queued` with the error, and the lease is freed.
-   * `clearCommit` when the platform's answer showed nothing was published; `refundAttempt` when
-   * the delivery was only deferred (pacing) and did not try.
+   * A retryable failure, or a deferral: the run goes back to `queued` with the error and what it
+   * waits for (`wait`: a retry's backoff, the platform's reset, a pacing slot), and the lease is
+   * freed. `clearCommit` when the platform's answer showed nothing was published; `refundAttempt`
+   * when the delivery was only deferred (pacing) and did not try.
    */
   async release(
     id: string,
     runId: string,
     leaseId: string,
     error: RunError | null,
+    wait: RunWait,
+    now: Date,
     options: { clearCommit: boolean; refundAttempt?: boolean },
   ): Promise<boolean> {
     return this.whileHeld(id, runId, leaseId, (tx, ref, run) =>
@@ -311,6 +362,7 @@ export class RunStore {
         ...(error ? { error } : {}),
         ...(options.clearCommit ? { pendingCommit: null } : {}),
         ...(options.refundAttempt ? { attempts: Math.max(0, run.attempts - 1) } : {}),
+        waiting: waitingField(wait, sinceFor(run, wait.reason, now)),
         leaseId: null,
         leaseExpiresAt: null,
         updatedAt: FieldValue.serverTimestamp(),

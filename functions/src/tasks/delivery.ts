@@ -21,11 +21,19 @@ import type { AdapterRegistry } from "../platforms/registry";
 import type { AccountStanding } from "../store/account-standing";
 import type { AccountUsageStore } from "../store/account-usage-store";
 import type { AccountRef, CredentialStore } from "../store/credential-store";
-import type { RunRecord, SubmissionRecord } from "../store/records";
+import type { RunError, RunRecord, SubmissionRecord } from "../store/records";
 import type { RunStore } from "../store/run-store";
-import { MAX_PUBLISH_ATTEMPTS, MAX_WAIT_MS, PUBLISH_FUNCTION } from "./queue-options";
+import {
+  MAX_PUBLISH_ATTEMPTS,
+  MAX_WAIT_MS,
+  PUBLISH_FUNCTION,
+  PUBLISH_RETRY,
+  cloudTasksBackoffSeconds,
+} from "./queue-options";
+import { runWaits } from "./run-waits";
 import type { TaskEnqueuer } from "./task-enqueuer";
 import { taskIds } from "./task-ids";
+import { reportingUploads, type UploadReport } from "./upload-progress";
 
 export interface PublisherDeps {
   runs: RunStore;
@@ -41,6 +49,11 @@ export interface PublisherDeps {
   /** The stored media of a user's post, for the adapters that upload bytes. */
   media: (owner: Owner) => PostMedia;
   caps?: Readonly<Record<Platform, PublishCap | null>>;
+  /**
+   * Multiplies the platforms' poll intervals (1 in production: what each platform advises). The
+   * local stack polls its fakes sooner (config/platform-settings.ts, demo- projects only).
+   */
+  pollScale?: () => number;
 }
 
 /** Thrown to make Cloud Tasks deliver the task again later, with its backoff. */
@@ -53,7 +66,10 @@ export class RetryLaterError extends Error {
 
 /** The account's posting cap is reached: come back at `until`, without spending an attempt. */
 class PacingDeferral extends Error {
-  constructor(readonly until: Date) {
+  constructor(
+    readonly cap: PublishCap,
+    readonly until: Date,
+  ) {
     super(`posting cap reached; deferred until ${until.toISOString()}`);
   }
 }
@@ -73,6 +89,12 @@ export class Delivery {
   private readonly runId: string;
   private readonly progress: Progress;
   private readonly account: AccountRef;
+  private readonly check: boolean;
+  /** Cloud Tasks' retry count of the task being delivered (0 on its first delivery). */
+  private readonly retryCount: number;
+  /** The upload progress last written, and the one waiting to be (only the latest is kept). */
+  private uploadWrite: Promise<void> = Promise.resolve();
+  private nextUpload: UploadReport | null = null;
 
   constructor(
     private readonly deps: PublisherDeps,
@@ -81,8 +103,10 @@ export class Delivery {
     private readonly run: RunRecord,
     private readonly submission: SubmissionRecord,
     ids: { postSubmissionId: string; runId: string },
-    private readonly check: boolean,
+    task: { check: boolean; retryCount: number },
   ) {
+    this.check = task.check;
+    this.retryCount = task.retryCount;
     this.committed = Boolean(run.pendingCommit);
     this.id = ids.postSubmissionId;
     this.runId = ids.runId;
@@ -92,23 +116,57 @@ export class Delivery {
   }
 
   async perform(): Promise<void> {
-    const ctx = this.context();
+    // Upload progress is written while the bytes stream (showUpload); those writes need the
+    // lease, so one landing after the outcome's changes nothing, and each is waited for before
+    // a failure is handled and before the delivery ends.
     try {
-      if (this.run.pendingCommit) {
-        const settled = await this.adapter.reconcile(ctx);
-        if (settled.kind === "published") return await this.succeed(settled);
-        if (settled.kind === "wait") return await this.wait(settled);
-        if (settled.kind === "undecidable") return await this.finishUnknown(settled.reason);
-        await this.deps.runs.clearCommit(this.id, this.runId, this.leaseId);
-        // Shown not to have published: until this delivery commits, a failure leaves nothing open.
-        this.committed = false;
-      }
-      const result = await this.adapter.step(ctx);
-      return result.kind === "published" ? await this.succeed(result) : await this.wait(result);
+      await this.advance(this.context());
     } catch (error) {
-      if (error instanceof PacingDeferral) return this.defer(error.until);
-      return this.fail(this.adapter.classifyError(error));
+      await this.uploadsShown();
+      if (error instanceof PacingDeferral) return await this.defer(error.cap, error.until);
+      return await this.fail(this.adapter.classifyError(error));
+    } finally {
+      await this.uploadsShown();
     }
+  }
+
+  private async advance(ctx: PublishContext): Promise<void> {
+    if (this.run.pendingCommit) {
+      const settled = await this.adapter.reconcile(ctx);
+      if (settled.kind === "published") return this.succeed(settled);
+      if (settled.kind === "wait") return this.wait(settled);
+      if (settled.kind === "undecidable") return this.finishUnknown(settled.reason);
+      await this.deps.runs.clearCommit(this.id, this.runId, this.leaseId);
+      // Shown not to have published: until this delivery commits, a failure leaves nothing open.
+      this.committed = false;
+    }
+    const result = await this.adapter.step(ctx);
+    return result.kind === "published" ? this.succeed(result) : this.wait(result);
+  }
+
+  /**
+   * Shows how far the upload got, as the run's `uploading` wait. Writes are made one at a time,
+   * and a report arriving while one is under way replaces any still waiting: the run shows the
+   * latest, and a fast upload costs no more writes than a slow one. A write that fails only
+   * leaves the display behind.
+   */
+  private showUpload(report: UploadReport): void {
+    const alreadyQueued = this.nextUpload !== null;
+    this.nextUpload = report;
+    if (alreadyQueued) return;
+    this.uploadWrite = this.uploadWrite.then(async () => {
+      const next = this.nextUpload;
+      this.nextUpload = null;
+      if (!next) return;
+      const wait = runWaits.uploading(this.platform, next.contentType, next);
+      await this.deps.runs
+        .uploading(this.id, this.runId, this.leaseId, wait.message, next, this.deps.clock())
+        .catch((error: unknown) => logs.progressNotShown(this.id, this.runId, error));
+    });
+  }
+
+  private async uploadsShown(): Promise<void> {
+    await this.uploadWrite;
   }
 
   private context(): PublishContext {
@@ -136,7 +194,7 @@ export class Delivery {
       },
       auth: this.auth(),
       http: this.deps.http,
-      media: this.deps.media(submission),
+      media: reportingUploads(this.deps.media(submission), (report) => this.showUpload(report)),
       clock: this.deps.clock,
     };
   }
@@ -169,7 +227,7 @@ export class Delivery {
     const now = this.deps.clock();
     if (cap) {
       const slot = await this.deps.usage.nextSlot(this.account, cap, now);
-      if (slot) throw new PacingDeferral(slot);
+      if (slot) throw new PacingDeferral(cap, slot);
     }
     Object.assign(this.progress, progress);
     const usage = cap ? this.deps.usage.entry(this.account, `${this.id}/${this.runId}`, cap, now) : undefined;
@@ -198,7 +256,7 @@ export class Delivery {
         `${this.platform} was still processing the post after ${MAX_WAIT_MS / 3600_000} hours (${result.reason}).`,
       );
     }
-    const at = new Date(now.getTime() + result.afterSeconds * 1000);
+    const at = new Date(now.getTime() + result.afterSeconds * 1000 * (this.deps.pollScale?.() ?? 1));
     const checks = await this.deps.runs.wait(
       this.id,
       this.runId,
@@ -216,8 +274,9 @@ export class Delivery {
     );
   }
 
-  private async defer(until: Date): Promise<void> {
-    await this.deps.runs.release(this.id, this.runId, this.leaseId, null, {
+  private async defer(cap: PublishCap, until: Date): Promise<void> {
+    const wait = runWaits.pacing(this.platform, cap, until);
+    await this.deps.runs.release(this.id, this.runId, this.leaseId, null, wait, this.deps.clock(), {
       clearCommit: false,
       refundAttempt: !this.check,
     });
@@ -252,7 +311,7 @@ export class Delivery {
         kind: "wait",
         progress: this.progress,
         afterSeconds: failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS,
-        reason: failure.message,
+        reason: `The last check failed and is repeated: ${failure.message}`,
       });
     }
     const runError = {
@@ -261,15 +320,19 @@ export class Delivery {
       retryable: failure.retryable || outcomeLost,
     };
     if (runError.retryable && attempt < MAX_PUBLISH_ATTEMPTS) {
-      await this.deps.runs.release(this.id, this.runId, this.leaseId, runError, { clearCommit: !outcomeLost });
+      // The platform said when to come back: a task scheduled for then honours it exactly, where
+      // Cloud Tasks' own backoff would not. A check delivery hands over to a publish task, so the
+      // new try counts as an attempt and the attempt cap bounds it. Otherwise Cloud Tasks
+      // redelivers this task with its queue's backoff, which the run shows as an estimate.
+      const scheduled = failure.retryAfterSeconds !== null || this.check;
+      const now = this.deps.clock();
+      const after = scheduled
+        ? (failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS)
+        : cloudTasksBackoffSeconds(PUBLISH_RETRY, this.retryCount + 1);
+      const until = new Date(now.getTime() + after * 1000);
+      await this.release(runError, until, !outcomeLost);
       logs.runRetry(this.id, this.runId, runError.code, attempt);
-      if (failure.retryAfterSeconds !== null || this.check) {
-        // The platform said when to come back: a task scheduled for then honours it exactly,
-        // where Cloud Tasks' own backoff would not. A check delivery hands over to a publish
-        // task, so the new try counts as an attempt and the attempt cap bounds it.
-        const after = failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS;
-        return this.enqueueRetry(new Date(this.deps.clock().getTime() + after * 1000), String(attempt));
-      }
+      if (scheduled) return this.enqueueRetry(until, String(attempt));
       throw new RetryLaterError(`${runError.code}: ${failure.message}`);
     }
     if (outcomeLost) {
@@ -287,6 +350,11 @@ export class Delivery {
       exhausted ? this.deadLetter() : undefined,
     );
     logs.runFinished(this.id, this.runId, "failed", failure.code);
+  }
+
+  private async release(error: RunError, until: Date, clearCommit: boolean): Promise<void> {
+    const wait = runWaits.retry(error, this.run.attempts, until);
+    await this.deps.runs.release(this.id, this.runId, this.leaseId, error, wait, this.deps.clock(), { clearCommit });
   }
 
   private async enqueueRetry(at: Date, tag: string): Promise<void> {

@@ -13,7 +13,7 @@ import { MAX_PUBLISH_ATTEMPTS, PUBLISH_FUNCTION, PUBLISH_LEASE_MS } from "./queu
  */
 export function createPublishHandler(platform: Platform, deps: PublisherDeps) {
   const task = PUBLISH_FUNCTION[platform];
-  return async (data: unknown, _meta: TaskMeta): Promise<void> => {
+  return async (data: unknown, meta: TaskMeta): Promise<void> => {
     const payload = publishPayload.safeParse(data);
     if (!payload.success) return logs.taskDropped(task, "malformed payload", data);
     const { postSubmissionId: id, runId } = payload.data;
@@ -42,7 +42,7 @@ export function createPublishHandler(platform: Platform, deps: PublisherDeps) {
       claim.run,
       claim.submission,
       { postSubmissionId: id, runId },
-      check,
+      { check, retryCount: meta.retryCount },
     ).perform();
   };
 }

@@ -60,3 +60,22 @@ export const PUBLISH_FUNCTION: Record<Platform, TaskFunctionName> = {
 
 /** Cloud Tasks accepts a schedule time at most 30 days ahead; keep a margin. */
 export const CLOUD_TASKS_HORIZON_MS = 29 * 24 * 3600_000;
+
+/**
+ * How long Cloud Tasks waits before retry number `retry` (1 for the first) of a task whose queue
+ * has `config`: the documented RetryConfig schedule, where the interval starts at the minimum,
+ * doubles `maxDoublings` times, then grows by that last doubled interval each time, capped at the
+ * maximum (10 s, 300 s, 3 doublings: 10, 20, 40, 80, 160, 240, 300, 300 …). An estimate of the
+ * queue's own timing, for showing when a run is tried again.
+ */
+export function cloudTasksBackoffSeconds(
+  config: { minBackoffSeconds: number; maxBackoffSeconds: number; maxDoublings: number },
+  retry: number,
+): number {
+  const doublings = Math.max(0, retry - 1);
+  const interval =
+    doublings <= config.maxDoublings
+      ? config.minBackoffSeconds * 2 ** doublings
+      : config.minBackoffSeconds * 2 ** config.maxDoublings * (doublings - config.maxDoublings + 1);
+  return Math.min(interval, config.maxBackoffSeconds);
+}

@@ -39,6 +39,12 @@ async function runCount(id: string): Promise<number> {
   return (await h.db.collection(`postSubmissions/${id}/runs`).count().get()).data().count;
 }
 
+/** The run documents' statuses by run id, as a dashboard reading Firestore sees them. */
+async function runStatuses(id: string): Promise<Record<string, string>> {
+  const snap = await h.db.collection(`postSubmissions/${id}/runs`).get();
+  return Object.fromEntries(snap.docs.map((d) => [d.id, d.get("status") as string]));
+}
+
 describe("GET /v1/posts", () => {
   it("lists the caller's posts newest first, in pages that never repeat or skip", async () => {
     const t = await h.tenant();
@@ -119,12 +125,79 @@ describe("DELETE /v1/posts/{id}", () => {
     const id = await created(t.key, body({ scheduledTime: inMinutes(10) }));
     const res = await api(t.key).cancel(id);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ postSubmissionId: id, status: "canceled", summary: { pending: 0 } });
+    expect(res.body).toMatchObject({
+      postSubmissionId: id,
+      status: "canceled",
+      summary: { total: 2, succeeded: 0, failed: 0, pending: 0, canceled: 2 },
+    });
+    expect(res.body.runs.map((r: { status: string }) => r.status)).toEqual(["canceled", "canceled"]);
+    // Written with the cancel: a dashboard reading the runs from Firestore sees them canceled too.
+    expect(await runStatuses(id)).toEqual({ x: "canceled", threads: "canceled" });
     h.offsetMs = 11 * 60_000; // its task is delivered at the scheduled time
     await h.drain().finally(() => (h.offsetMs = 0));
-    expect(await runCount(id)).toBe(0);
-    expect((await api(t.key).get(id)).body.status).toBe("canceled");
+    expect(await runStatuses(id)).toEqual({ x: "canceled", threads: "canceled" });
+    const got = (await api(t.key).get(id)).body;
+    expect(got.status).toBe("canceled");
+    expect(got.runs).toEqual([
+      expect.objectContaining({ runId: "x", status: "canceled", attempts: 0, platformPostId: null, error: null }),
+      expect.objectContaining({ runId: "threads", status: "canceled", attempts: 0, finishedAt: expect.any(String) }),
+    ]);
     expect((await api(t.key).cancel(id)).status).toBe(200);
+  });
+
+  it("leaves a canceled run alone whatever task arrives for it: the orchestrator's, a publisher's, the sweeper's", async () => {
+    const t = await h.tenant();
+    const id = await created(t.key, body({}, [xPrimary]));
+    expect((await api(t.key).cancel(id)).status).toBe(200); // still queued: its orchestrator task is pending
+    const before = (await h.db.doc(`postSubmissions/${id}/runs/x`).get()).data();
+    await h.drain();
+    await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 0 });
+    await h.handlers().publishX!({ postSubmissionId: id, runId: "x", check: true }, { retryCount: 0 });
+    h.offsetMs = 60 * 60_000;
+    await h.sweep();
+    await h.drain().finally(() => (h.offsetMs = 0));
+    expect((await h.db.doc(`postSubmissions/${id}/runs/x`).get()).data()).toEqual(before);
+    expect((await api(t.key).get(id)).body).toMatchObject({
+      status: "canceled",
+      summary: { succeeded: 0, failed: 0, pending: 0, canceled: 1 },
+    });
+  });
+
+  it("keeps a target whose account was disconnected failed, and counts it so, when the rest is canceled", async () => {
+    const t = await h.tenant();
+    const id = await created(t.key, body({ scheduledTime: inMinutes(10) }));
+    // The disconnect flags the scheduled post's target: it is failed from then on.
+    await h.submissions.flagTarget(
+      id,
+      "threads",
+      { code: "account_disconnected", message: "The account was disconnected.", fatal: true },
+      h.clock(),
+    );
+    const res = await api(t.key).cancel(id);
+    expect(res.body.summary).toEqual({ total: 2, succeeded: 0, failed: 1, pending: 0, canceled: 1 });
+    expect(res.body.runs).toEqual([
+      expect.objectContaining({ runId: "x", status: "canceled" }),
+      expect.objectContaining({
+        runId: "threads",
+        status: "failed",
+        error: expect.objectContaining({ code: "account_disconnected" }),
+      }),
+    ]);
+    expect(await runStatuses(id)).toEqual({ x: "canceled", threads: "failed" });
+  });
+
+  it("shows the targets of a post canceled before cancels wrote runs as canceled", async () => {
+    const t = await h.tenant();
+    const id = await created(t.key, body({ scheduledTime: inMinutes(10) }));
+    // What a cancel used to leave: the submission canceled, no runs, the summary zeroed.
+    await h.db.doc(`postSubmissions/${id}`).update({
+      status: "canceled",
+      summary: { total: 2, succeeded: 0, failed: 0, pending: 0 },
+    });
+    const got = (await api(t.key).get(id)).body;
+    expect(got.runs.map((r: { status: string }) => r.status)).toEqual(["canceled", "canceled"]);
+    expect(got.summary).toEqual({ total: 2, succeeded: 0, failed: 0, pending: 0, canceled: 2 });
+    expect(await runCount(id)).toBe(0);
   });
 
   it("answers 409 conflict once the post is dispatched", async () => {
@@ -142,15 +215,16 @@ describe("DELETE /v1/posts/{id}", () => {
       const id = await created(t.key, body({ scheduledTime: inMinutes(2) }));
       h.offsetMs = 3 * 60_000; // due: the orchestrator and the cancel race for it
       const [res] = await Promise.all([api(t.key).cancel(id), h.drain()]).finally(() => (h.offsetMs = 0));
-      const runs = await runCount(id);
+      const runs = Object.values(await runStatuses(id));
       const status = ((await h.db.doc(`postSubmissions/${id}`).get()).get("status") as string) ?? "";
       if (res.status === 200) {
         expect(status).toBe("canceled");
-        expect(runs).toBe(0);
+        expect(runs).toEqual(["canceled", "canceled"]);
       } else {
         expect(res.status).toBe(409);
         expect(status).not.toBe("canceled");
-        expect(runs).toBe(2);
+        expect(runs).toHaveLength(2);
+        expect(runs).not.toContain("canceled");
       }
     }
   });

@@ -232,7 +232,9 @@ describe("idempotency", () => {
       { "Idempotency-Key": "k-1" },
     );
     expect(again.status).toBe(202);
-    expect(again.body).toEqual(first.body);
+    expect(first.body).toEqual({ postSubmissionId: expect.any(String), replayed: false });
+    // The body says it is a replay too, for clients that read only the body.
+    expect(again.body).toEqual({ postSubmissionId: first.body.postSubmissionId, replayed: true });
     expect(again.headers["idempotent-replayed"]).toBe("true");
     expect(again.headers.location).toBe(first.headers.location);
     expect(first.headers["idempotent-replayed"]).toBeUndefined();
@@ -254,6 +256,7 @@ describe("idempotency", () => {
     const b = await post(t.key, body);
     expect(b.body.postSubmissionId).toBe(a.body.postSubmissionId);
     expect(b.headers["idempotent-replayed"]).toBe("true");
+    expect([a.body.replayed, b.body.replayed]).toEqual([false, true]);
     const c = await post(t.key, textPost(xPrimary));
     expect(c.body.postSubmissionId).not.toBe(a.body.postSubmissionId);
   });

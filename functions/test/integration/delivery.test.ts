@@ -194,7 +194,12 @@ describe("delivery that never posts twice", () => {
     platform.script = ["wait"];
     const id = await submitX(t.key);
     await h.drain();
-    expect(await runOf(id)).toMatchObject({ status: "processing", attempts: 1, waiting: { checks: 1 } });
+    expect(await runOf(id)).toMatchObject({
+      status: "processing",
+      attempts: 1,
+      platformProcessing: { checks: 1 },
+      waiting: { reason: "platform_processing", message: "processing" },
+    });
     for (let i = 0; i < 3; i++) {
       h.offsetMs += 6_000;
       await h.drain();
@@ -204,6 +209,7 @@ describe("delivery that never posts twice", () => {
       status: "succeeded",
       platformPostId: "post_1",
       attempts: 1,
+      platformProcessing: null,
       waiting: null,
     });
   });
@@ -214,7 +220,7 @@ describe("delivery that never posts twice", () => {
     platform.loseOnCheck = 1;
     const id = await submitX(t.key);
     await h.drain();
-    expect(await runOf(id)).toMatchObject({ status: "processing", waiting: { checks: 1 } });
+    expect(await runOf(id)).toMatchObject({ status: "processing", platformProcessing: { checks: 1 } });
     h.offsetMs += 6_000;
     await h.drain();
     // The lost answer keeps the mark; a publish task (a counted attempt) reconciles a minute later.
@@ -232,7 +238,12 @@ describe("the attempt cap", () => {
     platform.script = ["transient", "transient", "transient", "transient", "wait"];
     const id = await submitX(t.key);
     await h.drain();
-    expect(await runOf(id)).toMatchObject({ status: "processing", attempts: 5, leaseId: null, waiting: { checks: 1 } });
+    expect(await runOf(id)).toMatchObject({
+      status: "processing",
+      attempts: 5,
+      leaseId: null,
+      platformProcessing: { checks: 1 },
+    });
     // A duplicate of the last publish task: its release while waiting was no death, so no cap.
     await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 1 });
     expect((await runOf(id)).status).toBe("processing");

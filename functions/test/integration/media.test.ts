@@ -70,7 +70,8 @@ describe("POST /v1/media", () => {
     const got = await request(h.app)
       .get(`/v1/media/${res.body.id as string}`)
       .set("soku-api-key", key);
-    expect(got.body).toEqual(res.body);
+    // The same media; only POST's answer says whether it was a replay.
+    expect(got.body).toEqual({ ...res.body, replayed: undefined });
   });
 
   it("is idempotent: the same body (or Idempotency-Key) gets the same media without a second download", async () => {
@@ -79,6 +80,9 @@ describe("POST /v1/media", () => {
     const again = await post({ url });
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
+    // A replay says so, in the body and the header, as POST /v1/posts does.
+    expect([first.body.replayed, again.body.replayed]).toEqual([false, true]);
+    expect([first.headers["idempotent-replayed"], again.headers["idempotent-replayed"]]).toEqual([undefined, "true"]);
     expect(origin.hits.get("/files/photo.webp")).toBeGreaterThanOrEqual(1);
     const before = origin.hits.get("/files/photo.webp");
     const idempotencyKey = `k-${Date.now()}`;

@@ -60,6 +60,8 @@ export class Harness {
   adapters: AdapterRegistry = defaultAdapterRegistry();
   /** Per-account posting caps; production's unless a test sets its own. */
   caps: Readonly<Record<Platform, PublishCap | null>> | null = null;
+  /** The factor on the platforms' poll intervals (PLATFORM_POLL_SCALE); production's 1 unless set. */
+  pollScale = 1;
   readonly submissions: SubmissionStore;
   readonly runs: RunStore;
   readonly deps: AppDeps;
@@ -130,6 +132,7 @@ export class Harness {
       keyring: () => TEST_KEYRING,
       mediaStore: () => this.mediaFiles,
       ...(this.caps ? { caps: this.caps } : {}),
+      pollScale: () => this.pollScale,
     });
     const handlers: Handlers = {
       [TASK_FUNCTIONS.orchestratePost]: (data, meta) =>

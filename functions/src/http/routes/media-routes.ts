@@ -38,7 +38,8 @@ export function mediaRoutes(deps: DepsProvider): Router {
     const auth = apiKeyAuth(res);
     const created = await createMedia(deps(), auth, req.get("idempotency-key"), req.body);
     res.setHeader("Location", `/v1/media/${created.id}`);
-    await sendJson(req, res, deps, 201, mediaView(created.id, created.media));
+    if (created.replayed) res.setHeader("Idempotent-Replayed", "true");
+    await sendJson(req, res, deps, 201, { ...mediaView(created.id, created.media), replayed: created.replayed });
   });
 
   router.get("/:id", async (req, res) => {

@@ -21,8 +21,10 @@ export function postsRoutes(deps: DepsProvider): Router {
     }
     const result = await createPost(req, res, deps());
     res.setHeader("Location", `/v1/posts/${result.postSubmissionId}`);
+    // The body says it too: a client that reads only the body must not take the first post's id
+    // for a new post.
     if (result.replayed) res.setHeader("Idempotent-Replayed", "true");
-    await sendJson(req, res, deps, 202, { postSubmissionId: result.postSubmissionId });
+    await sendJson(req, res, deps, 202, { postSubmissionId: result.postSubmissionId, replayed: result.replayed });
   });
 
   router.get("/", async (req, res) => {

@@ -1,5 +1,6 @@
 import type { Timestamp } from "firebase-admin/firestore";
-import type { AccountIssueRecord, RunRecord, SubmissionRecord } from "../../store/records";
+import { shownSummary } from "../../domain/submission-status";
+import type { AccountIssueRecord, RunRecord, RunWaitingRecord, SubmissionRecord } from "../../store/records";
 
 export const iso = (t: Timestamp | null | undefined): string | null => (t ? t.toDate().toISOString() : null);
 
@@ -7,11 +8,27 @@ function issueView(issue: AccountIssueRecord | null | undefined) {
   return issue ? { code: issue.code, message: issue.message, at: iso(issue.at) } : null;
 }
 
+function waitingView(waiting: RunWaitingRecord | null | undefined) {
+  if (!waiting) return null;
+  return {
+    reason: waiting.reason,
+    message: waiting.message,
+    since: iso(waiting.since),
+    until: iso(waiting.until),
+    ...(waiting.progress ? { progress: waiting.progress } : {}),
+  };
+}
+
 /**
- * A target not orchestrated yet: `pending`, with a warning when its account has a problem, or
- * already `failed` when its account was disconnected.
+ * A target without a run document: not orchestrated yet, so `pending`, with a warning when its
+ * account has a problem, or already `failed` when its account was disconnected; `canceled` when
+ * the post was (posts canceled before cancelation wrote runs have none).
  */
-function pendingRunView(target: SubmissionRecord["targets"][number], issue: AccountIssueRecord | undefined) {
+function pendingRunView(
+  target: SubmissionRecord["targets"][number],
+  issue: AccountIssueRecord | undefined,
+  canceled: boolean,
+) {
   const base = { runId: target.runId, platform: target.platform, accountId: target.accountId };
   if (issue?.fatal) {
     return {
@@ -20,7 +37,7 @@ function pendingRunView(target: SubmissionRecord["targets"][number], issue: Acco
       error: { code: issue.code, message: issue.message, retryable: false },
     };
   }
-  return { ...base, status: "pending" as const, warning: issueView(issue) };
+  return { ...base, status: canceled ? ("canceled" as const) : ("pending" as const), warning: issueView(issue) };
 }
 
 function runView(runId: string, run: RunRecord) {
@@ -35,6 +52,7 @@ function runView(runId: string, run: RunRecord) {
     error: run.error,
     adjustments: run.adjustments ?? [],
     warning: issueView(run.warning),
+    waiting: waitingView(run.waiting),
     createdAt: iso(run.createdAt),
     updatedAt: iso(run.updatedAt),
     finishedAt: iso(run.finishedAt),
@@ -44,7 +62,7 @@ function runView(runId: string, run: RunRecord) {
 /**
  * The public representation of a submission (GET, list items, and the answers of DELETE, PATCH
  * and publish-now). Targets without a run yet (before orchestration) are listed with their
- * would-be run id and status `pending` (or `failed`, see pendingRunView).
+ * would-be run id and status `pending` (or `failed` or `canceled`, see pendingRunView).
  */
 export function postView(id: string, sub: SubmissionRecord, runs: ReadonlyMap<string, RunRecord>) {
   return {
@@ -57,11 +75,11 @@ export function postView(id: string, sub: SubmissionRecord, runs: ReadonlyMap<st
     requestId: sub.requestId,
     request: sub.request,
     targets: sub.targets,
-    summary: sub.summary,
+    summary: shownSummary(sub.summary, sub.status),
     error: sub.error ?? null,
     runs: sub.targets.map((t) => {
       const run = runs.get(t.runId);
-      return run ? runView(t.runId, run) : pendingRunView(t, sub.accountIssues?.[t.runId]);
+      return run ? runView(t.runId, run) : pendingRunView(t, sub.accountIssues?.[t.runId], sub.status === "canceled");
     }),
   };
 }

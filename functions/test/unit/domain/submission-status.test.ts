@@ -1,4 +1,10 @@
-import { initialSummary, statusForSummary, summaryAfterRun } from "../../../src/domain/submission-status";
+import {
+  initialSummary,
+  shownSummary,
+  statusForSummary,
+  summaryAfterRun,
+  summaryCanceled,
+} from "../../../src/domain/submission-status";
 
 describe("submission state machine", () => {
   it("counts finished runs and becomes final only when nothing is pending", () => {
@@ -7,7 +13,7 @@ describe("submission state machine", () => {
     expect(statusForSummary("dispatched", s)).toBe("dispatched");
     s = summaryAfterRun(s, "failed");
     s = summaryAfterRun(s, "unknown");
-    expect(s).toEqual({ total: 3, succeeded: 1, failed: 2, pending: 0 });
+    expect(s).toEqual({ total: 3, succeeded: 1, failed: 2, pending: 0, canceled: 0 });
     expect(statusForSummary("dispatched", s)).toBe("partially_failed");
   });
 
@@ -23,5 +29,16 @@ describe("submission state machine", () => {
 
   it("refuses to finish more runs than are pending", () => {
     expect(() => summaryAfterRun({ total: 1, succeeded: 1, failed: 0, pending: 0 }, "succeeded")).toThrow();
+  });
+
+  it("cancels what is pending and keeps what already failed, so the counts still add up to the total", () => {
+    const flagged = summaryAfterRun(initialSummary(3), "failed"); // an account disconnected before the cancel
+    expect(summaryCanceled(flagged)).toEqual({ total: 3, succeeded: 0, failed: 1, pending: 0, canceled: 2 });
+  });
+
+  it("shows canceled on every summary: 0, or every run of a post canceled before it was counted", () => {
+    expect(shownSummary({ total: 2, succeeded: 1, failed: 0, pending: 1 }, "dispatched").canceled).toBe(0);
+    expect(shownSummary({ total: 2, succeeded: 0, failed: 0, pending: 0 }, "canceled").canceled).toBe(2);
+    expect(shownSummary({ total: 2, succeeded: 0, failed: 1, pending: 0, canceled: 1 }, "canceled").canceled).toBe(1);
   });
 });
