@@ -10,7 +10,7 @@ import path from "node:path";
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { credentialsKeyring } from "../src/config/credentials-key";
-import { PLATFORMS } from "../src/domain/platforms";
+import { PLATFORMS, type Platform } from "../src/domain/platforms";
 import { AccountStore } from "../src/store/account-store";
 import { CredentialStore } from "../src/store/credential-store";
 import { startFakes } from "../fakes/serve";
@@ -24,6 +24,7 @@ import {
   seedTenant,
 } from "./seed";
 import { FIREBASE_BIN, LOCAL, REPO_ROOT, apiBaseUrl } from "./local-config";
+import { FIELD_FUNCTION } from "./shell-helpers";
 import { startFirestoreEmulator } from "./firestore-emulator";
 import { killGroupWithParent, stopProcessGroup } from "./processes";
 import { busyPorts, busyPortsMessage, type NeededPort } from "./ports";
@@ -175,40 +176,65 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   return { base, stop, logFile, db, fakes };
 }
 
-function banner(base: string, logFile: string) {
-  const curl = `curl -s -X POST "${base}/v1/posts" \\
-  -H "Content-Type: application/json" \\
-  -H "soku-api-key: ${DEMO_TEST_KEY}" \\
-  -d '{"post":{"content":{"text":"Hello from Postcast","platform":[{"platform":"x","accountId":"x_primary"},"threads","linkedin","facebook"],"mediaType":"text"}}}'`;
-  console.log(`
+/** A target for each account named, explicit so the examples stay valid once more accounts are connected. */
+const targets = (platforms: readonly Platform[]) =>
+  JSON.stringify(platforms.map((platform) => ({ platform, accountId: DEFAULT_ACCOUNTS[platform][0] })));
+
+/**
+ * What `npm start` prints once the stack is up: where everything is, and commands to paste that
+ * work as printed, in order, whatever the earlier ones did (test/e2e/docs-commands.test.ts runs
+ * them: the lines indented under the "Try it" heading, each curl followed by the answer it gets).
+ */
+export function bannerText(base: string, logFile: string, urls: Record<string, string>): string {
+  const four = targets(["x", "threads", "linkedin", "facebook"]);
+  return `
 Postcast local stack is up.
 
-  API base URL   ${base}
-  Demo API keys  ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
-                 ${DEMO_LIVE_KEY}   (sk_live_: publishes to the fake platform servers)
-  Firestore      ${process.env.FIRESTORE_EMULATOR_HOST}   Cloud Tasks ${LOCAL.tasks.host}:${LOCAL.tasks.port}   Auth ${LOCAL.auth.host}:${LOCAL.auth.port}
+  API base URL    ${base}
+  Demo API keys   ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
+                  ${DEMO_LIVE_KEY}   (sk_live_: publishes to the fake platforms)
+  Firestore       ${process.env.FIRESTORE_EMULATOR_HOST}   Cloud Tasks ${LOCAL.tasks.host}:${LOCAL.tasks.port}   Auth ${LOCAL.auth.host}:${LOCAL.auth.port}
+  Fake platforms  ${urls.x} … ${urls.snapchat} (what each received: GET /_fake/posts)
+  Demo media      ${urls.media}/media/<name>.mp4?seconds=6 (a 6 s 9:16 video every platform accepts)
 
-Publish to four platforms:
+Try it from another terminal in this directory (bash or zsh, and node: "field" reads one field of an answer, like jq -r):
 
-${curl}
+  BASE=${base}
+  KEY=${DEMO_TEST_KEY}
+  LIVE=${DEMO_LIVE_KEY}
+  ${FIELD_FUNCTION}
 
-Publish for real, to the fake platforms, with the live key (then: curl -s ${"http://127.0.0.1:9101"}/_fake/posts):
+Publish to four platforms with the test key (simulated), then watch it publish, live from Firestore:
 
-${curl.replace(DEMO_TEST_KEY, DEMO_LIVE_KEY).replace("Hello from Postcast", "Hello, live from Postcast")}
+  POST_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $KEY" \
+    -d '{"post":{"content":{"text":"Hello from Postcast","platform":${four}}}}' | field postSubmissionId)
+  # 202 {"postSubmissionId":"…"}
+  npm run watch -- "$POST_ID"
+  curl -s "$BASE/v1/posts/$POST_ID" -H "soku-api-key: $KEY"
+  # 200 {"status":"completed","summary":{"total":4,"succeeded":4,"failed":0,"pending":0},…}
 
-Connect another account through a platform's OAuth (the fake approves at once), then post to it:
+Publish a video to all eight fake platforms with the live key: store it, then post it:
+
+  MEDIA_ID=$(curl -s -X POST "$BASE/v1/media" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \
+    -d '{"url":"${urls.media}/media/demo.mp4?seconds=6"}' | field id)
+  # 201 {"id":"…","contentType":"video/mp4","width":360,"height":640,"durationSeconds":6,…}
+  LIVE_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \
+    -d '{"post":{"content":{"text":"Hello, live from Postcast","mediaIds":["'"$MEDIA_ID"'"],"platform":${targets(PLATFORMS)}}}}' \
+    | field postSubmissionId)
+  # 202 {"postSubmissionId":"…"}
+  npm run watch -- "$LIVE_ID"
+  curl -s "$BASE/v1/posts/$LIVE_ID" -H "soku-api-key: $LIVE"
+  # 200 {"status":"completed","summary":{"total":8,"succeeded":8,"failed":0,"pending":0},…}
+  curl -s ${urls.x}/_fake/posts
+  # 200 [{…the post, as X's fake received it…}]
+
+Connect more accounts through the platforms' OAuth (the fakes approve at once; target them by accountId):
 
   npm run connect -- x tiktok facebook
-  (prints the new account ids; target them as {"platform":"x","accountId":"<id>"})
-
-Watch it publish (the submission and its runs, live from Firestore):
-
-  npm --prefix functions run watch -- <postSubmissionId>
-  curl -s "${base}/v1/posts/<postSubmissionId>" -H "soku-api-key: ${DEMO_TEST_KEY}"
 
 Emulator logs: ${logFile}
-Press Ctrl-C to stop.
-`);
+Ctrl-C (or closing this terminal) stops everything.
+`;
 }
 
 if (require.main === module) {
@@ -229,9 +255,9 @@ if (require.main === module) {
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
   startStack()
-    .then(({ base, stop, logFile }) => {
+    .then(({ base, stop, logFile, fakes }) => {
       stopStack = stop;
-      banner(base, logFile);
+      console.log(bannerText(base, logFile, fakes.urls));
     })
     .catch((error: unknown) => {
       console.error(`Could not start the local stack: ${error instanceof Error ? error.message : String(error)}`);
