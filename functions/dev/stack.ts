@@ -206,7 +206,7 @@ Try it from another terminal in this directory (bash or zsh, and node: "field" r
 
 Publish to four platforms with the test key (simulated), then watch it publish, live from Firestore:
 
-  POST_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $KEY" \
+  POST_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $KEY" \\
     -d '{"post":{"content":{"text":"Hello from Postcast","platform":${four}}}}' | field postSubmissionId)
   # 202 {"postSubmissionId":"…"}
   npm run watch -- "$POST_ID"
@@ -215,11 +215,11 @@ Publish to four platforms with the test key (simulated), then watch it publish, 
 
 Publish a video to all eight fake platforms with the live key: store it, then post it:
 
-  MEDIA_ID=$(curl -s -X POST "$BASE/v1/media" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \
+  MEDIA_ID=$(curl -s -X POST "$BASE/v1/media" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \\
     -d '{"url":"${urls.media}/media/demo.mp4?seconds=6"}' | field id)
   # 201 {"id":"…","contentType":"video/mp4","width":360,"height":640,"durationSeconds":6,…}
-  LIVE_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \
-    -d '{"post":{"content":{"text":"Hello, live from Postcast","mediaIds":["'"$MEDIA_ID"'"],"platform":${targets(PLATFORMS)}}}}' \
+  LIVE_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \\
+    -d '{"post":{"content":{"text":"Hello, live from Postcast","mediaIds":["'"$MEDIA_ID"'"],"platform":${targets(PLATFORMS)}}}}' \\
     | field postSubmissionId)
   # 202 {"postSubmissionId":"…"}
   npm run watch -- "$LIVE_ID"

@@ -141,6 +141,8 @@ describe("the commands the banner and the docs print", () => {
     const docs = documents().flatMap((file) =>
       shellBlocks(readFileSync(path.join(REPO_ROOT, file), "utf8")).flatMap((block) => statements(file, block)),
     );
+    // The banner's long commands print over several lines, continued with a backslash, as the README's do.
+    expect(banner.filter((s) => s.code.includes("\\\n")).length).toBeGreaterThanOrEqual(3);
     // The README's `field` is the banner's, so what a reader learnt in one works in the other.
     expect(readFileSync(path.join(REPO_ROOT, "README.md"), "utf8")).toContain(FIELD_FUNCTION);
     const curls = [...banner, ...docs].filter((s) => s.kind === "curl");
