@@ -11,6 +11,9 @@
  *     takes bytes (X, YouTube, TikTok, LinkedIn, Snapchat), alone and with 8 deliveries at once.
  *  7. Peak memory verifying and converting images at the pixel limit, per format, and refusing a
  *     16,383 × 16,383 PNG bomb (bench/media-limits.ts, one process per figure).
+ *  8. Each demo post (text, two images to Instagram, a video to YouTube, TikTok and all eight),
+ *     accepted → final with the live key against the fakes, with the local stack's settings
+ *     (bench/demo-posts.ts; `npm run bench:demo -- --realistic` for the platforms' own timing).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -185,6 +188,14 @@ async function main() {
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`media-limits exited ${code}`))));
+  });
+
+  console.log("\n8. Demo posts with the live key, accepted → final, against the fakes (bench/demo-posts.ts)");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "demo-posts.ts")], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`demo-posts exited ${code}`))));
   });
 }
 

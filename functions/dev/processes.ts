@@ -22,7 +22,7 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
 export async function stopProcessGroup(child: ChildProcess, graceMs = 10_000): Promise<void> {
   const pid = child.pid;
   if (child.exitCode !== null || !pid) return;
-  const signal = (name: NodeJS.Signals) => {
+  const signal = (name: NodeJS.Signals | 0) => {
     try {
       process.kill(-pid, name);
       return true;
@@ -41,6 +41,9 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 10_000): P
       resolve();
     });
   });
+  // The leader is gone; what it started (the Functions emulator's workers) must not outlive it.
+  for (let i = 0; i < 30 && signal(0); i++) await new Promise((r) => setTimeout(r, 100));
+  signal("SIGKILL");
 }
 
 /**

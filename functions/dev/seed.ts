@@ -9,6 +9,8 @@ export const DEMO_UID = "demo-user";
 /** The demo tenant's sk_live_ key: it publishes for real, to the fake platform servers. */
 export const DEMO_LIVE_KEY = "sk_live_postcast_local_demo_key_0123456789abcdefghijklmn";
 
+const DAY_SECONDS = 24 * 3600;
+
 /** The platform ids the OAuth flow stores with an account's credentials (here: the account id itself). */
 export function accountExtra(platform: Platform, accountId: string): Record<string, string> {
   switch (platform) {
@@ -22,6 +24,28 @@ export function accountExtra(platform: Platform, accountId: string): Record<stri
       return { username: `${accountId}_handle` };
   }
 }
+
+/**
+ * How each demo account's connection is issued: as a real one is right after connecting, so the
+ * demo starts healthy (nothing `expiring`) with the expiries each platform documents. X: 2 h
+ * access tokens and a refresh token; Threads and Instagram: 60-day long-lived tokens that renew
+ * themselves (backdated two days, since Meta renews only tokens at least a day old); Facebook:
+ * Page tokens, which do not expire; LinkedIn: 60 days without a refresh token (the non-partner
+ * case); TikTok: 2 h with a 180-day refresh token; YouTube and Snapchat: 1 h with a refresh token.
+ */
+export const DEMO_GRANTS: Record<
+  Platform,
+  { ttlSeconds: number | null; refresh: boolean; refreshTtlSeconds?: number; ageSeconds?: number }
+> = {
+  x: { ttlSeconds: 2 * 3600, refresh: true },
+  threads: { ttlSeconds: 60 * DAY_SECONDS, refresh: false, ageSeconds: 2 * DAY_SECONDS },
+  instagram: { ttlSeconds: 60 * DAY_SECONDS, refresh: false, ageSeconds: 2 * DAY_SECONDS },
+  facebook: { ttlSeconds: null, refresh: false },
+  linkedin: { ttlSeconds: 60 * DAY_SECONDS, refresh: false },
+  tiktok: { ttlSeconds: 2 * 3600, refresh: true, refreshTtlSeconds: 180 * DAY_SECONDS },
+  youtube: { ttlSeconds: 3600, refresh: true },
+  snapchat: { ttlSeconds: 3600, refresh: true },
+};
 
 export interface TenantOptions {
   uid: string;

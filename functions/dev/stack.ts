@@ -10,16 +10,42 @@ import path from "node:path";
 import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { credentialsKeyring } from "../src/config/credentials-key";
-import { PLATFORMS } from "../src/domain/platforms";
+import { PLATFORMS, type Platform } from "../src/domain/platforms";
 import { AccountStore } from "../src/store/account-store";
 import { CredentialStore } from "../src/store/credential-store";
 import { startFakes } from "../fakes/serve";
-import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TEST_KEY, DEMO_UID, accountExtra, seedTenant } from "./seed";
+import {
+  DEFAULT_ACCOUNTS,
+  DEMO_GRANTS,
+  DEMO_LIVE_KEY,
+  DEMO_TEST_KEY,
+  DEMO_UID,
+  accountExtra,
+  seedTenant,
+} from "./seed";
 import { FIREBASE_BIN, LOCAL, REPO_ROOT, apiBaseUrl } from "./local-config";
+import { FIELD_FUNCTION } from "./shell-helpers";
 import { startFirestoreEmulator } from "./firestore-emulator";
-import { stopProcessGroup } from "./processes";
+import { killGroupWithParent, stopProcessGroup } from "./processes";
+import { busyPorts, busyPortsMessage, type NeededPort } from "./ports";
+import { FAKE_PORTS, MEDIA_PORT } from "../fakes/serve";
 
 const SWEEP_EVERY_MS = 60_000;
+
+/** Every port the stack listens on (firebase.json's emulators, the fakes), checked before starting anything. */
+function neededPorts(): NeededPort[] {
+  const ports: NeededPort[] = [
+    { port: LOCAL.functions.port, what: "Functions emulator" },
+    { port: LOCAL.tasks.port, what: "Cloud Tasks emulator" },
+    { port: LOCAL.auth.port, what: "Auth emulator" },
+    { port: 4400, what: "emulator hub" },
+    { port: 4500, what: "emulator logging" },
+    { port: MEDIA_PORT, what: "fakes' media server" },
+    ...Object.entries(FAKE_PORTS).map(([platform, port]) => ({ port, what: `fake ${platform}` })),
+  ];
+  if (!process.env.FIRESTORE_EMULATOR_HOST) ports.unshift({ port: LOCAL.firestore.port, what: "Firestore emulator" });
+  return ports;
+}
 
 async function waitForApi(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -41,6 +67,8 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const say = (line: string) => {
     if (!options.quiet) console.log(line);
   };
+  const busy = await busyPorts(neededPorts());
+  if (busy.length) throw new Error(busyPortsMessage(busy));
   let stopFirestore: (() => Promise<void>) | null = null;
   if (!process.env.FIRESTORE_EMULATOR_HOST) {
     const fs = await startFirestoreEmulator({ host: LOCAL.firestore.host, port: LOCAL.firestore.port });
@@ -70,15 +98,23 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const accounts = new AccountStore(db);
   for (const platform of PLATFORMS) {
     for (const accountId of DEFAULT_ACCOUNTS[platform]) {
-      // Backdated a day, as a connected account's long-lived Meta token would be, so it can be refreshed.
-      const grant = fakes.fakes[platform].grant(accountId, { ageSeconds: 48 * 3600 });
+      const spec = DEMO_GRANTS[platform];
+      const age = spec.ageSeconds ?? 0;
+      // Expiring `ttlSeconds` after it was issued, `age` ago.
+      const grant = fakes.fakes[platform].grant(accountId, {
+        refresh: spec.refresh,
+        ttlSeconds: spec.ttlSeconds === null ? null : spec.ttlSeconds - age,
+        ageSeconds: age,
+      });
       const dates = await credentials.write(
         { userId: DEMO_UID, platform, accountId },
         {
           accessToken: grant.accessToken,
           refreshToken: grant.refreshToken,
           expiresAt: grant.expiresAt === null ? null : new Date(grant.expiresAt).toISOString(),
-          refreshTokenExpiresAt: null,
+          refreshTokenExpiresAt: spec.refreshTtlSeconds
+            ? new Date(grant.issuedAt + spec.refreshTtlSeconds * 1000).toISOString()
+            : null,
           issuedAt: new Date(grant.issuedAt).toISOString(),
           scope: null,
           extra: accountExtra(platform, accountId),
@@ -109,11 +145,15 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  // The emulators run in a process group of their own (so a Ctrl-C reaches them once, through
+  // stop()); should this process die without stopping them (SIGKILL, a crash), they go with it.
+  const dismissWatchdog = killGroupWithParent(child);
 
   const timers: { sweeper?: NodeJS.Timeout } = {};
   const stop = async () => {
     clearInterval(timers.sweeper);
     await stopProcessGroup(child);
+    dismissWatchdog();
     await fakes.stop();
     if (stopFirestore) await stopFirestore();
   };
@@ -136,57 +176,88 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   return { base, stop, logFile, db, fakes };
 }
 
-function banner(base: string, logFile: string) {
-  const curl = `curl -s -X POST "${base}/v1/posts" \\
-  -H "Content-Type: application/json" \\
-  -H "soku-api-key: ${DEMO_TEST_KEY}" \\
-  -d '{"post":{"content":{"text":"Hello from Postcast","platform":[{"platform":"x","accountId":"x_primary"},"threads","linkedin","facebook"],"mediaType":"text"}}}'`;
-  console.log(`
+/** A target for each account named, explicit so the examples stay valid once more accounts are connected. */
+const targets = (platforms: readonly Platform[]) =>
+  JSON.stringify(platforms.map((platform) => ({ platform, accountId: DEFAULT_ACCOUNTS[platform][0] })));
+
+/**
+ * What `npm start` prints once the stack is up: where everything is, and commands to paste that
+ * work as printed, in order, whatever the earlier ones did (test/e2e/docs-commands.test.ts runs
+ * them: the lines indented under the "Try it" heading, each curl followed by the answer it gets).
+ */
+export function bannerText(base: string, logFile: string, urls: Record<string, string>): string {
+  const four = targets(["x", "threads", "linkedin", "facebook"]);
+  return `
 Postcast local stack is up.
 
-  API base URL   ${base}
-  Demo API keys  ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
-                 ${DEMO_LIVE_KEY}   (sk_live_: publishes to the fake platform servers)
-  Firestore      ${process.env.FIRESTORE_EMULATOR_HOST}   Cloud Tasks ${LOCAL.tasks.host}:${LOCAL.tasks.port}   Auth ${LOCAL.auth.host}:${LOCAL.auth.port}
+  API base URL    ${base}
+  Demo API keys   ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
+                  ${DEMO_LIVE_KEY}   (sk_live_: publishes to the fake platforms)
+  Firestore       ${process.env.FIRESTORE_EMULATOR_HOST}   Cloud Tasks ${LOCAL.tasks.host}:${LOCAL.tasks.port}   Auth ${LOCAL.auth.host}:${LOCAL.auth.port}
+  Fake platforms  ${urls.x} … ${urls.snapchat} (what each received: GET /_fake/posts)
+  Demo media      ${urls.media}/media/<name>.mp4?seconds=6 (a 6 s 9:16 video every platform accepts)
 
-Publish to four platforms:
+Try it from another terminal in this directory (bash or zsh, and node: "field" reads one field of an answer, like jq -r):
 
-${curl}
+  BASE=${base}
+  KEY=${DEMO_TEST_KEY}
+  LIVE=${DEMO_LIVE_KEY}
+  ${FIELD_FUNCTION}
 
-Publish for real, to the fake platforms, with the live key (then: curl -s ${"http://127.0.0.1:9101"}/_fake/posts):
+Publish to four platforms with the test key (simulated), then watch it publish, live from Firestore:
 
-${curl.replace(DEMO_TEST_KEY, DEMO_LIVE_KEY).replace("Hello from Postcast", "Hello, live from Postcast")}
+  POST_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $KEY" \\
+    -d '{"post":{"content":{"text":"Hello from Postcast","platform":${four}}}}' | field postSubmissionId)
+  # 202 {"postSubmissionId":"…"}
+  npm run watch -- "$POST_ID"
+  curl -s "$BASE/v1/posts/$POST_ID" -H "soku-api-key: $KEY"
+  # 200 {"status":"completed","summary":{"total":4,"succeeded":4,"failed":0,"pending":0},…}
 
-Connect another account through a platform's OAuth (the fake approves at once), then post to it:
+Publish a video to all eight fake platforms with the live key: store it, then post it:
+
+  MEDIA_ID=$(curl -s -X POST "$BASE/v1/media" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \\
+    -d '{"url":"${urls.media}/media/demo.mp4?seconds=6"}' | field id)
+  # 201 {"id":"…","contentType":"video/mp4","width":360,"height":640,"durationSeconds":6,…}
+  LIVE_ID=$(curl -s -X POST "$BASE/v1/posts" -H "Content-Type: application/json" -H "soku-api-key: $LIVE" \\
+    -d '{"post":{"content":{"text":"Hello, live from Postcast","mediaIds":["'"$MEDIA_ID"'"],"platform":${targets(PLATFORMS)}}}}' \\
+    | field postSubmissionId)
+  # 202 {"postSubmissionId":"…"}
+  npm run watch -- "$LIVE_ID"
+  curl -s "$BASE/v1/posts/$LIVE_ID" -H "soku-api-key: $LIVE"
+  # 200 {"status":"completed","summary":{"total":8,"succeeded":8,"failed":0,"pending":0},…}
+  curl -s ${urls.x}/_fake/posts
+  # 200 [{…the post, as X's fake received it…}]
+
+Connect more accounts through the platforms' OAuth (the fakes approve at once; target them by accountId):
 
   npm run connect -- x tiktok facebook
-  (prints the new account ids; target them as {"platform":"x","accountId":"<id>"})
-
-Watch it publish (the submission and its runs, live from Firestore):
-
-  npm --prefix functions run watch -- <postSubmissionId>
-  curl -s "${base}/v1/posts/<postSubmissionId>" -H "soku-api-key: ${DEMO_TEST_KEY}"
 
 Emulator logs: ${logFile}
-Press Ctrl-C to stop.
-`);
+Ctrl-C (or closing this terminal) stops everything.
+`;
 }
 
 if (require.main === module) {
+  // Closing the terminal hangs up its tty: writing to it then fails, which must not stop the shutdown.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+  let stopStack: (() => Promise<void>) | null = null;
+  let stopping = false;
+  // Ctrl-C (SIGINT), `kill` (SIGTERM) and closing the terminal (SIGHUP) all stop everything. Before
+  // the stack is up, exiting is enough: what runs in-process ends with it, and the watchdog stops the emulators.
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    if (!stopStack) process.exit(signal === "SIGINT" ? 130 : 1);
+    if (signal !== "SIGHUP") console.log("\nStopping the local stack…");
+    stopStack()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
   startStack()
-    .then(({ base, stop, logFile }) => {
-      banner(base, logFile);
-      let stopping = false;
-      const shutdown = () => {
-        if (stopping) return;
-        stopping = true;
-        console.log("\nStopping the local stack…");
-        stop()
-          .then(() => process.exit(0))
-          .catch(() => process.exit(1));
-      };
-      process.on("SIGINT", shutdown);
-      process.on("SIGTERM", shutdown);
+    .then(({ base, stop, logFile, fakes }) => {
+      stopStack = stop;
+      console.log(bannerText(base, logFile, fakes.urls));
     })
     .catch((error: unknown) => {
       console.error(`Could not start the local stack: ${error instanceof Error ? error.message : String(error)}`);

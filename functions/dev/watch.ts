@@ -1,6 +1,7 @@
 /**
  * `npm run watch -- <postSubmissionId> [--project <id>]`: prints a submission and its runs each
- * time they change, with a one-line status per platform, until the submission is final.
+ * time they change, with a one-line status per platform and what each run waits for (watch-view.ts),
+ * until the submission is final.
  * Without --project it reads the local stack's Firestore emulator; with a real project id (and no
  * FIRESTORE_EMULATOR_HOST) it uses application default credentials.
  */
@@ -9,15 +10,7 @@ import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { isFinalSubmission, type SubmissionStatus } from "../src/domain/submission-status";
 import { LOCAL } from "./local-config";
-
-const MARK: Record<string, string> = {
-  pending: "·",
-  queued: "…",
-  processing: "⟳",
-  succeeded: "✓",
-  failed: "✗",
-  unknown: "?",
-};
+import { countdown, watchLines, type WatchedRun, type WatchedSubmission } from "./watch-view";
 
 async function main() {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { project: { type: "string" } } });
@@ -36,31 +29,15 @@ async function main() {
     ]);
     const data = sub.data();
     if (!data) throw new Error(`no submission ${id} in project ${projectId}`);
-    const byRun = new Map(runs.docs.map((r) => [r.id, r.data()]));
-    const targets = (data.targets as { runId: string }[] | undefined) ?? [];
-    const statusLine = targets
-      .map((t) => {
-        const status = String(byRun.get(t.runId)?.status ?? "pending");
-        return `${t.runId} ${MARK[status] ?? status} ${status}`;
-      })
-      .join(" | ");
-    const lines = [
-      `${id}  ${String(data.status)}  ${JSON.stringify(data.summary)}`,
-      `  ${statusLine}`,
-      ...runs.docs.map((r) => {
-        const run = r.data();
-        const detail =
-          run.status === "succeeded"
-            ? `${String(run.platformPostId)} ${String(run.permalink ?? "")}`
-            : run.error
-              ? `${run.error.code}: ${run.error.message}`
-              : "";
-        return `  ${r.id.padEnd(24)} ${String(run.status).padEnd(11)} attempts=${String(run.attempts)} ${detail}`;
-      }),
-    ].join("\n");
-    if (lines !== last) {
-      console.log(`[${new Date().toISOString()}]\n${lines}`);
-      last = lines;
+    const byRun = new Map(runs.docs.map((r) => [r.id, r.data() as WatchedRun]));
+    const submission = data as WatchedSubmission;
+    // Printed when something changed, not each time a countdown ticks.
+    const state = watchLines(id, submission, byRun, (until) => until.toISOString()).join("\n");
+    if (state !== last) {
+      const now = new Date();
+      const lines = watchLines(id, submission, byRun, (until) => countdown(until, now));
+      console.log(`[${now.toISOString()}]\n${lines.join("\n")}`);
+      last = state;
     }
     if (isFinalSubmission(data.status as SubmissionStatus)) return;
     await new Promise((r) => setTimeout(r, 500));

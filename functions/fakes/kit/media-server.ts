@@ -23,6 +23,8 @@ const TYPES: Record<string, string> = {
  * image, or a 2-second 320×568 clip), padded to N bytes where N is larger in a way each format
  * ignores (bytes after a JPEG's end marker or a PNG's IEND, a trailing `free` box in MP4/MOV), so
  * it sniffs and probes like a camera's file of that size. Other extensions get N filler bytes.
+ * `/media/<name>.mp4?seconds=6` is a video every platform's rules accept (6 s, 360×640 = 9:16,
+ * H.264 and AAC; the 2-second clip is too short for Instagram and Snapchat).
  */
 export class MediaServer {
   private server: Server | null = null;
@@ -34,7 +36,8 @@ export class MediaServer {
     app.get("/media/:file", (req, res) => {
       const ext = req.params.file.split(".").pop() ?? "";
       const bytes = Math.min(Number(req.query.bytes ?? 2048) || 2048, 64 * 1024 * 1024);
-      res.type(TYPES[ext] ?? "application/octet-stream").send(padded(originals[ext], ext, bytes));
+      const file = ext === "mp4" && req.query.seconds === "6" ? originals.mp4Fits : originals[ext];
+      res.type(TYPES[ext] ?? "application/octet-stream").send(padded(file, ext, bytes));
     });
     await new Promise<void>((resolve) => {
       this.server = app.listen(port, host, () => resolve());
@@ -45,6 +48,11 @@ export class MediaServer {
 
   media(name: string, bytes?: number): string {
     return `${this.url}/media/${name}${bytes ? `?bytes=${bytes}` : ""}`;
+  }
+
+  /** The video every platform accepts (6 s, 9:16, H.264/AAC). */
+  videoThatFits(name = "fits.mp4"): string {
+    return `${this.url}/media/${name}?seconds=6`;
   }
 
   stop(): Promise<void> {
@@ -65,6 +73,7 @@ async function realFiles(): Promise<Record<string, Buffer>> {
     gif: await canvas.clone().gif().toBuffer(),
     webp: await canvas.clone().webp().toBuffer(),
     mp4: readFileSync(path.join(FIXTURES, "clip.mp4")),
+    mp4Fits: readFileSync(path.join(FIXTURES, "clip-6s.mp4")),
     mov: readFileSync(path.join(FIXTURES, "clip.mov")),
   };
 }

@@ -266,12 +266,16 @@ export class RunStore {
     runId: string,
     leaseId: string,
     message: string,
-    progress: UploadProgress,
+    { sentBytes, totalBytes }: UploadProgress,
     now: Date,
   ): Promise<boolean> {
     return this.whileHeld(id, runId, leaseId, (tx, ref, run) =>
       tx.update(ref, {
-        waiting: waitingField({ reason: "uploading", message, until: null, progress }, sinceFor(run, "uploading", now)),
+        waiting: waitingField(
+          // Only the counts: a caller's report may carry more (its content type).
+          { reason: "uploading", message, until: null, progress: { sentBytes, totalBytes } },
+          sinceFor(run, "uploading", now),
+        ),
         updatedAt: FieldValue.serverTimestamp(),
       }),
     );

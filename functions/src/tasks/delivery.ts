@@ -112,7 +112,7 @@ export class Delivery {
       committed: this.committed,
       check: this.check,
       retryCount: this.retryCount,
-      waitingSince: this.run.waiting?.since.toDate() ?? null,
+      processingSince: this.run.platformProcessing?.since.toDate() ?? null,
       progress: this.progress,
       pollScale: this.deps.pollScale?.() ?? 1,
       now: this.deps.clock(),

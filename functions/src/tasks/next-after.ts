@@ -32,8 +32,11 @@ export interface AttemptState {
   check: boolean;
   /** Cloud Tasks' retry count of the task being delivered (0 on its first delivery). */
   retryCount: number;
-  /** Since when the run has been waiting, as its `waiting.since` says. */
-  waitingSince: Date | null;
+  /**
+   * Since the platform first answered that it was processing, across retries in between
+   * (`waiting` shows only the latest wait, which a retry's backoff replaces).
+   */
+  processingSince: Date | null;
   /** The run's progress as this delivery leaves it. */
   progress: Progress;
   /** The factor on the platforms' poll intervals (1 in production). */
@@ -86,7 +89,7 @@ export function nextAfter(outcome: AttemptOutcome, state: AttemptState): NextSte
 }
 
 function waitOrGiveUp(result: Waiting, state: AttemptState): NextStep {
-  const since = state.waitingSince?.getTime() ?? state.now.getTime();
+  const since = state.processingSince?.getTime() ?? state.now.getTime();
   if (state.now.getTime() - since > MAX_WAIT_MS) {
     return unknown(
       `${state.platform} was still processing the post after ${MAX_WAIT_MS / 3600_000} hours (${result.reason}).`,

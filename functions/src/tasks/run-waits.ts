@@ -19,7 +19,7 @@ export const runWaits = {
   pacing(platform: Platform, cap: PublishCap, until: Date): RunWait {
     return {
       reason: "pacing",
-      message: `${PLATFORM_NAMES[platform]} allows ${cap.limit} posts per account in ${duration(cap.windowSeconds)}; this one is sent when the window has room.`,
+      message: `${PLATFORM_NAMES[platform]} allows ${cap.limit} post${cap.limit === 1 ? "" : "s"} per account in ${duration(cap.windowSeconds)}; this one is sent when the window has room.`,
       until,
     };
   },

@@ -150,6 +150,7 @@ describe("DELETE /v1/posts/{id}", () => {
     const id = await created(t.key, body({}, [xPrimary]));
     expect((await api(t.key).cancel(id)).status).toBe(200); // still queued: its orchestrator task is pending
     const before = (await h.db.doc(`postSubmissions/${id}/runs/x`).get()).data();
+    expect(before).toMatchObject({ status: "canceled", attempts: 0, waiting: null });
     await h.drain();
     await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 0 });
     await h.handlers().publishX!({ postSubmissionId: id, runId: "x", check: true }, { retryCount: 0 });

@@ -1,3 +1,4 @@
+import { Timestamp } from "firebase-admin/firestore";
 import request from "supertest";
 import type { Credentials } from "../../src/domain/credentials";
 import { PUBLISH_CAPS } from "../../src/domain/publish-caps";
@@ -211,6 +212,33 @@ describe("delivery that never posts twice", () => {
       attempts: 1,
       platformProcessing: null,
       waiting: null,
+    });
+  });
+
+  it("counts the 24-hour processing limit from the platform's first answer, across a retry's wait in between", async () => {
+    const t = await liveTenant();
+    platform.script = ["wait"];
+    const id = await submitX(t.key);
+    await h.drain();
+    h.tasks.pending.length = 0;
+    // As a failed check leaves it: queued, showing its retry's backoff; processing began 25 h ago.
+    const now = h.clock().getTime();
+    await h.db.doc(`postSubmissions/${id}/runs/x`).update({
+      status: "queued",
+      "platformProcessing.since": Timestamp.fromMillis(now - 25 * 3600_000),
+      waiting: {
+        reason: "retry_backoff",
+        message: "Failed (attempt 1 of 5), will be tried again: connection reset",
+        since: Timestamp.fromMillis(now),
+        until: Timestamp.fromMillis(now + 5_000),
+      },
+    });
+    await h.handlers().publishX!({ postSubmissionId: id, runId: "x", check: true }, { retryCount: 0 });
+    expect(await runOf(id)).toMatchObject({
+      status: "unknown",
+      error: { code: "outcome_unknown", message: expect.stringMatching(/still processing the post after 24 hours/) },
+      waiting: null,
+      platformProcessing: null,
     });
   });
 

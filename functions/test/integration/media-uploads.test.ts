@@ -3,7 +3,7 @@ import path from "node:path";
 import request from "supertest";
 import sharp from "sharp";
 import { purgeExpiredMedia } from "../../src/tasks/media-retention";
-import { Harness } from "../support/harness";
+import { Harness, TEST_API_URL } from "../support/harness";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 
 jest.setTimeout(60_000);
@@ -66,7 +66,7 @@ describe("POST /v1/media/uploads", () => {
       fileName: "clip.mp4",
       method: "PUT",
       uploadUrl: expect.stringMatching(/^https:\/\/api\.postcast\.test\/media-uploads\/uploads\/.+/),
-      completeUrl: `/v1/media/uploads/${res.body.id as string}/complete`,
+      completeUrl: `${TEST_API_URL}/v1/media/uploads/${res.body.id as string}/complete`,
     });
     const session = res.body as Session;
 

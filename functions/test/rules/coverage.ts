@@ -50,7 +50,19 @@ export const RULES_COVERAGE = {
     doc: (uid) => `postSubmissions/sub_${uid}`,
     data: (uid) => ({ ...owned(uid), status: "queued" }),
   },
-  runs: { readers: "owner", doc: (uid) => `postSubmissions/sub_${uid}/runs/x`, data: () => ({ status: "queued" }) },
+  runs: {
+    readers: "owner",
+    doc: (uid) => `postSubmissions/sub_${uid}/runs/x`,
+    // What a dashboard shows of a waiting run (the rules read whole documents, so every field).
+    data: () => ({
+      status: "queued",
+      waiting: {
+        reason: "pacing",
+        message: "X allows 1 post per account in 15 minutes.",
+        until: "2026-11-30T09:15:00Z",
+      },
+    }),
+  },
   idempotencyKeys: {
     readers: "server",
     doc: (uid) => `users/${uid}/idempotencyKeys/h1`,

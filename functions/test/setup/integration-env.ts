@@ -4,3 +4,7 @@ if (!process.env.FIRESTORE_EMULATOR_HOST) {
 }
 process.env.GCLOUD_PROJECT ??= "demo-postcast";
 process.env.GOOGLE_CLOUD_PROJECT ??= "demo-postcast";
+// The Firestore client asks google-auth-library for the credentials' universe domain even on the
+// emulator, which probes the GCE metadata server; where a proxy answers that probe (403 here)
+// every test file printed a MetadataLookupWarning. There is no metadata server to find here.
+process.env.METADATA_SERVER_DETECTION ??= "none";

@@ -16,13 +16,13 @@ export function mediaRoutes(deps: DepsProvider): Router {
   router.post("/uploads", async (req, res) => {
     const { id, upload } = await createUpload(deps(), apiKeyAuth(res), { body: req.body });
     res.setHeader("Location", `/v1/media/uploads/${id}`);
-    await sendJson(req, res, deps, 201, uploadView(id, upload, true));
+    await sendJson(req, res, deps, 201, uploadView(id, upload, true, deps().oauth.apiUrl()));
   });
 
   router.get("/uploads/:id", async (req, res) => {
     const id = String(req.params.id);
     const upload = await getUpload(deps(), apiKeyAuth(res), { id });
-    await sendJson(req, res, deps, 200, uploadView(id, upload, upload.state === "open"));
+    await sendJson(req, res, deps, 200, uploadView(id, upload, upload.state === "open", deps().oauth.apiUrl()));
   });
 
   router.post("/uploads/:id/complete", async (req, res) => {

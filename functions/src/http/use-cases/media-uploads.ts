@@ -8,8 +8,11 @@ import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 import { recordOf, recordOrDiscard } from "../../media/ingest";
 
-/** The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. */
-export function uploadView(id: string, u: MediaUpload, withUrl: boolean) {
+/**
+ * The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. Both URLs
+ * are absolute (`apiUrl` is where the API is reached from outside), so a client follows either as given.
+ */
+export function uploadView(id: string, u: MediaUpload, withUrl: boolean, apiUrl: string) {
   return {
     id,
     state: u.state,
@@ -17,7 +20,7 @@ export function uploadView(id: string, u: MediaUpload, withUrl: boolean) {
     size: u.size,
     ...(u.fileName ? { fileName: u.fileName } : {}),
     ...(withUrl ? { uploadUrl: u.uploadUrl, method: "PUT" } : {}),
-    completeUrl: `/v1/media/uploads/${id}/complete`,
+    completeUrl: `${apiUrl}/v1/media/uploads/${id}/complete`,
     ...(u.mediaId ? { mediaId: u.mediaId } : {}),
     ...(u.failure ? { failure: u.failure } : {}),
     createdAt: u.createdAt.toDate().toISOString(),

@@ -14,7 +14,7 @@ const base: AttemptState = {
   committed: false,
   check: false,
   retryCount: 0,
-  waitingSince: null,
+  processingSince: null,
   progress: { containerId: "c1" },
   pollScale: 1,
   now: NOW,
@@ -76,13 +76,13 @@ const CASES: Case[] = [
   {
     name: "processing for exactly 24 hours: still checked",
     outcome: { kind: "wait", progress: {}, afterSeconds: 60, reason: "processing" },
-    state: { waitingSince: new Date(NOW.getTime() - 24 * HOUR) },
+    state: { processingSince: new Date(NOW.getTime() - 24 * HOUR) },
     expected: { kind: "check", at: after(60) },
   },
   {
     name: "processing for more than 24 hours: give up as unknown, dead-lettered",
     outcome: { kind: "wait", progress: {}, afterSeconds: 60, reason: "still IN_PROGRESS" },
-    state: { waitingSince: new Date(NOW.getTime() - 24 * HOUR - 1) },
+    state: { processingSince: new Date(NOW.getTime() - 24 * HOUR - 1) },
     expected: givesUp("unknown", true, {
       code: "outcome_unknown",
       message: "x was still processing the post after 24 hours (still IN_PROGRESS).",
@@ -235,7 +235,7 @@ const CASES: Case[] = [
   {
     name: "a check's poll fails after 24 hours of processing: unknown",
     outcome: transient(),
-    state: { check: true, waitingSince: new Date(NOW.getTime() - 25 * HOUR) },
+    state: { check: true, processingSince: new Date(NOW.getTime() - 25 * HOUR) },
     expected: { kind: "give_up", status: "unknown", deadLetter: true },
   },
   {
