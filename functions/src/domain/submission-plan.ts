@@ -12,7 +12,7 @@ export interface SubmissionPlan {
 
 /**
  * Resolves a request's targets against the connected accounts and checks each against its
- * platform's rules. Account problems throw (contract §5); rule violations are returned so a dry
+ * platform's rules. Account problems throw (docs/contract.md §5); rule violations are returned so a dry
  * run can show them.
  */
 export function planSubmission(

@@ -65,7 +65,7 @@ export async function sendJson(
   res.status(status).json(body);
 }
 
-/** The contract §4 envelope. */
+/** The docs/contract.md §4 envelope. */
 export function errorBody(error: AppError, requestId: string, now: Date) {
   return {
     error: {

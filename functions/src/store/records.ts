@@ -15,7 +15,7 @@ import { RUN_STATUSES, SUBMISSION_STATUSES } from "../domain/submission-status";
 import { logs } from "../logs";
 
 /**
- * Document shapes of contract §2, validated on every read. Others write some of these documents
+ * Document shapes of docs/contract.md §2, validated on every read. Others write some of these documents
  * too (a dashboard, an operator script, data carried over from Soku), so a field is required on
  * read only when Postcast cannot act safely without it; every field Postcast adds is optional.
  * A document that still fails is read as absent (`converter`, `recordOf`), never as a 500.

@@ -28,7 +28,7 @@ export interface CreatePostResult {
 }
 
 /**
- * POST /v1/posts (contract §5): validate, replay or refuse a reused idempotency key, resolve the
+ * POST /v1/posts (docs/contract.md §5): validate, replay or refuse a reused idempotency key, resolve the
  * targets, store everything in one commit, then hand the post to Cloud Tasks. If that hand-over
  * fails the post is still accepted: the sweeper finds it and enqueues it.
  */

@@ -10,7 +10,7 @@ export interface AccountFilter {
 }
 
 /**
- * GET /v1/accounts. An account as the API shows it: identity, `status` (contract §2) and `health` (adds
+ * GET /v1/accounts. An account as the API shows it: identity, `status` (docs/contract.md §2) and `health` (adds
  * `expiring`, computed now, so it is right between runs of the token-health job), with when its
  * token expires and when the user must reconnect. Never a token.
  */
