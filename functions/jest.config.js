@@ -25,6 +25,7 @@ module.exports = {
       ...base,
       displayName: "e2e",
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      setupFiles: ["<rootDir>/test/setup/e2e-env.ts"],
     },
   ],
 };

@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../../dev/local-config";
 import { FIELD_FUNCTION } from "../../dev/shell-helpers";
-import { bannerText, startStack } from "../../dev/stack";
+import { bannerText } from "../../dev/stack";
+import { runningStack } from "./running-stack";
 import { bannerBlock, expectedFields, holds, shellBlocks, statements, type Statement } from "./doc-script";
 
 jest.setTimeout(600_000);
@@ -127,13 +128,7 @@ function check(list: Statement[], result: Awaited<ReturnType<typeof run>>): stri
   return problems;
 }
 
-let stack: Awaited<ReturnType<typeof startStack>>;
-beforeAll(async () => {
-  stack = await startStack({ quiet: true });
-}, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = runningStack();
 
 describe("the commands the banner and the docs print", () => {
   it("answer as documented, run as printed: the banner's, then each document's in order", async () => {

@@ -7,17 +7,11 @@ import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_
 import { PLATFORMS } from "../../src/domain/platforms";
 import { connectOnStack } from "../../dev/local-connect";
 import { DEMO_UID } from "../../dev/seed";
-import { startStack } from "../../dev/stack";
+import { runningStack } from "./running-stack";
 
 jest.setTimeout(240_000);
 
-let stack: Awaited<ReturnType<typeof startStack>>;
-beforeAll(async () => {
-  stack = await startStack({ quiet: true });
-}, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = runningStack();
 
 async function submit(body: object, key = DEMO_TEST_KEY): Promise<string> {
   const res = await fetch(`${stack.base}/v1/posts`, {
