@@ -15,6 +15,7 @@ import { CredentialStore } from "../store/credential-store";
 import { MediaRecordStore } from "../store/media-record-store";
 import { RunStore } from "../store/run-store";
 import type { PublisherDeps } from "../tasks/deps";
+import { dispatch } from "../tasks/dispatch";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 
 /** Platform calls time out after this long; a publish call that times out is reconciled, never repeated blindly. */
@@ -41,7 +42,7 @@ export function buildPublisherDeps(
   const http = options.http ?? new HttpClient({ timeoutMs: PLATFORM_TIMEOUT_MS });
   const records = new MediaRecordStore(db);
   return {
-    runs: new RunStore(db),
+    runs: new RunStore(db, (events) => dispatch(options.enqueuer).relayEvents(events)),
     adapters: options.adapters,
     enqueuer: options.enqueuer,
     clock: options.clock,
