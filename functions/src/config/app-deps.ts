@@ -27,6 +27,7 @@ import { UserStore } from "../store/user-store";
 import { WebhookStore } from "../store/webhook-store";
 import type { WebhookRequestOptions } from "../tasks/webhook-request";
 import { dispatch } from "../tasks/dispatch";
+import type { EventRef } from "../store/event-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 
 export interface AppDepsOptions {
@@ -57,11 +58,12 @@ export interface MediaDepsOptions {
 /** The API's stores over one Firestore client; the same wiring in production and in tests. */
 export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
   const tasks = dispatch(o.enqueuer);
-  const submissions = new SubmissionStore(db, (events) => tasks.relayEvents(events));
-  const mediaRecords = new MediaRecordStore(db);
+  const relay = (events: readonly EventRef[]) => tasks.relayEvents(events);
+  const submissions = new SubmissionStore(db, relay);
+  const mediaRecords = new MediaRecordStore(db, relay);
   return {
     credentials: new CredentialStore(db, o.keyring, o.clock),
-    standing: new AccountStanding(new AccountStore(db, o.clock), submissions, o.clock),
+    standing: new AccountStanding(new AccountStore(db, o.clock, relay), submissions, o.clock),
     oauth: {
       ...o.oauth,
       states: new OAuthStateStore(db, o.keyring, o.clock),

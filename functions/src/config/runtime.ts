@@ -22,7 +22,7 @@ import { MediaUploadStore } from "../store/media-upload-store";
 import { dispatch } from "../tasks/dispatch";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import type { WebhookDeps } from "../tasks/webhooks";
-import { EventStore } from "../store/event-store";
+import { EventStore, type EventRef } from "../store/event-store";
 import { WebhookStore } from "../store/webhook-store";
 import { webhookRequestOptions } from "./webhook-settings";
 import { buildAppDeps, buildMediaPreparationDeps } from "./app-deps";
@@ -134,9 +134,10 @@ export const webhookDeps = lazy<WebhookDeps>(() => {
 
 export const tokenHealthDeps = lazy<TokenHealthDeps>(() => {
   const db = getDb();
+  const relay = (events: readonly EventRef[]) => dispatch(enqueuer()).relayEvents(events);
   return {
     credentials: new CredentialStore(db, credentialsKeyring, clock),
-    standing: new AccountStanding(new AccountStore(db, clock), new SubmissionStore(db), clock),
+    standing: new AccountStanding(new AccountStore(db, clock, relay), new SubmissionStore(db, relay), clock),
     adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
     oauthProvider: platformOAuth,
     http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),

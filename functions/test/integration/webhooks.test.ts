@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { Timestamp } from "firebase-admin/firestore";
 import { Harness } from "../support/harness";
 import { internalUrls } from "../support/internal-urls";
+import { MediaOrigin } from "../support/media-origin";
 import { WebhookReceiver } from "../support/webhook-receiver";
 import { WEBHOOK_RETRY } from "../../src/tasks/queue-options";
 import { FAILING_LIMIT_MS } from "../../src/tasks/webhooks";
@@ -10,13 +11,16 @@ import { FAILING_LIMIT_MS } from "../../src/tasks/webhooks";
 const h = new Harness();
 const receiver = new WebhookReceiver();
 const other = new WebhookReceiver();
+const origin = new MediaOrigin();
 beforeAll(async () => {
   await receiver.start();
   await other.start();
+  await origin.start();
 });
 afterAll(async () => {
   await receiver.stop();
   await other.stop();
+  await origin.stop();
   await h.close();
 });
 beforeEach(() => {
@@ -162,6 +166,84 @@ describe("events: recorded with their change, exactly once", () => {
     expect((await feed(liveKey)).data).toEqual([]);
     expect((await api().get(`/v1/webhooks/${hook.id}`).set("soku-api-key", liveKey)).status).toBe(404);
     expect((await api().get("/v1/webhooks").set("soku-api-key", liveKey)).body).toEqual({ data: [] });
+  });
+});
+
+describe("account and media events", () => {
+  const dates = (reconnectBy: Date | null) => ({ tokenExpiresAt: null, reconnectBy });
+
+  it("connected, needs_reauth, disconnected and connected again: each once, in both worlds, and delivered", async () => {
+    const t = await h.tenant({ keys: [{ mode: "test" }, { mode: "live" }] });
+    const [testKey, liveKey] = t.keys as [string, string];
+    await register(liveKey, { url: receiver.url, events: ["account.connected", "account.disconnected"] });
+    const account = { userId: t.uid, platform: "linkedin" as const, accountId: "linkedin_second" };
+    const profile = { accountId: account.accountId, username: "second", displayName: "Second", avatarUrl: null };
+    await h.deps.standing.connected(t.uid, { ...profile, platform: "linkedin" }, dates(null));
+    await h.deps.standing.needsReauth(account, "The platform refused the token.");
+    await h.deps.standing.needsReauth(account, "Again.");
+    await h.deps.standing.disconnected(account);
+    await h.deps.standing.disconnected(account);
+    await h.deps.standing.connected(t.uid, { ...profile, platform: "linkedin" }, dates(null));
+    await h.drain();
+
+    for (const key of [testKey, liveKey]) {
+      const events = (await feed(key)).data;
+      expect(events.map((e) => e.type)).toEqual([
+        "account.connected",
+        "account.needs_reauth",
+        "account.disconnected",
+        "account.connected",
+      ]);
+      expect(events[0]!.data).toMatchObject({ platform: "linkedin", accountId: "linkedin_second", reconnected: false });
+      expect(events[1]!.data).toMatchObject({ reason: "The platform refused the token." });
+      expect(events[3]!.data).toMatchObject({ reconnected: true });
+    }
+    expect(receiver.events().map((e) => [e.type, (e as unknown as { livemode: boolean }).livemode])).toEqual([
+      ["account.connected", true],
+      ["account.disconnected", true],
+      ["account.connected", true],
+    ]);
+  });
+
+  it("account.expiring names reconnectBy and the scheduled posts of its world that the end puts at risk", async () => {
+    const t = await h.tenant({ keys: [{ mode: "test" }, { mode: "live" }] });
+    const [testKey, liveKey] = t.keys as [string, string];
+    const reconnectBy = new Date(Date.now() + 2 * 24 * 3600_000);
+    const start = Date.now();
+    const at = (days: number) => new Date(start + days * 24 * 3600_000).toISOString();
+    const late = await publish(testKey, { platform: ["linkedin"] }, { scheduledTime: at(3) });
+    await publish(testKey, { platform: ["linkedin"] }, { scheduledTime: at(1) });
+    const account = { userId: t.uid, platform: "linkedin" as const, accountId: "linkedin_main" };
+    await h.deps.standing.reconnectBy(account, reconnectBy);
+    await h.deps.standing.reconnectBy(account, reconnectBy);
+    const [expiring, ...more] = (await feed(testKey, { type: "account.expiring" })).data;
+    expect(more).toEqual([]);
+    expect(expiring!.data).toEqual({
+      platform: "linkedin",
+      accountId: "linkedin_main",
+      reconnectBy: reconnectBy.toISOString(),
+      scheduledPostsAtRisk: [{ postId: late, scheduledTime: at(3) }],
+    });
+    expect((await feed(liveKey, { type: "account.expiring" })).data[0]!.data).toMatchObject({
+      scheduledPostsAtRisk: [],
+    });
+  });
+
+  it("media.ready when a caller's media is stored", async () => {
+    const t = await h.tenant();
+    await register(t.key, { url: receiver.url, events: ["media.ready"] });
+    const res = await api()
+      .post("/v1/media")
+      .set("soku-api-key", t.key)
+      .send({ url: `${origin.url}/files/photo.jpg?hooks=${Date.now()}` });
+    expect(res.status).toBeLessThan(300);
+    await h.drain();
+    const [ready] = receiver.events("media.ready");
+    expect(ready!.data).toMatchObject({
+      mediaId: res.body.id ?? res.body.mediaId,
+      contentType: "image/jpeg",
+      kind: "image",
+    });
   });
 });
 
