@@ -210,19 +210,26 @@ export class WebhookStore {
     });
   }
 
-  /** A delivery succeeded: the endpoint is no longer failing. */
-  async markHealthy(userId: string, id: string): Promise<void> {
-    const snap = await this.ref(userId, id).get();
-    if (snap.exists && snap.get("failingSince") !== null) {
-      await this.ref(userId, id).update({ failingSince: null });
-    }
+  /**
+   * A delivery succeeded: the endpoint is no longer failing. `failing` is what the delivery read:
+   * a healthy endpoint is not written at all (deliveries to one endpoint must not contend on it).
+   */
+  async markHealthy(userId: string, id: string, failing: Timestamp | null | undefined): Promise<void> {
+    if (failing) await this.ref(userId, id).update({ failingSince: null });
   }
 
   /**
    * A delivery failed: starts the endpoint's failing period if none is running, and says since
-   * when it has been failing (for the 5-day limit).
+   * when it has been failing (for the 5-day limit). `failing`: what the delivery read.
    */
-  async markFailing(userId: string, id: string, now: Date): Promise<Date | null> {
+  async markFailing(
+    userId: string,
+    id: string,
+    now: Date,
+    failing: Timestamp | null | undefined,
+  ): Promise<Date | null> {
+    // Already failing (as the delivery read it): nothing to write, so failures do not contend.
+    if (failing) return failing.toDate();
     return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.ref(userId, id));
       const parsed = endpointSchema.safeParse(snap.data());

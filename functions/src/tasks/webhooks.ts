@@ -88,7 +88,8 @@ export async function deliverWebhook(data: unknown, meta: TaskMeta, deps: Webhoo
   const delivered = answer.status !== null && answer.status >= 200 && answer.status < 300;
   const gone = answer.status === 410;
   const retries = !delivered && !gone && attempt < WEBHOOK_RETRY.maxAttempts;
-  const failingSince = delivered || gone ? null : await deps.webhooks.markFailing(userId, endpointId, now);
+  const failingSince =
+    delivered || gone ? null : await deps.webhooks.markFailing(userId, endpointId, now, endpoint.failingSince);
   const tooLong = failingSince !== null && now.getTime() - failingSince.getTime() >= FAILING_LIMIT_MS;
   const nextRetryAt =
     retries && !tooLong
@@ -100,7 +101,7 @@ export async function deliverWebhook(data: unknown, meta: TaskMeta, deps: Webhoo
     attemptRecord(eventId, event.type, attempt, answer, now, nextRetryAt),
   );
 
-  if (delivered) return deps.webhooks.markHealthy(userId, endpointId);
+  if (delivered) return deps.webhooks.markHealthy(userId, endpointId, endpoint.failingSince);
   if (gone) return disable(deps, userId, endpointId, "gone", eventId);
   if (tooLong) return disable(deps, userId, endpointId, "failing", eventId);
   if (!retries) return logs.webhookGaveUp(endpointId, eventId, attempt);
