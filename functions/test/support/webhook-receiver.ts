@@ -6,6 +6,8 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   path: string;
+  /** When the request's body had arrived (ms since the epoch). */
+  at: number;
 }
 
 /** What the receiver does with one request: answer `status` after `delayMs`, or never answer. */
@@ -22,7 +24,12 @@ export class WebhookReceiver {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const got = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), path: req.url ?? "/" };
+      const got = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        path: req.url ?? "/",
+        at: Date.now(),
+      };
       this.received.push(got);
       const behaviour = this.behave(got, this.received.length);
       if ("hang" in behaviour) return;
@@ -40,9 +47,13 @@ export class WebhookReceiver {
     return (this.server.address() as AddressInfo).port;
   }
 
-  async start(): Promise<void> {
-    this.server.listen(0, "127.0.0.1");
-    await once(this.server, "listening");
+  /** Listens on `port` (any free one by default); rejects when it is taken. */
+  async start(port = 0): Promise<void> {
+    this.server.listen(port, "127.0.0.1");
+    await Promise.race([
+      once(this.server, "listening"),
+      once(this.server, "error").then(([error]) => Promise.reject(error as Error)),
+    ]);
   }
 
   async stop(): Promise<void> {
