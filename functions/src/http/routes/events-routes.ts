@@ -13,10 +13,10 @@ export function eventsRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 200, await listEvents(deps(), apiKeyAuth(res), { query: req.query }));
   });
   router.get("/:id", async (req, res) => {
-    await sendJson(req, res, deps, 200, await getEvent(deps(), apiKeyAuth(res), { id: req.params.id! }));
+    await sendJson(req, res, deps, 200, await getEvent(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
   router.post("/:id/redeliver", async (req, res) => {
-    await sendJson(req, res, deps, 202, await redeliverEvent(deps(), apiKeyAuth(res), { id: req.params.id! }));
+    await sendJson(req, res, deps, 202, await redeliverEvent(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
   return router;
 }

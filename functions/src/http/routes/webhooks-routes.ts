@@ -25,24 +25,24 @@ export function webhooksRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 200, await listWebhooks(deps(), apiKeyAuth(res)));
   });
   router.get("/:id", async (req, res) => {
-    await sendJson(req, res, deps, 200, await getWebhook(deps(), apiKeyAuth(res), { id: req.params.id! }));
+    await sendJson(req, res, deps, 200, await getWebhook(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
   router.patch("/:id", async (req, res) => {
-    const result = await updateWebhook(deps(), apiKeyAuth(res), { id: req.params.id!, body: req.body });
+    const result = await updateWebhook(deps(), apiKeyAuth(res), { id: req.params.id, body: req.body });
     await sendJson(req, res, deps, 200, result);
   });
   router.delete("/:id", async (req, res) => {
-    await sendJson(req, res, deps, 200, await deleteWebhook(deps(), apiKeyAuth(res), { id: req.params.id! }));
+    await sendJson(req, res, deps, 200, await deleteWebhook(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
   router.post("/:id/rotate", async (req, res) => {
-    await sendJson(req, res, deps, 200, await rotateWebhookSecret(deps(), apiKeyAuth(res), { id: req.params.id! }));
+    await sendJson(req, res, deps, 200, await rotateWebhookSecret(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
   router.post("/:id/test", async (req, res) => {
-    const input = { id: req.params.id!, requestId: ctx(res).requestId };
+    const input = { id: req.params.id, requestId: ctx(res).requestId };
     await sendJson(req, res, deps, 202, await testWebhook(deps(), apiKeyAuth(res), input));
   });
   router.get("/:id/deliveries", async (req, res) => {
-    const result = await listDeliveries(deps(), apiKeyAuth(res), { id: req.params.id!, query: req.query });
+    const result = await listDeliveries(deps(), apiKeyAuth(res), { id: req.params.id, query: req.query });
     await sendJson(req, res, deps, 200, result);
   });
   return router;
