@@ -38,7 +38,7 @@ export function webhooksRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 200, await rotateWebhookSecret(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
   router.post("/:id/test", async (req, res) => {
-    const input = { id: req.params.id, requestId: ctx(res).requestId };
+    const input = { id: req.params.id, requestLogId: ctx(res).logId };
     await sendJson(req, res, deps, 202, await testWebhook(deps(), apiKeyAuth(res), input));
   });
   router.get("/:id/deliveries", async (req, res) => {

@@ -143,14 +143,14 @@ export async function rotateWebhookSecret(deps: AppDeps, caller: ApiKeyAuth, inp
   return { ...endpointView(input.id, await owned(deps, caller, input.id)), secret };
 }
 
-/** POST /v1/webhooks/{id}/test: a `webhook.test` event, to this endpoint only. */
-export async function testWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { id: string; requestId: string }) {
+/** POST /v1/webhooks/{id}/test: a `webhook.test` event, to this endpoint only (one per request: its log id). */
+export async function testWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { id: string; requestLogId: string }) {
   const endpoint = await owned(deps, caller, input.id);
   const event: NewEvent = {
     userId: caller.userId,
     livemode: endpoint.livemode,
     type: "webhook.test",
-    change: `webhook.test/${input.id}/${input.requestId}`,
+    change: `webhook.test/${input.id}/${input.requestLogId}`,
     data: { endpointId: input.id, message: "A test event from Postcast." },
   };
   const ref = await deps.submissions.events.record(event);
