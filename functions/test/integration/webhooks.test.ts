@@ -499,6 +499,28 @@ describe("delivery", () => {
     expect(total / 86_400).toBeLessThan(3.5);
   });
 
+  it("a relay that fails halfway is delivered again by Cloud Tasks: each endpoint gets the event once", async () => {
+    const t = await h.tenant();
+    await register(t.key, { url: receiver.url });
+    await register(t.key, { url: other.url });
+    await publish(t.key, { platform: ["threads"] }, { scheduledTime: new Date(Date.now() + 3600_000).toISOString() });
+    // The relay's second enqueue fails: it throws after handing the event to one endpoint only.
+    let enqueues = 0;
+    const enqueue = h.tasks.enqueue.bind(h.tasks);
+    h.tasks.enqueue = (fn, payload, options) => {
+      enqueues += 1;
+      return enqueues === 2 ? Promise.reject(new Error("Cloud Tasks unavailable")) : enqueue(fn, payload, options);
+    };
+    try {
+      await h.drain();
+    } finally {
+      h.tasks.enqueue = enqueue;
+    }
+    expect(h.tasks.delivered.filter((task) => task.fn === "relayEvent" && task.retryCount === 1)).not.toEqual([]);
+    expect(receiver.events().map((e) => e.type)).toEqual(["post.scheduled"]);
+    expect(other.events().map((e) => e.type)).toEqual(["post.scheduled"]);
+  });
+
   it("an event whose relay was lost is relayed by the sweeper", async () => {
     const t = await h.tenant();
     await register(t.key, { url: receiver.url });
