@@ -35,7 +35,7 @@ export async function webhooksInProcess(h: Harness, stats: Stats, log = console.
   await receiver.start();
   try {
     const t = await h.tenant();
-    const created = await fetchApp(h, t.key, "/v1/webhooks", { url: receiver.url });
+    await fetchApp(h, t.key, "/v1/webhooks", { url: receiver.url });
     const events = h.deps.submissions.events;
     const n = 200;
     h.tasks.pending.length = 0;
@@ -60,7 +60,6 @@ export async function webhooksInProcess(h: Harness, stats: Stats, log = console.
     log(
       `   in-process (no queue): ${ms.length} events, committed → first attempt p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms`,
     );
-    void created;
   } finally {
     await receiver.stop();
   }
