@@ -1,7 +1,7 @@
 /**
  * Single-document creates per second into one collection that already holds 0, 2,000 and 10,000
  * documents, on the embedded emulator. The unpatched emulator copied the collection's map on every
- * new document, so the rate fell as the collection grew (see dev/EMULATOR-NOTES.md).
+ * new document, so the rate fell as the collection grew (see docs/development.md, "Local-stack fidelity").
  */
 import { randomUUID } from "node:crypto";
 import { getApps, initializeApp } from "firebase-admin/app";

@@ -19,8 +19,7 @@ import type { ReceivedMedia } from "../fakes/kit/upload-digest";
 import { parseKeyring } from "../src/domain/credentials";
 import type { Platform } from "../src/domain/platforms";
 import { CredentialStore } from "../src/store/credential-store";
-import { PUBLISH_FUNCTION } from "../src/tasks/queue-options";
-import { TASK_FUNCTIONS } from "../src/tasks/task-enqueuer";
+import { PUBLISH_FUNCTION, TASK_FUNCTIONS } from "../src/tasks/dispatch";
 import type { Harness } from "../test/support/harness";
 import { RESULT, type PublisherJob } from "./publisher-process";
 

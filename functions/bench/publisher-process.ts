@@ -14,7 +14,7 @@ import { oauthProvider } from "../src/platforms/oauth-providers";
 import { defaultAdapterRegistry } from "../src/platforms/registry";
 import { getDb } from "../src/store/firestore";
 import { createPublishHandler } from "../src/tasks/publisher";
-import { PUBLISH_FUNCTION } from "../src/tasks/queue-options";
+import { PUBLISH_FUNCTION } from "../src/tasks/dispatch";
 import { InlineTasks } from "../test/support/inline-tasks";
 
 export interface PublisherJob {

@@ -17,8 +17,8 @@ import {
 } from "./config/runtime";
 import type { Platform } from "./domain/platforms";
 import { createApp } from "./http/app";
-import { orchestratePost as orchestrate } from "./tasks/orchestrator";
-import { createPublishHandler } from "./tasks/publisher";
+import { PUBLISH_FUNCTION } from "./tasks/dispatch";
+import { taskHandlers } from "./tasks/handlers";
 import {
   ORCHESTRATOR_RATE_LIMITS,
   ORCHESTRATOR_RETRY,
@@ -26,13 +26,18 @@ import {
   PUBLISH_RATE_LIMITS,
   PUBLISH_RETRY,
 } from "./tasks/queue-options";
-import { sweep } from "./tasks/sweeper";
-import { checkTokenHealth } from "./tasks/token-health";
-import { purgeExpiredMedia } from "./tasks/media-retention";
 
 const ALL_CLIENT_SECRETS = Object.values(CLIENT_SECRETS);
 
 setGlobalOptions({ region: REGION });
+
+const handlers = taskHandlers({
+  orchestrator: orchestratorDeps,
+  publisher: publisherDeps,
+  sweeper: sweeperDeps,
+  tokenHealth: tokenHealthDeps,
+  mediaRetention: mediaRetentionDeps,
+});
 
 // The api connects accounts (code exchange with each platform's client secret) and disconnects them.
 // 1 GiB and 540 s: POST /v1/media streams files of up to 500 MB through (memory stays flat; the
@@ -54,7 +59,7 @@ export const api = onRequest(
 // 1 GiB and 540 s: before fan-out it rehosts a live post's external media (up to 500 MB streamed).
 export const orchestratePost = onTaskDispatched(
   { retryConfig: ORCHESTRATOR_RETRY, rateLimits: ORCHESTRATOR_RATE_LIMITS, timeoutSeconds: 540, memory: "1GiB" },
-  (req: TaskRequest) => orchestrate(req.data, orchestratorDeps(), { retryCount: req.retryCount }),
+  (req: TaskRequest) => handlers.tasks.orchestratePost(req.data, { retryCount: req.retryCount }),
 );
 
 // Publishers stream media from the store a part at a time, so memory is a baseline plus a little
@@ -78,7 +83,7 @@ function publisher(platform: Platform) {
       concurrency: PUBLISHER_CONCURRENCY,
       secrets: [credentialsKey, ...(REFRESH_NEEDS_SECRET.has(platform) ? [CLIENT_SECRETS[platform]] : [])],
     },
-    (req: TaskRequest) => createPublishHandler(platform, publisherDeps())(req.data, { retryCount: req.retryCount }),
+    (req: TaskRequest) => handlers.tasks[PUBLISH_FUNCTION[platform]](req.data, { retryCount: req.retryCount }),
   );
 }
 
@@ -92,16 +97,16 @@ export const publishLinkedin = publisher("linkedin");
 export const publishSnapchat = publisher("snapchat");
 
 export const sweepSubmissions = onSchedule({ schedule: "every 1 minutes", timeoutSeconds: 300 }, async () => {
-  await sweep(sweeperDeps());
+  await handlers.scheduled.sweepSubmissions();
 });
 
 export const renewTokens = onSchedule(
   { schedule: "every 30 minutes", timeoutSeconds: 540, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
   async () => {
-    await checkTokenHealth(tokenHealthDeps());
+    await handlers.scheduled.renewTokens();
   },
 );
 
 export const purgeMedia = onSchedule({ schedule: "every 6 hours", timeoutSeconds: 540 }, async () => {
-  await purgeExpiredMedia(mediaRetentionDeps());
+  await handlers.scheduled.purgeMedia();
 });

@@ -4,7 +4,7 @@
  * pinned version at the repository root: its Node runtime delegate runs the built functions with
  * FUNCTIONS_CONTROL_API, as a deploy does), loads the dotenv files a deploy loads, and fails on:
  *  - a param without a value (a deploy would prompt, and `--non-interactive` fails);
- *  - a secret the functions bind that the README's secrets table does not document;
+ *  - a secret the functions bind that the secrets table of docs/operations.md does not document;
  *  - a task queue the code enqueues to that no deployed function defines.
  *
  * Usage: npm run deploy:check [-- --project <projectId>] (default: a placeholder production project,
@@ -112,18 +112,18 @@ async function main(): Promise<void> {
   }
 
   // 2. Secrets: every one a function binds is documented where an operator sets them.
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const operations = readFileSync(path.join(ROOT, "docs", "operations.md"), "utf8");
   const secrets = new Set<string>();
   for (const p of build.params) if (p.type === "secret") secrets.add(p.name);
   for (const e of Object.values(build.endpoints))
     for (const s of e.secretEnvironmentVariables ?? []) secrets.add(s.key);
-  const undocumented = [...secrets].filter((s) => !new RegExp(`^\\s*\\|\\s*\`${s}\`\\s*\\|`, "m").test(readme));
+  const undocumented = [...secrets].filter((s) => !new RegExp(`^\\s*\\|\\s*\`${s}\`\\s*\\|`, "m").test(operations));
   if (undocumented.length > 0) {
-    problems.push(`secrets not documented in the README's secrets table: ${undocumented.join(", ")}`);
+    problems.push(`secrets not documented in the secrets table of docs/operations.md: ${undocumented.join(", ")}`);
   }
 
   // 3. Task queues: every function the code enqueues to is deployed as a task queue function.
-  const { TASK_FUNCTIONS } = (await import(path.join(FUNCTIONS_DIR, "lib", "tasks", "task-enqueuer.js"))) as {
+  const { TASK_FUNCTIONS } = (await import(path.join(FUNCTIONS_DIR, "lib", "tasks", "dispatch.js"))) as {
     TASK_FUNCTIONS: Record<string, string>;
   };
   const queues = new Set(

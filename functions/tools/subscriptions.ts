@@ -1,5 +1,5 @@
 /**
- * Operator command for subscriptions (every content route needs an active one, contract §3):
+ * Operator command for subscriptions (every content route needs an active one, docs/contract.md §3):
  * `npm run subscriptions -- <grant|end|show> --uid <uid> [...]`.
  *
  *   grant --uid U [--days 30 | --until 2027-01-01] [--plan manual] [--status active|trialing]

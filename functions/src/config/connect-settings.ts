@@ -1,6 +1,7 @@
 import { defineString } from "firebase-functions/params";
 import type { Platform } from "../domain/platforms";
 import { REGION } from "./params";
+import { projectId } from "./project";
 
 const callbackBase = defineString("OAUTH_CALLBACK_BASE_URL", {
   default: "",
@@ -12,10 +13,6 @@ const returnUrls = defineString("CONNECT_RETURN_URLS", {
   default: "",
   description: "Comma-separated URL prefixes a connect request's returnTo may point at (the dashboard's pages)",
 });
-
-function projectId(): string {
-  return process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "";
-}
 
 /** Where the API is reached from outside; the redirect URIs registered with each platform live under it. */
 export function apiPublicUrl(): string {

@@ -1,10 +1,7 @@
 import { createHash } from "node:crypto";
 import { parseKeyring, type Keyring } from "../domain/credentials";
 import { credentialsKey } from "./secrets";
-
-function projectId(): string {
-  return process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "";
-}
+import { isDemoProject, projectId } from "./project";
 
 let keyring: Keyring | undefined;
 
@@ -19,7 +16,7 @@ export function credentialsKeyring(): Keyring {
 }
 
 function readKeyring(): Keyring {
-  const demo = projectId().startsWith("demo-");
+  const demo = isDemoProject();
   // On a demo project the variable may be absent by design; reading it directly avoids the SDK's
   // missing-secret warning there.
   const secret = demo ? (process.env.CREDENTIALS_KEY ?? "") : credentialsKey.value();

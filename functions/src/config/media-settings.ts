@@ -9,6 +9,7 @@ import { DEFAULT_MAX_PIXELS } from "../domain/media-pixels";
 import { MediaProber } from "../media/probe";
 import { SAFE_FETCH_DEFAULTS } from "../media/safe-fetch";
 import { apiPublicUrl } from "./connect-settings";
+import { isDemoProject } from "./project";
 
 const bucket = defineString("MEDIA_BUCKET", {
   default: "",
@@ -32,10 +33,6 @@ const loopbackOrigins = defineString("MEDIA_LOOPBACK_ORIGINS", {
   description:
     "Emulators only: loopback origins media fetches may reach (comma-separated, e.g. the local media server http://127.0.0.1:9100). Ignored on real projects.",
 });
-
-function isDemoProject(): boolean {
-  return (process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "").startsWith("demo-");
-}
 
 /**
  * Media settings, read when the api first handles media. A local directory and loopback fetches

@@ -1,6 +1,6 @@
 import { defineInt, defineString } from "firebase-functions/params";
 
-/** Region of every function and of the Cloud Tasks queues (contract §1). */
+/** Region of every function and of the Cloud Tasks queues (docs/contract.md §1). */
 export const REGION = "us-central1";
 
 /**

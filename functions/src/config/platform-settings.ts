@@ -2,6 +2,7 @@ import { defineString } from "firebase-functions/params";
 import type { Platform } from "../domain/platforms";
 import type { PlatformSettings } from "../platforms/platform-settings";
 import { CLIENT_SECRETS } from "./secrets";
+import { isDemoProject } from "./project";
 
 /**
  * The real platforms' origins: the API, the OAuth token endpoint when it lives elsewhere, and the
@@ -67,10 +68,6 @@ const pollScale = defineString("PLATFORM_POLL_SCALE", {
   description:
     "Emulators only (demo- projects): multiplies the platforms' poll intervals, e.g. 0.02. Ignored on real projects, which poll as each platform advises.",
 });
-
-function isDemoProject(): boolean {
-  return (process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "").startsWith("demo-");
-}
 
 /**
  * The factor on the platforms' poll intervals: 1 on every real project, whatever its

@@ -14,7 +14,7 @@ import { AccountUsageStore } from "../store/account-usage-store";
 import { CredentialStore } from "../store/credential-store";
 import { MediaRecordStore } from "../store/media-record-store";
 import { RunStore } from "../store/run-store";
-import type { PublisherDeps } from "../tasks/delivery";
+import type { PublisherDeps } from "../tasks/deps";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 
 /** Platform calls time out after this long; a publish call that times out is reconciled, never repeated blindly. */

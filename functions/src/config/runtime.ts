@@ -13,7 +13,7 @@ import { SubmissionStore } from "../store/submission-store";
 import { SweepQueries } from "../store/sweep-queries";
 import { CloudTasksEnqueuer } from "../tasks/cloud-tasks-enqueuer";
 import type { OrchestratorDeps } from "../tasks/orchestrator";
-import type { PublisherDeps } from "../tasks/delivery";
+import type { PublisherDeps } from "../tasks/deps";
 import type { SweeperDeps } from "../tasks/sweeper";
 import type { TokenHealthDeps } from "../tasks/token-health";
 import type { MediaRetentionDeps } from "../tasks/media-retention";
@@ -29,6 +29,7 @@ import { buildPublisherDeps } from "./publisher-deps";
 import { idTokenVerifier } from "./id-tokens";
 import { REGION, tasksServiceAccount, trustedProxyHops } from "./params";
 import { rateLimitConfig } from "./rate-limits";
+import { projectId } from "./project";
 
 /**
  * Dependencies are built on first use, never at import: a cold start pays only for what the
@@ -39,8 +40,8 @@ function lazy<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-function projectId(): string {
-  const id = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+function requiredProjectId(): string {
+  const id = projectId();
   if (!id) throw new Error("GCLOUD_PROJECT is not set");
   return id;
 }
@@ -48,7 +49,7 @@ function projectId(): string {
 export const enqueuer = lazy<TaskEnqueuer>(
   () =>
     new CloudTasksEnqueuer({
-      projectId: projectId(),
+      projectId: requiredProjectId(),
       location: REGION,
       emulatorHost: process.env.CLOUD_TASKS_EMULATOR_HOST,
       serviceAccountEmail: tasksServiceAccount.value() || undefined,

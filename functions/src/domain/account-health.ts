@@ -1,7 +1,7 @@
 import type { Credentials } from "./credentials";
 import type { Platform } from "./platforms";
 
-/** What the dashboard shows for a connection (`status` of contract §2, plus `expiring`). */
+/** What the dashboard shows for a connection (`status` of docs/contract.md §2, plus `expiring`). */
 export type AccountHealth = "active" | "expiring" | "needs_reauth" | "disconnected";
 
 /** Warn this long before a connection stops working unless the user reconnects. */

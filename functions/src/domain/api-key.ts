@@ -42,5 +42,5 @@ export function keyPreview(rawKey: string): string {
   return `${prefix}${rawKey.slice(prefix.length, prefix.length + 2)}…${rawKey.slice(-2)}`;
 }
 
-/** Key names are 1–100 characters (contract §2). */
+/** Key names are 1–100 characters (docs/contract.md §2). */
 export const KEY_NAME_MAX = 100;

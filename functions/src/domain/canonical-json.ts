@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 
 /**
  * JSON with object keys sorted at every depth, so two bodies that differ only in key order
- * compare equal (contract §5: idempotency compares canonical JSON).
+ * compare equal (docs/contract.md §5: idempotency compares canonical JSON).
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));

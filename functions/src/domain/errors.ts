@@ -1,5 +1,5 @@
 /**
- * The one error taxonomy of the API (contract §4). Every error a caller can see is an AppError;
+ * The one error taxonomy of the API (docs/contract.md §4). Every error a caller can see is an AppError;
  * anything else is turned into `internal_error` by the HTTP error handler.
  */
 export const ERROR_STATUS = {

@@ -1,16 +1,5 @@
 import type { MediaFacts } from "./platform-rules";
-import type { Violation } from "./target-plan";
-
-/** What Postcast probed of a stored media file (users/{uid}/media/{id}). */
-export interface KnownMedia {
-  kind: "image" | "video";
-  /** jpeg, png, gif, webp for images; the container's type for videos. */
-  format: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-}
+import type { KnownMedia, RuleFinding } from "./post-model";
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
@@ -21,8 +10,8 @@ const ratio = (r: number) => (Math.round(r * 100) / 100).toString();
  * media Postcast has probed (its own copies) can be checked when the post is created; other URLs
  * are checked by the platform when it fetches them.
  */
-export function mediaViolations(platform: string, limits: MediaFacts, media: KnownMedia, where: string): Violation[] {
-  const out: Violation[] = [];
+export function mediaViolations(platform: string, limits: MediaFacts, media: KnownMedia, where: string): RuleFinding[] {
+  const out: RuleFinding[] = [];
   const add = (rule: string, message: string) => out.push({ rule, message: `${platform}: ${where} ${message}` });
   const aspect = media.width && media.height ? media.width / media.height : null;
   if (media.kind === "image") {

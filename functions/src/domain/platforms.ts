@@ -21,10 +21,6 @@ export function normalizePlatform(name: string): Platform | null {
   return ALIASES[lower] ?? null;
 }
 
-export function isPlatform(value: string): value is Platform {
-  return (PLATFORMS as readonly string[]).includes(value);
-}
-
 /** Each platform's name as people write it, for messages. */
 export const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
   instagram: "Instagram",
@@ -36,3 +32,8 @@ export const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
   linkedin: "LinkedIn",
   snapchat: "Snapchat",
 };
+
+/** Whether a stored string names a platform (documents others write may hold anything). */
+export function isPlatform(value: string): value is Platform {
+  return (PLATFORMS as readonly string[]).includes(value);
+}

@@ -1,7 +1,8 @@
+import type { NormalizedPostRequest } from "./post-model";
 import { z } from "zod";
 import { validationError } from "./errors";
 import { zodIssues } from "./zod-issues";
-import { parsePostRequest, type NormalizedPostRequest, type ParseContext } from "./post-request";
+import { parsePostRequest, type ParseContext } from "./post-request";
 
 /**
  * PATCH /v1/posts/{id}: a body shaped like POST's, every part optional. Given fields replace the

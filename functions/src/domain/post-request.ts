@@ -3,7 +3,8 @@ import { validationError, type FieldIssue } from "./errors";
 import { zodIssues } from "./zod-issues";
 import { PLATFORM_OPTION_SCHEMAS } from "./platform-options";
 import { normalizePlatform, type Platform } from "./platforms";
-import { SANDBOX_OUTCOMES, type SandboxOutcome } from "./sandbox-outcome";
+import type { MediaType, NormalizedPostRequest, RequestedTarget } from "./post-model";
+import { SANDBOX_OUTCOMES } from "./sandbox-outcome";
 import { checkScheduledTime } from "./scheduled-time";
 import { duplicateTargetIssues } from "./targets";
 
@@ -15,37 +16,6 @@ export const POST_LIMITS = {
   accountIdMaxChars: 200,
   targetsMax: 50,
 } as const;
-
-export type MediaType = "text" | "image" | "video";
-
-/**
- * A target as the caller wrote it, platform normalized; accountId null for a string target. `text`
- * null means the post's text; `options` are the platform's own, validated by its schema.
- */
-export interface RequestedTarget {
-  platform: Platform;
-  accountId: string | null;
-  text?: string | null;
-  options?: Record<string, unknown>;
-}
-
-/** The request after validation: the shape stored as `postSubmissions/{id}.request`. */
-export interface NormalizedPostRequest {
-  post: {
-    content: {
-      text: string | null;
-      mediaType: MediaType;
-      imageUrls: string[];
-      videoUrl: string | null;
-      platform: RequestedTarget[];
-    };
-  };
-  scheduledTime: string | null;
-  trial_reel: boolean;
-  /** false: content that breaks a platform's rules is adjusted (and the change recorded) instead of refused. */
-  strict?: boolean;
-  sandbox: { outcomes: Record<string, SandboxOutcome> } | null;
-}
 
 const VIDEO_EXTENSIONS = [".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".mpeg", ".mpg"];
 

@@ -8,7 +8,7 @@ export function newRequestId(): string {
 }
 
 /**
- * The request's ids. `requestId` is the caller's X-Request-ID when well formed (contract §4), else
+ * The request's ids. `requestId` is the caller's X-Request-ID when well formed (docs/contract.md §4), else
  * a new one; it is echoed and recorded. `logId` names the request's log document and is always
  * Postcast's: a caller's id may repeat (two requests would share one log entry, so a key holder
  * could collapse an audit trail) or be a name Firestore refuses (`..`, `__x__`). Without a caller

@@ -1,9 +1,8 @@
+import type { ConnectedAccount, KnownMedia, NormalizedPostRequest, ResolvedTarget, TargetPlan } from "./post-model";
 import { validationError } from "./errors";
-import type { KnownMedia } from "./media-checks";
 import type { Platform } from "./platforms";
-import type { NormalizedPostRequest } from "./post-request";
-import { planIssues, planRequest, type TargetPlan } from "./target-plan";
-import { resolveTargets, type ConnectedAccount, type ResolvedTarget } from "./targets";
+import { planIssues, planRequest } from "./target-plan";
+import { resolveTargets } from "./targets";
 
 export interface SubmissionPlan {
   targets: ResolvedTarget[];
@@ -13,7 +12,7 @@ export interface SubmissionPlan {
 
 /**
  * Resolves a request's targets against the connected accounts and checks each against its
- * platform's rules. Account problems throw (contract §5); rule violations are returned so a dry
+ * platform's rules. Account problems throw (docs/contract.md §5); rule violations are returned so a dry
  * run can show them.
  */
 export function planSubmission(

@@ -1,5 +1,5 @@
 /**
- * The submission and run state machines (contract §2). Every status write goes through these
+ * The submission and run state machines (docs/contract.md §2). Every status write goes through these
  * functions inside a transaction, so a reader never sees an impossible combination.
  */
 export const SUBMISSION_STATUSES = [

@@ -1,6 +1,14 @@
-import { mediaViolations, type KnownMedia } from "./media-checks";
+import { mediaViolations } from "./media-checks";
 import type { FieldIssue } from "./errors";
-import type { MediaType, NormalizedPostRequest, RequestedTarget } from "./post-request";
+import type {
+  KnownMedia,
+  MediaType,
+  NormalizedPostRequest,
+  RequestedTarget,
+  RuleFinding,
+  TargetContent,
+  TargetPlan,
+} from "./post-model";
 import type { PlatformOptionsMap } from "./platform-options";
 import {
   PLATFORM_RULES,
@@ -25,37 +33,6 @@ export interface TargetInput {
   trialReel: boolean;
   /** What Postcast probed of the media it stores, by URL (other URLs are the platform's to check). */
   known?: ReadonlyMap<string, KnownMedia>;
-}
-
-/** What is sent to one platform, after its rules (and, with `strict: false`, its adjustments). */
-export interface TargetContent {
-  platform: Platform;
-  /** Caption, post text, commentary or description, as the platform calls it. */
-  text: string | null;
-  /** YouTube's title, a TikTok photo post's title, a Snapchat saved story's title. */
-  title: string | null;
-  mediaType: MediaType;
-  imageUrls: string[];
-  videoUrl: string | null;
-  options: Record<string, unknown>;
-}
-
-/** A change made to fit a platform's rules (`strict: false`), recorded on the run. */
-export interface Adjustment {
-  rule: string;
-  message: string;
-}
-
-/** A rule the content breaks; with `strict: true` (the default) any violation refuses the post. */
-export interface Violation {
-  rule: string;
-  message: string;
-}
-
-export interface TargetPlan {
-  content: TargetContent;
-  adjustments: Adjustment[];
-  violations: Violation[];
 }
 
 const HASHTAG = /(?:^|[^\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu;
@@ -110,8 +87,8 @@ export function planTarget(input: TargetInput, strict: boolean): TargetPlan {
 class Planner {
   private readonly rules;
   private readonly content: TargetContent;
-  private readonly adjustments: Adjustment[] = [];
-  private readonly violations: Violation[] = [];
+  private readonly adjustments: RuleFinding[] = [];
+  private readonly violations: RuleFinding[] = [];
 
   constructor(
     private readonly input: TargetInput,

@@ -1,26 +1,9 @@
 import { AppError, validationError, type FieldIssue } from "./errors";
 import type { Platform } from "./platforms";
-import type { RequestedTarget } from "./post-request";
-import type { Adjustment } from "./target-plan";
-
-export type AccountStatus = "active" | "needs_reauth" | "disconnected";
-
-export interface ConnectedAccount {
-  accountId: string;
-  status: AccountStatus;
-}
-
-/** One account a submission publishes to; `runId` names its run document. */
-export interface ResolvedTarget {
-  platform: Platform;
-  accountId: string;
-  runId: string;
-  /** Changes made to fit the platform's rules (`strict: false`). */
-  adjustments?: Adjustment[];
-}
+import type { ConnectedAccount, RequestedTarget, ResolvedTarget } from "./post-model";
 
 /**
- * Resolves the requested targets against the user's accounts (contract §5). A string target takes
+ * Resolves the requested targets against the user's accounts (docs/contract.md §5). A string target takes
  * the only connected account of its platform and never guesses between several. All platforms
  * with no account are reported in one `missing_integrations` error.
  */
@@ -47,7 +30,7 @@ export function resolveTargets(
   return picked.map((t) => ({ ...t, runId: runIdFor(t, picked) }));
 }
 
-/** The same account named twice is an error (contract §5); targets without an account are skipped. */
+/** The same account named twice is an error (docs/contract.md §5); targets without an account are skipped. */
 export function duplicateTargetIssues(
   targets: readonly { platform: Platform; accountId: string | null }[],
 ): FieldIssue[] {

@@ -1,21 +1,7 @@
 import type { Response } from "express";
-import type { KeyMode } from "../domain/api-key";
 import type { AppError } from "../domain/errors";
 import type { RateLimitTier } from "../domain/rate-limit";
-
-/** A caller authenticated by an API key (content routes). */
-export interface ApiKeyAuth {
-  via: "apiKey";
-  userId: string;
-  keyHash: string;
-  mode: KeyMode;
-}
-
-/** A caller authenticated by a Firebase ID token (key management). */
-export interface IdTokenAuth {
-  via: "idToken";
-  userId: string;
-}
+import type { ApiKeyAuth, IdTokenAuth } from "./caller";
 
 /** Who the credentials name, learned before the rate limiter and enforced after it. */
 export interface Identity {

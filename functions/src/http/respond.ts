@@ -3,6 +3,7 @@ import { errorType, type AppError } from "../domain/errors";
 import type { DepsProvider } from "./deps";
 import { ctx } from "./context";
 import { logs } from "../logs";
+import type { ApiRequestEntry } from "../store/api-request-store";
 
 /** URLs can be as long as a server accepts (16 KB of headers); the log keeps their start. */
 const PATH_LOG_LIMIT = 2048;
@@ -31,7 +32,14 @@ export async function logRequest(
   }
 }
 
-export function requestEntry(req: Request, res: Response, status: number, errorCode: string | null) {
+/** The request's apiRequests entry; `postSubmissionId` when a use case names the post before the context does. */
+export function requestEntry(
+  req: Request,
+  res: Response,
+  status: number,
+  errorCode: string | null,
+  postSubmissionId = ctx(res).postSubmissionId,
+): ApiRequestEntry {
   const c = ctx(res);
   return {
     requestId: c.requestId,
@@ -40,7 +48,7 @@ export function requestEntry(req: Request, res: Response, status: number, errorC
     status,
     durationMs: Date.now() - c.startedAt,
     errorCode,
-    postSubmissionId: c.postSubmissionId ?? null,
+    postSubmissionId: postSubmissionId ?? null,
     ip: req.ip ?? null,
     userAgent: req.get("user-agent")?.slice(0, 512) ?? null,
   };
@@ -57,7 +65,7 @@ export async function sendJson(
   res.status(status).json(body);
 }
 
-/** The contract §4 envelope. */
+/** The docs/contract.md §4 envelope. */
 export function errorBody(error: AppError, requestId: string, now: Date) {
   return {
     error: {

@@ -1,9 +1,9 @@
-import { needsJpeg, type KnownMedia } from "../domain/media-checks";
+import type { KnownMedia, NormalizedPostRequest } from "../domain/post-model";
+import { needsJpeg } from "../domain/media-checks";
 import { validationError } from "../domain/errors";
 import { MediaRefusal } from "../domain/media-refusal";
 import { inWorldOf, modeOf, type Owner } from "../domain/owner";
 import { PLATFORM_RULES } from "../domain/platform-rules";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import type { MediaRecord } from "../store/media-record-store";
 import type { JpegCopy } from "./jpeg-copy";
 import { matchStoredMedia, type MediaRecordReader, type StoredMediaRef } from "./stored-media-urls";
@@ -26,6 +26,13 @@ export interface OwnMedia {
   known: ReadonlyMap<string, KnownMedia>;
   /** The media id of every own URL (the caller's and the ones put in their place). */
   mediaIds: ReadonlyMap<string, string>;
+}
+
+export interface OwnMediaOptions {
+  /** false: a dry run stores nothing, so no JPEG copy is made (the image is checked as the JPEG it would become). */
+  convert?: boolean;
+  /** URLs already resolved to the owner's stored media (a request's mediaIds): not looked up again. */
+  resolved?: ReadonlyMap<string, StoredMediaRef>;
 }
 
 const FORMATS: Record<string, string> = {
@@ -65,14 +72,16 @@ export async function ownMedia(
   deps: { media: OwnMediaDeps },
   owner: Owner,
   request: NormalizedPostRequest,
-  options: { convert: boolean } = { convert: true },
+  options: OwnMediaOptions = {},
 ): Promise<OwnMedia> {
   const { userId } = owner;
   const content = request.post.content;
   const byUrl = new Map<string, KnownMedia>();
   const rewrites = new Map<string, string>();
   const mediaIds = new Map<string, string>();
-  const refs = await matchStoredMedia(deps.media.records, userId, mediaUrlsOf(request));
+  const resolved = options.resolved ?? new Map<string, StoredMediaRef>();
+  const unresolved = mediaUrlsOf(request).filter((url) => !resolved.has(url));
+  const refs = new Map([...resolved, ...(await matchStoredMedia(deps.media.records, userId, unresolved))]);
   refuseOtherMode(owner, request, refs);
   if (refs.size === 0) return { request, known: byUrl, rewrites, mediaIds };
   const use = (url: string, ref: StoredMediaRef, finalUrl: string, facts: KnownMedia) => {
@@ -88,7 +97,7 @@ export async function ownMedia(
       const facts = known(ref);
       if (ref.copy === "jpeg" || !needsJpeg(facts.format, formats)) return use(url, ref, ref.url, facts);
       // A dry run stores nothing: it checks the image as the JPEG it would become.
-      if (!options.convert && !ref.record.jpeg) return use(url, ref, ref.url, { ...facts, format: "jpeg" });
+      if (options.convert === false && !ref.record.jpeg) return use(url, ref, ref.url, { ...facts, format: "jpeg" });
       const copy = ref.record.jpeg ?? (await jpegCopyOf(deps.media, userId, ref.mediaId, ref.record));
       use(url, ref, copy.url, { ...facts, format: "jpeg", size: copy.size });
     }),

@@ -127,6 +127,7 @@ function checkedLookup(options: { allowLoopback: boolean }): LookupFunction {
         return callback(blocked ? new BlockedAddressError(hostname) : new Error("no address"), "", 0);
       }
       const first = addresses[0]!;
+      // LookupFunction declares only the one-address callback; with `all` set, net calls it with the list.
       if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, first.address, first.family);
     });

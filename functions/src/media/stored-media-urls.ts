@@ -58,15 +58,7 @@ export async function matchStoredMedia(
     const record = found.get(mediaId);
     if (!record) continue;
     if (sameStoredUrl(url, record.url)) {
-      resolved.set(url, {
-        mediaId,
-        record,
-        copy: "original",
-        url: record.url,
-        path: record.path,
-        size: record.size,
-        contentType: record.contentType,
-      });
+      resolved.set(url, originalRef(mediaId, record));
     } else if (record.jpeg && sameStoredUrl(url, record.jpeg.url)) {
       const { jpeg } = record;
       resolved.set(url, {
@@ -81,4 +73,17 @@ export async function matchStoredMedia(
     }
   }
   return resolved;
+}
+
+/** A stored media's original file, as a post names it. */
+export function originalRef(mediaId: string, record: MediaRecord): StoredMediaRef {
+  return {
+    mediaId,
+    record,
+    copy: "original",
+    url: record.url,
+    path: record.path,
+    size: record.size,
+    contentType: record.contentType,
+  };
 }

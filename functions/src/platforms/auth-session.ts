@@ -1,6 +1,7 @@
+import type { AccountRef } from "../domain/account-ref";
 import { expiresSoon, type Credentials } from "../domain/credentials";
 import { accountDisconnectedError, PublishError } from "../domain/publish-error";
-import type { AccountRef, CredentialStore, StoredCredentials } from "../store/credential-store";
+import type { CredentialStore, StoredCredentials } from "../store/credential-store";
 import type { HttpClient } from "./http-client";
 import type { OAuthProvider } from "./oauth-provider";
 import type { AuthSession, PlatformAdapter } from "./platform-adapter";

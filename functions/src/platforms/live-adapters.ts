@@ -23,15 +23,20 @@ const BUILDERS: Record<Platform, (settings: PlatformSettings) => PlatformAdapter
 
 /**
  * The live adapter of each platform, built on first use with its settings (read late, when the
- * publisher runs), then reused by the instance's later deliveries.
+ * publisher runs), then reused by the instance's later deliveries. None for a platform whose app
+ * is not configured in this deployment (no client id): connecting is refused there
+ * (`platform_not_configured`) and no token can be refreshed, so a run for an account connected
+ * before the app was removed fails at once with `platform_unavailable` (registry.ts) rather than
+ * calling the platform with credentials it can no longer renew.
  */
 export function liveAdapters(settings: (platform: Platform) => PlatformSettings) {
   const built = new Map<Platform, PlatformAdapter>();
   return (platform: Platform): PlatformAdapter | undefined => {
-    const build = BUILDERS[platform];
     let adapter = built.get(platform);
     if (!adapter) {
-      adapter = build(settings(platform));
+      const configured = settings(platform);
+      if (!configured.clientId) return undefined;
+      adapter = BUILDERS[platform](configured);
       built.set(platform, adapter);
     }
     return adapter;

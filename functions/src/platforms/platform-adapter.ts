@@ -1,9 +1,9 @@
+import type { TargetContent } from "../domain/post-model";
 import type { KeyMode } from "../domain/api-key";
 import type { Credentials } from "../domain/credentials";
 import type { Platform } from "../domain/platforms";
 import type { PublishError } from "../domain/publish-error";
 import type { SandboxOutcome } from "../domain/sandbox-outcome";
-import type { TargetContent } from "../domain/target-plan";
 import type { HttpClient } from "./http-client";
 import type { PostMedia } from "./post-media";
 

@@ -1,6 +1,6 @@
 import type { DocumentReference, Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS } from "./collections";
-import type { AccountRef } from "./credential-store";
+import type { AccountRef } from "../domain/account-ref";
 
 /** `users/{uid}/integrations/{platform}`: the platform's summary (default account, count). */
 export function integrationDoc(db: Firestore, userId: string, platform: string): DocumentReference {

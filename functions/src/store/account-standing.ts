@@ -1,7 +1,7 @@
+import type { AccountRef, TokenDates } from "../domain/account-ref";
 import { expiringIssue, needsReauthIssue, disconnectedIssue } from "../domain/account-issues";
 import { EXPIRING_WINDOW_MS, type AccountHealth } from "../domain/account-health";
-import type { AccountProfile, AccountStore, TokenDates } from "./account-store";
-import type { AccountRef } from "./credential-store";
+import type { AccountProfile, AccountStore } from "./account-store";
 import type { SubmissionStore } from "./submission-store";
 
 /**

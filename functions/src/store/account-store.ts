@@ -6,10 +6,10 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { healthOf, type AccountHealth } from "../domain/account-health";
+import type { AccountRef, TokenDates } from "../domain/account-ref";
 import type { Platform } from "../domain/platforms";
 import { accountDoc, integrationDoc } from "./account-refs";
 import { COLLECTIONS } from "./collections";
-import type { AccountRef } from "./credential-store";
 import { accountStatus } from "./records";
 
 /** What the connect flow learned of an account at the platform. */
@@ -18,12 +18,6 @@ export interface AccountProfile {
   username: string | null;
   displayName: string | null;
   avatarUrl: string | null;
-}
-
-/** When the stored token expires and when the user must reconnect (from the credential store). */
-export interface TokenDates {
-  tokenExpiresAt: Date | null;
-  reconnectBy: Date | null;
 }
 
 const ts = (d: Date | null) => (d ? Timestamp.fromDate(d) : null);

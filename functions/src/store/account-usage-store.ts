@@ -1,8 +1,9 @@
+import type { AccountRef } from "../domain/account-ref";
 import { FieldValue, Timestamp, type CollectionReference, type Firestore } from "firebase-admin/firestore";
 import { sha256Hex } from "../domain/canonical-json";
 import { deferUntil, type PublishCap } from "../domain/publish-caps";
 import { COLLECTIONS } from "./collections";
-import { accountKey, type AccountRef } from "./credential-store";
+import { accountKey } from "./credential-store";
 
 /**
  * Each account's recent publishes, for per-account pacing: `accountUsage/{hash}/publishes/{run}`,

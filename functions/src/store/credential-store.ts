@@ -10,19 +10,13 @@ import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
 import { healthOf, tokenSchedule } from "../domain/account-health";
 import { seal, unseal, type Credentials, type Keyring } from "../domain/credentials";
+import type { AccountRef, TokenDates } from "../domain/account-ref";
 import type { Platform } from "../domain/platforms";
 import { accountDisconnectedError } from "../domain/publish-error";
 import { accountDoc } from "./account-refs";
-import type { TokenDates } from "./account-store";
 import { COLLECTIONS } from "./collections";
 import { GRPC, grpcCode } from "./grpc-status";
 import { converter, recordOf, wellFormed } from "./records";
-
-export interface AccountRef {
-  userId: string;
-  platform: Platform;
-  accountId: string;
-}
 
 /** The document id for an account in the internal per-account collections (credentials, usage). */
 export function accountKey(account: AccountRef): string {

@@ -1,7 +1,7 @@
+import type { NormalizedPostRequest, ResolvedTarget } from "../domain/post-model";
 import { FieldValue, Timestamp, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
 import { ifMatchHolds, type Version } from "../domain/etag";
 import type { Owner } from "../domain/owner";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import {
   initialSummary,
   isCancelable,
@@ -10,7 +10,6 @@ import {
   summaryCanceled,
   type SubmissionStatus,
 } from "../domain/submission-status";
-import type { ResolvedTarget } from "../domain/targets";
 import { recordOf, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
 

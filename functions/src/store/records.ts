@@ -8,12 +8,14 @@ import {
 } from "firebase-admin/firestore";
 import { z } from "zod";
 import { PLATFORMS } from "../domain/platforms";
+import type { NormalizedPostRequest, RuleFinding } from "../domain/post-model";
+import { SANDBOX_OUTCOMES } from "../domain/sandbox-outcome";
 import { WAIT_REASONS } from "../domain/run-waiting";
 import { RUN_STATUSES, SUBMISSION_STATUSES } from "../domain/submission-status";
 import { logs } from "../logs";
 
 /**
- * Document shapes of contract §2, validated on every read. Others write some of these documents
+ * Document shapes of docs/contract.md §2, validated on every read. Others write some of these documents
  * too (a dashboard, an operator script, data carried over from Soku), so a field is required on
  * read only when Postcast cannot act safely without it; every field Postcast adds is optional.
  * A document that still fails is read as absent (`converter`, `recordOf`), never as a 500.
@@ -96,7 +98,7 @@ export type AccountRecord = z.infer<typeof accountSchema>;
 const runError = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
 export type RunError = z.infer<typeof runError>;
 
-const adjustmentSchema = z.object({ rule: z.string(), message: z.string() });
+const ruleFindingSchema = z.object({ rule: z.string(), message: z.string() }) satisfies z.ZodType<RuleFinding>;
 const accountIssueSchema = z.object({
   code: z.enum(["account_disconnected", "account_needs_reauth", "account_expiring"]),
   message: z.string(),
@@ -108,7 +110,7 @@ const targetSchema = z.object({
   platform,
   accountId: z.string(),
   runId: z.string(),
-  adjustments: z.array(adjustmentSchema).optional(),
+  adjustments: z.array(ruleFindingSchema).optional(),
 });
 const summarySchema = z.object({
   total: z.number().int(),
@@ -119,11 +121,39 @@ const summarySchema = z.object({
   canceled: z.number().int().optional(),
 });
 
+/**
+ * The validated request (domain/post-model.ts), as Postcast stores it at creation and on edits.
+ * Required here because nothing can be published without it; objects keep any other field, so a
+ * read-modify-write (an edit, publish-now) loses nothing another writer added.
+ */
+const storedRequestSchema = z.looseObject({
+  post: z.looseObject({
+    content: z.looseObject({
+      text: z.string().nullable(),
+      mediaType: z.enum(["text", "image", "video"]),
+      imageUrls: z.array(z.string()),
+      videoUrl: z.string().nullable(),
+      platform: z.array(
+        z.looseObject({
+          platform,
+          accountId: z.string().nullable(),
+          text: z.string().nullable().optional(),
+          options: z.record(z.string(), z.unknown()).optional(),
+        }),
+      ),
+    }),
+  }),
+  scheduledTime: z.string().nullable(),
+  trial_reel: z.boolean(),
+  strict: z.boolean().optional(),
+  sandbox: z.object({ outcomes: z.record(z.string(), z.enum(SANDBOX_OUTCOMES)) }).nullable(),
+}) satisfies z.ZodType<NormalizedPostRequest>;
+
 export const submissionSchema = z.object({
   userId: z.string(),
   keyHash: z.string(),
   mode: z.enum(["live", "test"]),
-  request: z.record(z.string(), z.unknown()),
+  request: storedRequestSchema,
   targets: z.array(targetSchema),
   status: z.enum(SUBMISSION_STATUSES),
   scheduledTime: timestamp.nullable(),
@@ -189,7 +219,7 @@ export const runSchema = z.preprocess(
     leaseId: z.string().nullable().optional(),
     leaseExpiresAt: timestamp.nullable().optional(),
     /** Changes made to fit the platform's rules when the post was sent with `strict: false`. */
-    adjustments: z.array(adjustmentSchema).optional(),
+    adjustments: z.array(ruleFindingSchema).optional(),
     /** What the platform has of this run so far (container ids, upload sessions, publish ids). */
     progress: z.record(z.string(), z.unknown()).nullable().optional(),
     /** Set right before a call that may publish, cleared when its outcome is recorded. */

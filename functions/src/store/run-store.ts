@@ -7,6 +7,7 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { sha256Hex } from "../domain/canonical-json";
+import type { Platform } from "../domain/platforms";
 import type { RunWait, UploadProgress } from "../domain/run-waiting";
 import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
@@ -15,6 +16,8 @@ import { SubmissionStore } from "./submission-store";
 
 export type ClaimResult =
   | { kind: "missing" }
+  /** The run is another platform's: the task was not made for this publisher, and nothing was changed. */
+  | { kind: "foreign"; platform: Platform }
   | { kind: "final"; status: RunStatus }
   | { kind: "busy"; leaseExpiresAt: Date }
   | { kind: "not_waiting" }
@@ -124,13 +127,14 @@ export class RunStore {
     leaseId: string,
     now: Date,
     leaseMs: number,
-    options: { countAttempt: boolean; maxAttempts?: number } = { countAttempt: true },
+    options: { countAttempt: boolean; maxAttempts?: number; platform?: Platform } = { countAttempt: true },
   ): Promise<ClaimResult> {
     return this.db.runTransaction(async (tx) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = recordOf(runSnap);
       const submission = recordOf(subSnap);
       if (!run || !submission) return { kind: "missing" };
+      if (options.platform && run.platform !== options.platform) return { kind: "foreign", platform: run.platform };
       if (isFinalRun(run.status)) return { kind: "final", status: run.status };
       const leaseEnd = run.leaseExpiresAt?.toDate();
       const held = run.status === "processing" && run.leaseId && leaseEnd && leaseEnd > now;

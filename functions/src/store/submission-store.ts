@@ -1,9 +1,10 @@
+import type { AccountRef } from "../domain/account-ref";
+import type { NormalizedPostRequest, ResolvedTarget } from "../domain/post-model";
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import type { AccountIssue } from "../domain/account-issues";
 import type { KeyMode } from "../domain/api-key";
 import type { IdempotencyIdentity } from "../domain/idempotency";
 import { IDEMPOTENCY_TTL_MS } from "../domain/idempotency";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import {
   canOrchestrate,
   initialSummary,
@@ -13,9 +14,7 @@ import {
   summaryAfterRun,
   type SubmissionStatus,
 } from "../domain/submission-status";
-import type { ResolvedTarget } from "../domain/targets";
 import { COLLECTIONS } from "./collections";
-import type { AccountRef } from "./credential-store";
 import { GRPC, grpcCode } from "./grpc-status";
 import {
   converters,

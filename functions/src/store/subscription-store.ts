@@ -4,7 +4,7 @@ import { COLLECTIONS, SUBSCRIPTION_DOC } from "./collections";
 export type GrantedStatus = "active" | "trialing";
 
 /**
- * The operator's side of `users/{uid}/subscription/current` (contract §2: `status`,
+ * The operator's side of `users/{uid}/subscription/current` (docs/contract.md §2: `status`,
  * `currentPeriodEnd`, `planId`), which every content route checks. Billing normally writes it (a
  * Stripe webhook, the Stripe extension, a dashboard); `npm run subscriptions` grants or ends one by
  * hand, for a first user, a trial or support.

@@ -1,6 +1,6 @@
+import type { ConnectedAccount } from "../domain/post-model";
 import type { Firestore } from "firebase-admin/firestore";
 import { PLATFORMS, type Platform } from "../domain/platforms";
-import type { ConnectedAccount } from "../domain/targets";
 import { COLLECTIONS, SUBSCRIPTION_DOC } from "./collections";
 import { converters, recordOf, wellFormed, type AccountRecord, type SubscriptionRecord } from "./records";
 import { AUTH_CACHE_TTL_MS, TtlCache } from "./ttl-cache";

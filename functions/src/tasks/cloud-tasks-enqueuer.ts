@@ -1,5 +1,6 @@
 import type { CloudTasksClient } from "@google-cloud/tasks";
-import type { EnqueueOptions, EnqueueResult, TaskEnqueuer, TaskFunctionName } from "./task-enqueuer";
+import type { EnqueueOptions, EnqueueResult, TaskEnqueuer } from "./task-enqueuer";
+import type { TaskFunctionName } from "./task-types";
 
 export interface CloudTasksEnqueuerOptions {
   projectId: string;

@@ -1,60 +1,19 @@
+import type { AccountRef } from "../domain/account-ref";
+import type { NormalizedPostRequest, TargetContent } from "../domain/post-model";
 import type { Platform } from "../domain/platforms";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import { PUBLISH_CAPS, type PublishCap } from "../domain/publish-caps";
 import { PublishError } from "../domain/publish-error";
-import { planTarget, targetInput, type TargetContent } from "../domain/target-plan";
+import { planTarget, targetInput } from "../domain/target-plan";
 import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
-import type { HttpClient } from "../platforms/http-client";
-import type { Owner } from "../domain/owner";
-import type { OAuthProvider } from "../platforms/oauth-provider";
-import type { PostMedia } from "../platforms/post-media";
-import type {
-  AuthSession,
-  PlatformAdapter,
-  Progress,
-  PublishContext,
-  Published,
-  Waiting,
-} from "../platforms/platform-adapter";
-import type { AdapterRegistry } from "../platforms/registry";
-import type { AccountStanding } from "../store/account-standing";
-import type { AccountUsageStore } from "../store/account-usage-store";
-import type { AccountRef, CredentialStore } from "../store/credential-store";
-import type { RunError, RunRecord, SubmissionRecord } from "../store/records";
-import type { RunStore } from "../store/run-store";
-import {
-  MAX_PUBLISH_ATTEMPTS,
-  MAX_WAIT_MS,
-  PUBLISH_FUNCTION,
-  PUBLISH_RETRY,
-  cloudTasksBackoffSeconds,
-} from "./queue-options";
+import type { AuthSession, PlatformAdapter, Progress, PublishContext } from "../platforms/platform-adapter";
+import type { RunRecord, SubmissionRecord } from "../store/records";
+import type { PublisherDeps } from "./deps";
+import { dispatch } from "./dispatch";
+import { nextAfter, type AttemptOutcome, type AttemptState, type NextStep } from "./next-after";
 import { runWaits } from "./run-waits";
-import type { TaskEnqueuer } from "./task-enqueuer";
-import { taskIds } from "./task-ids";
+import type { RunTask } from "./task-types";
 import { reportingUploads, type UploadReport } from "./upload-progress";
-
-export interface PublisherDeps {
-  runs: RunStore;
-  adapters: AdapterRegistry;
-  enqueuer: TaskEnqueuer;
-  clock: () => Date;
-  credentials: CredentialStore;
-  accounts: AccountStanding;
-  usage: AccountUsageStore;
-  http: HttpClient;
-  /** Each platform's OAuth, to revoke what a refresh obtained after the account was disconnected. */
-  oauthProvider: (platform: Platform) => OAuthProvider;
-  /** The stored media of a user's post, for the adapters that upload bytes. */
-  media: (owner: Owner) => PostMedia;
-  caps?: Readonly<Record<Platform, PublishCap | null>>;
-  /**
-   * Multiplies the platforms' poll intervals (1 in production: what each platform advises). The
-   * local stack polls its fakes sooner (config/platform-settings.ts, demo- projects only).
-   */
-  pollScale?: () => number;
-}
 
 /** Thrown to make Cloud Tasks deliver the task again later, with its backoff. */
 export class RetryLaterError extends Error {
@@ -74,12 +33,10 @@ class PacingDeferral extends Error {
   }
 }
 
-/** Check deliveries that fail transiently come back after this long. */
-const CHECK_BACKOFF_SECONDS = 60;
-
 /**
  * One delivery of a publish (or check) task that claimed its run: reconcile an earlier attempt
- * whose outcome was lost, advance the run through its adapter, and record what happened.
+ * whose outcome was lost, advance the run through its adapter, and carry out what `nextAfter`
+ * decides from the outcome (the writes, the next task, or a throw for Cloud Tasks' backoff).
  */
 export class Delivery {
   /** A call that may have published was made, in this delivery or in one whose outcome was lost. */
@@ -87,6 +44,7 @@ export class Delivery {
   private readonly adapter: PlatformAdapter;
   private readonly id: string;
   private readonly runId: string;
+  private readonly runTask: RunTask;
   private readonly progress: Progress;
   private readonly account: AccountRef;
   private readonly check: boolean;
@@ -110,6 +68,7 @@ export class Delivery {
     this.committed = Boolean(run.pendingCommit);
     this.id = ids.postSubmissionId;
     this.runId = ids.runId;
+    this.runTask = { ...ids, platform };
     this.adapter = deps.adapters.forRun(platform, submission.mode);
     this.progress = { ...((run.progress ?? {}) as Progress) };
     this.account = { userId: submission.userId, platform, accountId: run.accountId };
@@ -118,30 +77,96 @@ export class Delivery {
   async perform(): Promise<void> {
     // Upload progress is written while the bytes stream (showUpload); those writes need the
     // lease, so one landing after the outcome's changes nothing, and each is waited for before
-    // a failure is handled and before the delivery ends.
+    // a failure is handled and before the delivery ends. A failure while recording the attempt's
+    // outcome is handled as the attempt's failure.
     try {
-      await this.advance(this.context());
+      await this.carryOut(await this.advance(this.context()));
     } catch (error) {
       await this.uploadsShown();
-      if (error instanceof PacingDeferral) return await this.defer(error.cap, error.until);
-      return await this.fail(this.adapter.classifyError(error));
+      const outcome: AttemptOutcome =
+        error instanceof PacingDeferral
+          ? { kind: "paced", cap: error.cap, until: error.until }
+          : { kind: "failed", error: this.adapter.classifyError(error) };
+      return await this.carryOut(outcome);
     } finally {
       await this.uploadsShown();
     }
   }
 
-  private async advance(ctx: PublishContext): Promise<void> {
+  private async advance(ctx: PublishContext): Promise<AttemptOutcome> {
     if (this.run.pendingCommit) {
       const settled = await this.adapter.reconcile(ctx);
-      if (settled.kind === "published") return this.succeed(settled);
-      if (settled.kind === "wait") return this.wait(settled);
-      if (settled.kind === "undecidable") return this.finishUnknown(settled.reason);
+      if (settled.kind !== "not_published") return settled;
       await this.deps.runs.clearCommit(this.id, this.runId, this.leaseId);
       // Shown not to have published: until this delivery commits, a failure leaves nothing open.
       this.committed = false;
     }
-    const result = await this.adapter.step(ctx);
-    return result.kind === "published" ? this.succeed(result) : this.wait(result);
+    return this.adapter.step(ctx);
+  }
+
+  private state(): AttemptState {
+    return {
+      platform: this.platform,
+      mode: this.submission.mode,
+      attempts: this.run.attempts,
+      committed: this.committed,
+      check: this.check,
+      retryCount: this.retryCount,
+      processingSince: this.run.platformProcessing?.since.toDate() ?? null,
+      progress: this.progress,
+      pollScale: this.deps.pollScale?.() ?? 1,
+      now: this.deps.clock(),
+    };
+  }
+
+  /** Decides what follows `outcome` and does it. */
+  private async carryOut(outcome: AttemptOutcome): Promise<void> {
+    const state = this.state();
+    const step = nextAfter(outcome, state);
+    if (step.needsReauth !== undefined) await this.deps.accounts.needsReauth(this.account, step.needsReauth);
+    await this.take(step, state.now);
+  }
+
+  private async take(step: NextStep, now: Date): Promise<void> {
+    const { id, runId, leaseId } = this;
+    const runs = this.deps.runs;
+    switch (step.kind) {
+      case "succeed": {
+        const { platformPostId, permalink } = step;
+        await runs.finish(id, runId, leaseId, { status: "succeeded", platformPostId, permalink });
+        return logs.runFinished(id, runId, "succeeded");
+      }
+      case "check": {
+        const checks = await runs.wait(id, runId, leaseId, step.progress, step.at, step.wait.message, now);
+        if (checks !== null) await dispatch(this.deps.enqueuer).publish(this.runTask, { at: step.at, check: checks });
+        return;
+      }
+      case "pace":
+        await runs.release(id, runId, leaseId, null, step.wait, now, {
+          clearCommit: false,
+          refundAttempt: step.refundAttempt,
+        });
+        logs.runDeferred(id, runId, step.at);
+        await dispatch(this.deps.enqueuer).retry(this.runTask, step.at, "paced");
+        return;
+      case "retry":
+      case "reconcile":
+        await runs.release(id, runId, leaseId, step.error, step.wait, now, { clearCommit: step.kind === "retry" });
+        logs.runRetry(id, runId, step.error.code, this.run.attempts);
+        if (step.tag !== null) {
+          await dispatch(this.deps.enqueuer).retry(this.runTask, step.at, step.tag);
+          return;
+        }
+        throw new RetryLaterError(`${step.error.code}: ${step.error.message}`);
+      case "give_up": {
+        const { status, error } = step;
+        const deadLetter = step.deadLetter
+          ? { userId: this.submission.userId, attempts: this.run.attempts }
+          : undefined;
+        await runs.finish(id, runId, leaseId, { status, error }, deadLetter);
+        return logs.runFinished(id, runId, status, error.code);
+      }
+    }
   }
 
   /**
@@ -171,7 +196,7 @@ export class Delivery {
 
   private context(): PublishContext {
     const { run, submission } = this;
-    const request = submission.request as unknown as NormalizedPostRequest;
+    const request = submission.request;
     return {
       run: {
         postSubmissionId: this.id,
@@ -240,130 +265,5 @@ export class Delivery {
       usage,
     );
     this.committed = true;
-  }
-
-  private async succeed(result: Published): Promise<void> {
-    const { platformPostId, permalink } = result;
-    await this.deps.runs.finish(this.id, this.runId, this.leaseId, { status: "succeeded", platformPostId, permalink });
-    logs.runFinished(this.id, this.runId, "succeeded");
-  }
-
-  private async wait(result: Waiting): Promise<void> {
-    const now = this.deps.clock();
-    // Counted from the platform's first answer that it was processing, across retries in between
-    // (`waiting` shows only the latest wait, which a retry's backoff replaces).
-    const since = this.run.platformProcessing?.since.toMillis() ?? now.getTime();
-    if (now.getTime() - since > MAX_WAIT_MS) {
-      return this.finishUnknown(
-        `${this.platform} was still processing the post after ${MAX_WAIT_MS / 3600_000} hours (${result.reason}).`,
-      );
-    }
-    const at = new Date(now.getTime() + result.afterSeconds * 1000 * (this.deps.pollScale?.() ?? 1));
-    const checks = await this.deps.runs.wait(
-      this.id,
-      this.runId,
-      this.leaseId,
-      result.progress,
-      at,
-      result.reason,
-      now,
-    );
-    if (checks === null) return;
-    await this.deps.enqueuer.enqueue(
-      PUBLISH_FUNCTION[this.platform],
-      { postSubmissionId: this.id, runId: this.runId, check: true },
-      { taskId: taskIds.check(this.id, this.runId, checks), scheduleTime: at },
-    );
-  }
-
-  private async defer(cap: PublishCap, until: Date): Promise<void> {
-    const wait = runWaits.pacing(this.platform, cap, until);
-    await this.deps.runs.release(this.id, this.runId, this.leaseId, null, wait, this.deps.clock(), {
-      clearCommit: false,
-      refundAttempt: !this.check,
-    });
-    logs.runDeferred(this.id, this.runId, until);
-    await this.enqueueRetry(until, "paced");
-  }
-
-  private async finishUnknown(reason: string): Promise<void> {
-    const error = { code: "outcome_unknown", message: reason, retryable: false };
-    await this.deps.runs.finish(this.id, this.runId, this.leaseId, { status: "unknown", error }, this.deadLetter());
-    logs.runFinished(this.id, this.runId, "unknown", "outcome_unknown");
-  }
-
-  private deadLetter() {
-    return { userId: this.submission.userId, attempts: this.run.attempts };
-  }
-
-  private async fail(failure: PublishError): Promise<void> {
-    const attempt = this.run.attempts;
-    if (failure.code === "auth_expired" && this.submission.mode === "live") {
-      await this.deps.accounts.needsReauth(this.account, failure.message);
-    }
-    // After a call that may have published, a failure that is not the platform's refusal of that
-    // call (no answer, a timeout, a 5xx) leaves the outcome open: only the platform's state can
-    // tell, so the commit mark must survive until a later delivery reconciles, and running out of
-    // attempts ends `unknown`, never `failed`. An explicit refusal (a 4xx, a 429) published
-    // nothing: the mark goes and the retry publishes without reconciling.
-    const outcomeLost = this.committed && !failure.refused && (failure.retryable || failure.code === "outcome_unknown");
-    if (this.check && failure.retryable && !outcomeLost && !failure.startsOver) {
-      // A failed poll costs no attempt: the platform is still working on what was sent.
-      return this.wait({
-        kind: "wait",
-        progress: this.progress,
-        afterSeconds: failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS,
-        reason: `The last check failed and is repeated: ${failure.message}`,
-      });
-    }
-    const runError = {
-      code: outcomeLost ? "outcome_unknown" : failure.code,
-      message: failure.message,
-      retryable: failure.retryable || outcomeLost,
-    };
-    if (runError.retryable && attempt < MAX_PUBLISH_ATTEMPTS) {
-      // The platform said when to come back: a task scheduled for then honours it exactly, where
-      // Cloud Tasks' own backoff would not. A check delivery hands over to a publish task, so the
-      // new try counts as an attempt and the attempt cap bounds it. Otherwise Cloud Tasks
-      // redelivers this task with its queue's backoff, which the run shows as an estimate.
-      const scheduled = failure.retryAfterSeconds !== null || this.check;
-      const now = this.deps.clock();
-      const after = scheduled
-        ? (failure.retryAfterSeconds ?? CHECK_BACKOFF_SECONDS)
-        : cloudTasksBackoffSeconds(PUBLISH_RETRY, this.retryCount + 1);
-      const until = new Date(now.getTime() + after * 1000);
-      await this.release(runError, until, !outcomeLost);
-      logs.runRetry(this.id, this.runId, runError.code, attempt);
-      if (scheduled) return this.enqueueRetry(until, String(attempt));
-      throw new RetryLaterError(`${runError.code}: ${failure.message}`);
-    }
-    if (outcomeLost) {
-      return this.finishUnknown(
-        `${failure.message} (no answer after ${attempt} attempts; the platform's state could not be checked)`,
-      );
-    }
-    const exhausted = runError.retryable;
-    const message = exhausted ? `${failure.message} (gave up after ${attempt} attempts)` : failure.message;
-    await this.deps.runs.finish(
-      this.id,
-      this.runId,
-      this.leaseId,
-      { status: "failed", error: { ...runError, message, retryable: false } },
-      exhausted ? this.deadLetter() : undefined,
-    );
-    logs.runFinished(this.id, this.runId, "failed", failure.code);
-  }
-
-  private async release(error: RunError, until: Date, clearCommit: boolean): Promise<void> {
-    const wait = runWaits.retry(error, this.run.attempts, until);
-    await this.deps.runs.release(this.id, this.runId, this.leaseId, error, wait, this.deps.clock(), { clearCommit });
-  }
-
-  private async enqueueRetry(at: Date, tag: string): Promise<void> {
-    await this.deps.enqueuer.enqueue(
-      PUBLISH_FUNCTION[this.platform],
-      { postSubmissionId: this.id, runId: this.runId },
-      { taskId: taskIds.retry(this.id, this.runId, `${tag}-${at.getTime()}`), scheduleTime: at },
-    );
   }
 }

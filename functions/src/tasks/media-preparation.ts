@@ -1,7 +1,7 @@
+import type { NormalizedPostRequest } from "../domain/post-model";
 import { sha256Hex } from "../domain/canonical-json";
 import { MediaRefusal } from "../domain/media-refusal";
 import type { Owner } from "../domain/owner";
-import type { NormalizedPostRequest } from "../domain/post-request";
 import { recordOf, recordOrDiscard, type IngestedMedia } from "../media/ingest";
 import { mediaUrlsOf, ownMedia, ownMediaIds, type OwnMediaDeps } from "../media/own-media";
 import { resolveStoredMedia } from "../media/stored-media-urls";
@@ -45,7 +45,7 @@ export async function prepareMedia(
   submission: SubmissionRecord,
   deps: MediaPreparationDeps,
 ): Promise<{ request: NormalizedPostRequest; mediaIds: string[] } | null> {
-  const request = submission.request as unknown as NormalizedPostRequest;
+  const request = submission.request;
   const content = request.post.content;
   const urls = mediaUrlsOf(request);
   if (urls.length === 0) return null;

@@ -4,11 +4,11 @@ import type { SubmissionRecord } from "../store/records";
 import type { SubmissionStore } from "../store/submission-store";
 import { logs } from "../logs";
 import { mayRecover, prepareMedia, type MediaPreparationDeps } from "./media-preparation";
+import { dispatch, TASK_FUNCTIONS } from "./dispatch";
 import { orchestratePayload } from "./payloads";
-import { CLOUD_TASKS_HORIZON_MS, ORCHESTRATOR_RETRY, PUBLISH_FUNCTION } from "./queue-options";
+import { CLOUD_TASKS_HORIZON_MS, ORCHESTRATOR_RETRY } from "./queue-options";
 import type { TaskEnqueuer } from "./task-enqueuer";
-import { TASK_FUNCTIONS } from "./task-enqueuer";
-import { taskIds } from "./task-ids";
+import type { TaskMeta } from "./task-types";
 
 export interface OrchestratorDeps {
   submissions: SubmissionStore;
@@ -16,11 +16,6 @@ export interface OrchestratorDeps {
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
   media: MediaPreparationDeps;
-}
-
-export interface TaskMeta {
-  /** Cloud Tasks' retry count for this delivery (0 on the first). */
-  retryCount: number;
 }
 
 /** Within this much of the scheduled time the orchestrator just waits instead of re-deferring. */
@@ -51,14 +46,7 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
       // Moved beyond Cloud Tasks' horizon by an edit: the submission is marked deferred and the
       // sweeper hands it over when it comes within reach.
       if (wait > CLOUD_TASKS_HORIZON_MS) return logs.deferred(id, begin.scheduledTime);
-      await deps.enqueuer.enqueue(
-        TASK_FUNCTIONS.orchestratePost,
-        { postSubmissionId: id },
-        {
-          taskId: taskIds.redefer(id, begin.scheduledTime, deps.clock()),
-          scheduleTime: begin.scheduledTime,
-        },
-      );
+      await dispatch(deps.enqueuer).redefer(id, begin.scheduledTime, deps.clock());
       return logs.deferred(id, begin.scheduledTime);
     }
 
@@ -66,13 +54,7 @@ export async function orchestratePost(data: unknown, deps: OrchestratorDeps, met
     try {
       await Promise.all(
         dispatchable(begin.submission.targets, begin.submission.accountIssues).map((t) =>
-          deps.enqueuer.enqueue(
-            PUBLISH_FUNCTION[t.platform],
-            { postSubmissionId: id, runId: t.runId },
-            {
-              taskId: taskIds.publish(id, t.runId),
-            },
-          ),
+          dispatch(deps.enqueuer).publish({ postSubmissionId: id, runId: t.runId, platform: t.platform }),
         ),
       );
     } catch (error) {

@@ -1,5 +1,4 @@
 import type { Platform } from "../domain/platforms";
-import { TASK_FUNCTIONS, type TaskFunctionName } from "./task-enqueuer";
 
 /** Attempts a run gets before it is `failed` (counted by the run's own `attempts`). */
 export const MAX_PUBLISH_ATTEMPTS = 5;
@@ -45,17 +44,6 @@ export const PUBLISH_RATE_LIMITS: Record<
   threads: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
   linkedin: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
   snapchat: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
-};
-
-export const PUBLISH_FUNCTION: Record<Platform, TaskFunctionName> = {
-  instagram: TASK_FUNCTIONS.publishInstagram,
-  tiktok: TASK_FUNCTIONS.publishTiktok,
-  youtube: TASK_FUNCTIONS.publishYoutube,
-  facebook: TASK_FUNCTIONS.publishFacebook,
-  x: TASK_FUNCTIONS.publishX,
-  threads: TASK_FUNCTIONS.publishThreads,
-  linkedin: TASK_FUNCTIONS.publishLinkedin,
-  snapchat: TASK_FUNCTIONS.publishSnapchat,
 };
 
 /** Cloud Tasks accepts a schedule time at most 30 days ahead; keep a margin. */

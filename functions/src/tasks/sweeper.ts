@@ -2,9 +2,9 @@ import { logs } from "../logs";
 import type { RunStore } from "../store/run-store";
 import type { SubmissionStore } from "../store/submission-store";
 import type { SweepQueries } from "../store/sweep-queries";
-import { CLOUD_TASKS_HORIZON_MS, PUBLISH_FUNCTION } from "./queue-options";
-import { TASK_FUNCTIONS, type TaskEnqueuer } from "./task-enqueuer";
-import { taskIds } from "./task-ids";
+import { dispatch } from "./dispatch";
+import { CLOUD_TASKS_HORIZON_MS } from "./queue-options";
+import type { TaskEnqueuer } from "./task-enqueuer";
 
 export interface SweeperDeps {
   submissions: SubmissionStore;
@@ -35,15 +35,9 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
   const window = new Date(Math.floor(now.getTime() / SWEEP.graceMs) * SWEEP.graceMs);
   const before = (ms: number) => new Date(now.getTime() - ms);
   const counts: Record<string, number> = {};
-  const orchestrate = async (id: string, at: Date | null, key: string) => {
-    await deps.enqueuer.enqueue(
-      TASK_FUNCTIONS.orchestratePost,
-      { postSubmissionId: id },
-      {
-        taskId: taskIds.recovery(taskIds.orchestrate(id, at), window),
-        ...(at && at > now ? { scheduleTime: at } : {}),
-      },
-    );
+  const tasks = dispatch(deps.enqueuer);
+  const orchestrate = async (id: string, key: string) => {
+    await tasks.recoverOrchestration(id, window);
     counts[key] = (counts[key] ?? 0) + 1;
   };
 
@@ -52,23 +46,16 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
     SWEEP.batch,
   )) {
     const at = submission.scheduledTime?.toDate() ?? now;
-    await deps.enqueuer.enqueue(
-      TASK_FUNCTIONS.orchestratePost,
-      { postSubmissionId: id },
-      {
-        taskId: taskIds.orchestrate(id, at),
-        ...(at > now ? { scheduleTime: at } : {}),
-      },
-    );
+    await tasks.handOver(id, at, now);
     await deps.submissions.clearDeferred(id);
     counts.handedOver = (counts.handedOver ?? 0) + 1;
   }
   // By updatedAt, not createdAt: a post published early (publish-now) is queued long after it was created.
   for (const { id } of await deps.queries.stuck("queued", "updatedAt", before(SWEEP.graceMs), SWEEP.batch)) {
-    await orchestrate(id, null, "queued");
+    await orchestrate(id, "queued");
   }
   for (const { id } of await deps.queries.stuck("scheduled", "scheduledTime", before(SWEEP.graceMs), SWEEP.batch)) {
-    await orchestrate(id, null, "overdue");
+    await orchestrate(id, "overdue");
   }
   for (const { id } of await deps.queries.stuck(
     "orchestrating",
@@ -76,20 +63,14 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
     before(SWEEP.orchestratingMs),
     SWEEP.batch,
   )) {
-    await orchestrate(id, null, "orchestrating");
+    await orchestrate(id, "orchestrating");
   }
   const staleRuns = [
     ...(await deps.runs.stale("processing", "leaseExpiresAt", before(SWEEP.graceMs), SWEEP.batch)),
     ...(await deps.runs.stale("queued", "updatedAt", before(SWEEP.queuedRunMs), SWEEP.batch)),
   ];
   for (const { id, runId, run } of staleRuns) {
-    await deps.enqueuer.enqueue(
-      PUBLISH_FUNCTION[run.platform],
-      { postSubmissionId: id, runId },
-      {
-        taskId: taskIds.recovery(taskIds.publish(id, runId), window),
-      },
-    );
+    await tasks.recoverRun({ postSubmissionId: id, runId, platform: run.platform }, window);
     counts.runs = (counts.runs ?? 0) + 1;
   }
   logs.swept(counts);

@@ -1,17 +1,4 @@
-/** Names of the task functions; one constant shared by index.ts and every enqueuer (the emulator needs the bare name). */
-export const TASK_FUNCTIONS = {
-  orchestratePost: "orchestratePost",
-  publishInstagram: "publishInstagram",
-  publishTiktok: "publishTiktok",
-  publishYoutube: "publishYoutube",
-  publishFacebook: "publishFacebook",
-  publishX: "publishX",
-  publishThreads: "publishThreads",
-  publishLinkedin: "publishLinkedin",
-  publishSnapchat: "publishSnapchat",
-} as const;
-
-export type TaskFunctionName = (typeof TASK_FUNCTIONS)[keyof typeof TASK_FUNCTIONS];
+import type { TaskFunctionName } from "./task-types";
 
 export interface EnqueueOptions {
   /**
@@ -26,7 +13,7 @@ export interface EnqueueOptions {
 /** `enqueued`: a new task exists. `exists`: a task with this id was already created (not an error). */
 export type EnqueueResult = "enqueued" | "exists";
 
-/** Hands work to a task function's queue. */
+/** Hands work to a task function's queue (tasks/dispatch.ts says which, with what payload and id). */
 export interface TaskEnqueuer {
   enqueue(fn: TaskFunctionName, payload: object, options: EnqueueOptions): Promise<EnqueueResult>;
 }

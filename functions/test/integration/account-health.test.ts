@@ -1,9 +1,7 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import request from "supertest";
 import { liveSuite } from "../support/adapter-suite";
-import { HttpClient } from "../../src/platforms/http-client";
 import { CredentialStore } from "../../src/store/credential-store";
-import { checkTokenHealth, type TokenHealthDeps } from "../../src/tasks/token-health";
 import type { Platform } from "../../src/domain/platforms";
 import { TEST_KEYRING } from "../support/keyring";
 import { connectThroughFake, idToken } from "../support/connect-flow";
@@ -18,14 +16,6 @@ const { h, live } = liveSuite({ projectId: `demo-token-health-${Date.now()}` });
 const DAY = 24 * 3600_000;
 
 const credentials = new CredentialStore(h.db, () => TEST_KEYRING, h.clock);
-const healthDeps = (): TokenHealthDeps => ({
-  credentials,
-  standing: h.deps.standing,
-  adapters: h.adapters,
-  oauthProvider: (p) => h.deps.oauth.provider(p),
-  http: new HttpClient({ timeoutMs: 10_000 }),
-  clock: h.clock,
-});
 
 let seq = 0;
 /** A user with a live key and one account of `platform` connected through the fake's OAuth. */
@@ -151,7 +141,7 @@ describe("token health", () => {
     const t = await connected("x");
     const before = (await credentials.read(t.ref))!;
     h.offsetMs = DAY + 60_000;
-    const [a, b] = await Promise.all([checkTokenHealth(healthDeps()), checkTokenHealth(healthDeps())]);
+    const [a, b] = await Promise.all([h.renewTokens(), h.renewTokens()]);
     expect(a.renewed + b.renewed).toBeGreaterThanOrEqual(1);
     const after = (await credentials.read(t.ref))!;
     expect(after.credentials.refreshToken).not.toBe(before.credentials.refreshToken);
@@ -175,7 +165,7 @@ describe("token health", () => {
     const id = await schedule(t.key, "tiktok", t.accountId, new Date(Date.now() + 3 * DAY));
     live.fakes.tiktok.revoke(t.accountId);
     h.offsetMs = DAY + 60_000;
-    const counts = await checkTokenHealth(healthDeps());
+    const counts = await h.renewTokens();
     expect(counts.needsReauth).toBeGreaterThanOrEqual(1);
     expect(await listed(t.key, t.accountId)).toMatchObject({ status: "needs_reauth", health: "needs_reauth" });
     expect((await view(t.key, id)).runs[0]).toMatchObject({
@@ -197,7 +187,7 @@ describe("token health", () => {
     expect((await listed(t.key, t.accountId)).health).toBe("active");
 
     h.offsetMs = end.getTime() - Date.now() - 6 * DAY;
-    expect((await checkTokenHealth(healthDeps())).expiring).toBeGreaterThanOrEqual(1);
+    expect((await h.renewTokens()).expiring).toBeGreaterThanOrEqual(1);
     expect(await listed(t.key, t.accountId)).toMatchObject({ status: "active", health: "expiring" });
     expect((await view(t.key, after)).runs[0]).toMatchObject({ warning: { code: "account_expiring" } });
     expect((await view(t.key, before)).runs[0]).toMatchObject({ warning: null });

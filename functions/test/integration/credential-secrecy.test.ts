@@ -1,9 +1,7 @@
 import request from "supertest";
 import { liveSuite } from "../support/adapter-suite";
 import { PLATFORMS, type Platform } from "../../src/domain/platforms";
-import { HttpClient } from "../../src/platforms/http-client";
 import { CredentialStore } from "../../src/store/credential-store";
-import { checkTokenHealth } from "../../src/tasks/token-health";
 import { logs } from "../../src/logs";
 import { TEST_KEYRING } from "../support/keyring";
 import { consentThroughFake, idToken, redeem } from "../support/connect-flow";
@@ -105,14 +103,7 @@ describe("credentials never leak", () => {
       // Renewals (and a refused one) log and write too.
       live.fakes.tiktok.revoke(accountOf("tiktok"));
       h.offsetMs = 25 * 3600_000;
-      await checkTokenHealth({
-        credentials: new CredentialStore(h.db, () => TEST_KEYRING, h.clock),
-        standing: h.deps.standing,
-        adapters: h.adapters,
-        oauthProvider: (p) => h.deps.oauth.provider(p),
-        http: new HttpClient({ timeoutMs: 10_000 }),
-        clock: h.clock,
-      });
+      await h.renewTokens();
       h.offsetMs = 0;
       const gone = await request(h.app)
         .delete(`/v1/accounts/x/${x.accountId}`)

@@ -1,9 +1,7 @@
 import { getApps, initializeApp } from "firebase-admin/app";
 import request from "supertest";
 import { liveSuite } from "../support/adapter-suite";
-import { HttpClient } from "../../src/platforms/http-client";
 import { CredentialStore } from "../../src/store/credential-store";
-import { checkTokenHealth } from "../../src/tasks/token-health";
 import { TEST_KEYRING } from "../support/keyring";
 import { connectThroughFake, idToken } from "../support/connect-flow";
 
@@ -16,15 +14,7 @@ const { h, live } = liveSuite({ projectId: `demo-disconnect-race-${Date.now()}` 
 const x = () => live.fakes.x;
 const DAY = 24 * 3600_000;
 const credentials = new CredentialStore(h.db, () => TEST_KEYRING, h.clock);
-const renewTokens = () =>
-  checkTokenHealth({
-    credentials,
-    standing: h.deps.standing,
-    adapters: h.adapters,
-    oauthProvider: (p) => h.deps.oauth.provider(p),
-    http: new HttpClient({ timeoutMs: 10_000 }),
-    clock: h.clock,
-  });
+const renewTokens = () => h.renewTokens();
 
 let seq = 0;
 /** A user with a live key and an X account connected through the fake's OAuth. */

@@ -1,6 +1,6 @@
 /**
  * The Firestore behaviours the pipeline relies on. Each test fails on an emulator that lacks the
- * behaviour (see dev/EMULATOR-NOTES.md for those the unpatched Node emulator lacked). The file runs
+ * behaviour (see docs/development.md, "Local-stack fidelity", for those the unpatched Node emulator lacked). The file runs
  * twice: on the embedded emulator (integration project) and on Google's (jest.rules.config.js), so
  * what the embedded one was patched to do is shown to be what Google's does.
  */

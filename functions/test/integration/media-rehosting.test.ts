@@ -4,7 +4,7 @@ import request from "supertest";
 import sharp from "sharp";
 import { sniffMediaType } from "../../src/domain/media-type";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
-import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
+import { TASK_FUNCTIONS } from "../../src/tasks/dispatch";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
 import { publishedMedia, runOf, type LiveTenant, liveTenantOn } from "../support/live-publish";
 import { MediaOrigin } from "../support/media-origin";

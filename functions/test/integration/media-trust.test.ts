@@ -3,9 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import request from "supertest";
-import type { NormalizedPostRequest } from "../../src/domain/post-request";
 import { rehostedMediaId } from "../../src/tasks/media-preparation";
-import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
+import { TASK_FUNCTIONS } from "../../src/tasks/dispatch";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
 import { publishedMedia, runOf, type LiveTenant, liveTenantOn } from "../support/live-publish";
 import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
@@ -138,7 +137,7 @@ describe("which media URLs are trusted", () => {
     const id = await submit(t, [`${stored}?token=another`]);
 
     const sub = (await h.submissions.get(id))!;
-    expect((sub.request as unknown as NormalizedPostRequest).post.content.imageUrls).toEqual([stored]);
+    expect(sub.request.post.content.imageUrls).toEqual([stored]);
     expect(sub.mediaIds).toEqual([media.body.id]);
 
     await h.drain({ ignoreSchedule: true });

@@ -50,7 +50,7 @@ describe("request logs are keyed by Postcast, not by the caller", () => {
     expect(doc.data()).toMatchObject({ requestId: id, status: 202, postSubmissionId: res.body.postSubmissionId });
   });
 
-  // Each is a well-formed X-Request-ID (contract §4) that Firestore refuses as a document id
+  // Each is a well-formed X-Request-ID (docs/contract.md §4) that Firestore refuses as a document id
   // (`__x__`, `..`) or that is as long as allowed.
   it.each([["__x__"], [".."], ["."], ["__name__"], ["a".repeat(128)]])(
     "answers a committed action normally with X-Request-ID %s, and logs it",

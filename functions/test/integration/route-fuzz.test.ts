@@ -7,7 +7,7 @@ import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 
 /**
  * Every route and method of the API under random path segments, headers, query strings and bodies:
- * no input may produce a 5xx (contract §4). Requests go over a real socket with the path exactly as
+ * no input may produce a 5xx (docs/contract.md §4). Requests go over a real socket with the path exactly as
  * generated (percent-encoded, malformed or not), as a hostile client would send it.
  */
 // A database of its own: its many anonymous requests (all from 127.0.0.1) must not use up the

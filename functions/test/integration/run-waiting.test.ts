@@ -1,7 +1,7 @@
 import request from "supertest";
 import { PUBLISH_CAPS } from "../../src/domain/publish-caps";
 import { RunStore } from "../../src/store/run-store";
-import { PUBLISH_FUNCTION } from "../../src/tasks/queue-options";
+import { PUBLISH_FUNCTION } from "../../src/tasks/dispatch";
 import { UPLOAD_PROGRESS_STEP } from "../../src/tasks/upload-progress";
 import { liveSuite, uniqueText } from "../support/adapter-suite";
 import { liveTenant, runOf, submitLive, type LiveTenant } from "../support/live-publish";

@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 
 /**
  * Documents written by others (a Soku-era dashboard, a migration, an operator script), with the
- * admin SDK exactly as Soku documents them (contract §2, "Documents that others write"), and
+ * admin SDK exactly as Soku documents them (docs/contract.md §2, "Documents that others write"), and
  * malformed ones: they work, or answer 401/403/404 or are skipped, never 500.
  */
 const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });

@@ -17,7 +17,6 @@ import type { Platform } from "../../src/domain/platforms";
 import type { PublishCap } from "../../src/domain/publish-caps";
 import { idTokenVerifier } from "../../src/config/id-tokens";
 import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
-import { PLATFORMS } from "../../src/domain/platforms";
 import type { RateLimitConfig } from "../../src/domain/rate-limit";
 import { createApp } from "../../src/http/app";
 import type { AppDeps } from "../../src/http/deps";
@@ -28,11 +27,11 @@ import { defaultAdapterRegistry, type AdapterRegistry } from "../../src/platform
 import { RunStore } from "../../src/store/run-store";
 import { SubmissionStore } from "../../src/store/submission-store";
 import { SweepQueries } from "../../src/store/sweep-queries";
-import { orchestratePost } from "../../src/tasks/orchestrator";
-import { createPublishHandler } from "../../src/tasks/publisher";
-import { PUBLISH_FUNCTION } from "../../src/tasks/queue-options";
-import { sweep } from "../../src/tasks/sweeper";
-import { TASK_FUNCTIONS } from "../../src/tasks/task-enqueuer";
+import { CredentialStore } from "../../src/store/credential-store";
+import { MediaRecordStore } from "../../src/store/media-record-store";
+import { MediaUploadStore } from "../../src/store/media-upload-store";
+import type { TaskDeps } from "../../src/tasks/deps";
+import { taskHandlers } from "../../src/tasks/handlers";
 import { testDb } from "./firestore";
 import { InlineTasks, type Handlers } from "./inline-tasks";
 import { TEST_KEYRING } from "./keyring";
@@ -123,8 +122,13 @@ export class Harness {
     this.app = createApp(() => this.deps);
   }
 
-  handlers(): Handlers {
-    const publisherDeps = buildPublisherDeps(this.db, {
+  /**
+   * The task and scheduled functions' handlers as index.ts wires them, over this harness's
+   * stores, clock, adapters, caps and media. Built anew for each call, so a test's changes to
+   * those apply from the next drain or sweep.
+   */
+  private wired() {
+    const publisher = buildPublisherDeps(this.db, {
       enqueuer: this.tasks,
       clock: this.clock,
       adapters: this.adapters,
@@ -134,22 +138,44 @@ export class Harness {
       ...(this.caps ? { caps: this.caps } : {}),
       pollScale: () => this.pollScale,
     });
-    const handlers: Handlers = {
-      [TASK_FUNCTIONS.orchestratePost]: (data, meta) =>
-        orchestratePost(
-          data,
-          {
-            submissions: this.submissions,
-            enqueuer: this.tasks,
-            clock: this.clock,
-            sleep: () => Promise.resolve(),
-            media: buildMediaPreparationDeps(this.db, this.media, this.clock),
-          },
-          meta,
-        ),
+    const orchestrator = {
+      submissions: this.submissions,
+      enqueuer: this.tasks,
+      clock: this.clock,
+      sleep: () => Promise.resolve(),
+      media: buildMediaPreparationDeps(this.db, this.media, this.clock),
     };
-    for (const p of PLATFORMS) handlers[PUBLISH_FUNCTION[p]] = createPublishHandler(p, publisherDeps);
-    return handlers;
+    const deps: TaskDeps = {
+      orchestrator: () => orchestrator,
+      publisher: () => publisher,
+      sweeper: () => ({
+        submissions: this.submissions,
+        runs: this.runs,
+        queries: new SweepQueries(this.db),
+        enqueuer: this.tasks,
+        clock: this.clock,
+      }),
+      tokenHealth: () => ({
+        credentials: new CredentialStore(this.db, () => TEST_KEYRING, this.clock),
+        standing: this.deps.standing,
+        adapters: this.adapters,
+        oauthProvider: (p) => this.deps.oauth.provider(p),
+        http: new HttpClient({ timeoutMs: 10_000 }),
+        clock: this.clock,
+      }),
+      mediaRetention: () => ({
+        records: new MediaRecordStore(this.db),
+        uploads: new MediaUploadStore(this.db),
+        store: this.mediaFiles,
+        pendingPostsUsing: (userId, mediaId) => this.submissions.pendingUsingMedia(userId, mediaId),
+        clock: this.clock,
+      }),
+    };
+    return taskHandlers(deps);
+  }
+
+  handlers(): Handlers {
+    return { ...this.wired().tasks };
   }
 
   /** Runs every due task (and the retries they cause) to completion. */
@@ -158,13 +184,12 @@ export class Harness {
   }
 
   sweep() {
-    return sweep({
-      submissions: this.submissions,
-      runs: this.runs,
-      queries: new SweepQueries(this.db),
-      enqueuer: this.tasks,
-      clock: this.clock,
-    });
+    return this.wired().scheduled.sweepSubmissions();
+  }
+
+  /** The token-health job (renewTokens) over this harness's credentials, adapters and clock. */
+  renewTokens() {
+    return this.wired().scheduled.renewTokens();
   }
 
   /** A fresh tenant with its own uid, so tests can share one emulator in parallel. */

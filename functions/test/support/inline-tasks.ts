@@ -1,5 +1,5 @@
-import type { EnqueueOptions, EnqueueResult, TaskEnqueuer, TaskFunctionName } from "../../src/tasks/task-enqueuer";
-import type { TaskMeta } from "../../src/tasks/orchestrator";
+import type { EnqueueOptions, EnqueueResult, TaskEnqueuer } from "../../src/tasks/task-enqueuer";
+import type { TaskFunctionName, TaskHandler } from "../../src/tasks/task-types";
 
 export interface QueuedTask {
   fn: TaskFunctionName;
@@ -9,7 +9,7 @@ export interface QueuedTask {
   retryCount: number;
 }
 
-export type Handlers = Partial<Record<TaskFunctionName, (data: unknown, meta: TaskMeta) => Promise<void>>>;
+export type Handlers = Partial<Record<TaskFunctionName, TaskHandler>>;
 
 /**
  * An in-process stand-in for Cloud Tasks in integration tests: it keeps task ids unique (a second

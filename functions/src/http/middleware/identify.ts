@@ -16,7 +16,7 @@ async function standing(userId: string, deps: AppDeps) {
 }
 
 /**
- * Content routes: resolves the API key (contract §3) into an identity, or records why it was
+ * Content routes: resolves the API key (docs/contract.md §3) into an identity, or records why it was
  * refused. Nothing is answered here: the rate limiter counts the request first, so a flood of bad
  * keys is limited like anything else.
  */

@@ -10,7 +10,7 @@ function accepted(res: Response): void {
 }
 
 /**
- * Content routes: a valid API key whose user has an active subscription (contract §3). The key's
+ * Content routes: a valid API key whose user has an active subscription (docs/contract.md §3). The key's
  * `lastUsedAt` is refreshed at most every few minutes per instance, never on every request.
  */
 export function requireApiKey(deps: DepsProvider) {

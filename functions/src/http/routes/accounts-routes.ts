@@ -3,14 +3,15 @@ import { Router } from "express";
 import { apiKeyAuth, idTokenAuth } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
-import { disconnectAccount, platformParam } from "../use-cases/connect-account";
-import { accountViews } from "./account-view";
+import { disconnectAccount } from "../use-cases/connect-account";
+import { platformParam } from "./platform-param";
+import { listAccounts } from "../use-cases/list-accounts";
 
 /** GET /v1/accounts: the caller's connected accounts, so they can find the accountIds posts need. */
 export function accountsRoutes(deps: DepsProvider): Router {
   const router = Router();
   router.get("/", async (req, res) => {
-    await sendJson(req, res, deps, 200, { data: await accountViews(deps(), apiKeyAuth(res).userId) });
+    await sendJson(req, res, deps, 200, { data: await listAccounts(deps(), apiKeyAuth(res)) });
   });
   return router;
 }
@@ -21,7 +22,8 @@ export function disconnectRoutes(deps: DepsProvider): Router {
   documentIdParams(router, { accountId: "account" });
   router.delete("/:platform/:accountId", async (req, res) => {
     const platform = platformParam(req.params.platform);
-    const result = await disconnectAccount(deps(), idTokenAuth(res).userId, platform, String(req.params.accountId));
+    const accountId = String(req.params.accountId);
+    const result = await disconnectAccount(deps(), idTokenAuth(res), { platform, accountId });
     await sendJson(req, res, deps, 200, result);
   });
   return router;

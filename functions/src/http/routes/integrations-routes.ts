@@ -1,15 +1,15 @@
 import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { z } from "zod";
-import { AppError, validationError } from "../../domain/errors";
-import type { Platform } from "../../domain/platforms";
+import { validationError } from "../../domain/errors";
 import { zodIssues } from "../../domain/zod-issues";
 import { idTokenAuth } from "../context";
-import type { AppDeps, DepsProvider } from "../deps";
+import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
-import { platformParam, startConnect } from "../use-cases/connect-account";
-import { completeSelection, redeemConnection } from "../use-cases/redeem-connection";
-import { accountViews } from "./account-view";
+import { startConnect } from "../use-cases/connect-account";
+import { platformParam } from "./platform-param";
+import { listAccounts } from "../use-cases/list-accounts";
+import { completeSelection, getSelection, redeemConnection } from "../use-cases/redeem-connection";
 
 const connectSchema = z.strictObject({ returnTo: z.string().max(2048).optional() });
 const redeemSchema = z.strictObject({ code: z.string().min(1).max(256) });
@@ -28,7 +28,7 @@ export function integrationsRoutes(deps: DepsProvider): Router {
     const platform = platformParam(req.params.platform);
     const parsed = connectSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
-    const started = await startConnect(deps(), idTokenAuth(res).userId, platform, parsed.data.returnTo);
+    const started = await startConnect(deps(), idTokenAuth(res), { platform, returnTo: parsed.data.returnTo });
     await sendJson(req, res, deps, 200, started);
   });
 
@@ -37,39 +37,28 @@ export function integrationsRoutes(deps: DepsProvider): Router {
     const platform = platformParam(req.params.platform);
     const parsed = redeemSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
-    const userId = idTokenAuth(res).userId;
-    const redeemed = await redeemConnection(deps(), userId, platform, parsed.data.code);
+    const caller = idTokenAuth(res);
+    const redeemed = await redeemConnection(deps(), caller, { platform, code: parsed.data.code });
     if (redeemed.status === "choose") return void (await sendJson(req, res, deps, 200, redeemed));
-    const data = await viewsOf(deps(), userId, platform, redeemed.accountIds);
+    const data = await listAccounts(deps(), caller, { platform, accountIds: redeemed.accountIds });
     await sendJson(req, res, deps, 200, { status: redeemed.status, platform, data });
   });
 
   router.get("/:platform/selections/:id", async (req, res) => {
     const platform = platformParam(req.params.platform);
-    const userId = idTokenAuth(res).userId;
-    const pending = await deps().oauth.states.selection(String(req.params.id), userId, platform);
-    if (!pending) throw new AppError("not_found", `No open account selection ${String(req.params.id)}.`);
-    await sendJson(req, res, deps, 200, {
-      platform,
-      expiresAt: pending.expiresAt.toISOString(),
-      accounts: pending.accounts,
-    });
+    const selection = await getSelection(deps(), idTokenAuth(res), { platform, selectionId: String(req.params.id) });
+    await sendJson(req, res, deps, 200, selection);
   });
 
   router.post("/:platform/selections/:id", async (req, res) => {
     const platform = platformParam(req.params.platform);
     const parsed = selectSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
-    const userId = idTokenAuth(res).userId;
-    const ids = [...new Set(parsed.data.accountIds)];
-    await completeSelection(deps(), userId, platform, String(req.params.id), ids);
-    await sendJson(req, res, deps, 200, { data: await viewsOf(deps(), userId, platform, ids) });
+    const caller = idTokenAuth(res);
+    const accountIds = [...new Set(parsed.data.accountIds)];
+    await completeSelection(deps(), caller, { platform, selectionId: String(req.params.id), accountIds });
+    await sendJson(req, res, deps, 200, { data: await listAccounts(deps(), caller, { platform, accountIds }) });
   });
 
   return router;
-}
-
-/** The accounts just connected, as GET /v1/accounts shows them. */
-async function viewsOf(deps: AppDeps, userId: string, platform: Platform, accountIds: readonly string[]) {
-  return (await accountViews(deps, userId)).filter((a) => a.platform === platform && accountIds.includes(a.accountId));
 }

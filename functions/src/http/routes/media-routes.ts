@@ -1,13 +1,12 @@
 import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { storedRange } from "../../domain/content-range";
-import { AppError } from "../../domain/errors";
 import { apiKeyAuth } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
 import { Readable } from "node:stream";
 import { createMedia, deleteMedia, getMedia, mediaView } from "../use-cases/media";
-import { completeUpload, createUpload, uploadView } from "../use-cases/media-uploads";
+import { completeUpload, createUpload, getUpload, uploadView } from "../use-cases/media-uploads";
 
 /** /v1/media: rehost a URL or upload a file, read what Postcast knows of it, delete it (API key). */
 export function mediaRoutes(deps: DepsProvider): Router {
@@ -15,28 +14,29 @@ export function mediaRoutes(deps: DepsProvider): Router {
   documentIdParams(router, { id: "media or upload" });
 
   router.post("/uploads", async (req, res) => {
-    const { id, upload } = await createUpload(deps(), apiKeyAuth(res), req.body);
+    const { id, upload } = await createUpload(deps(), apiKeyAuth(res), { body: req.body });
     res.setHeader("Location", `/v1/media/uploads/${id}`);
     await sendJson(req, res, deps, 201, uploadView(id, upload, true, deps().oauth.apiUrl()));
   });
 
   router.get("/uploads/:id", async (req, res) => {
     const id = String(req.params.id);
-    const upload = await deps().media.uploads.visibleTo(apiKeyAuth(res), id);
-    if (!upload) throw new AppError("not_found", `No upload ${id}.`);
+    const upload = await getUpload(deps(), apiKeyAuth(res), { id });
     await sendJson(req, res, deps, 200, uploadView(id, upload, upload.state === "open", deps().oauth.apiUrl()));
   });
 
   router.post("/uploads/:id/complete", async (req, res) => {
     const id = String(req.params.id);
-    const { media, created } = await completeUpload(deps(), apiKeyAuth(res), id);
+    const { media, created } = await completeUpload(deps(), apiKeyAuth(res), { id });
     if (created) res.setHeader("Location", `/v1/media/${id}`);
     await sendJson(req, res, deps, created ? 201 : 200, mediaView(id, media));
   });
 
   router.post("/", async (req, res) => {
-    const auth = apiKeyAuth(res);
-    const created = await createMedia(deps(), auth, req.get("idempotency-key"), req.body);
+    const created = await createMedia(deps(), apiKeyAuth(res), {
+      idempotencyKey: req.get("idempotency-key"),
+      body: req.body,
+    });
     res.setHeader("Location", `/v1/media/${created.id}`);
     if (created.replayed) res.setHeader("Idempotent-Replayed", "true");
     await sendJson(req, res, deps, 201, { ...mediaView(created.id, created.media), replayed: created.replayed });
@@ -44,12 +44,12 @@ export function mediaRoutes(deps: DepsProvider): Router {
 
   router.get("/:id", async (req, res) => {
     const id = String(req.params.id);
-    await sendJson(req, res, deps, 200, mediaView(id, await getMedia(deps(), apiKeyAuth(res), id)));
+    await sendJson(req, res, deps, 200, mediaView(id, await getMedia(deps(), apiKeyAuth(res), { id })));
   });
 
   router.delete("/:id", async (req, res) => {
     const id = String(req.params.id);
-    await deleteMedia(deps(), apiKeyAuth(res), id);
+    await deleteMedia(deps(), apiKeyAuth(res), { id });
     await sendJson(req, res, deps, 200, { id, deleted: true });
   });
 

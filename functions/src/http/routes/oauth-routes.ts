@@ -1,6 +1,7 @@
 import { Router } from "express";
 import type { DepsProvider } from "../deps";
-import { DEFAULT_RETURN_PATH, finishConnect, platformParam } from "../use-cases/connect-account";
+import { DEFAULT_RETURN_PATH, finishConnect } from "../use-cases/connect-account";
+import { platformParam } from "./platform-param";
 
 /**
  * /oauth: where platforms send the user's browser back after consent. No Postcast credentials
@@ -12,7 +13,7 @@ export function oauthRoutes(deps: DepsProvider): Router {
 
   router.get("/:platform/callback", async (req, res) => {
     const platform = platformParam(req.params.platform);
-    const location = await finishConnect(deps(), platform, req.query);
+    const location = await finishConnect(deps(), { platform, query: req.query });
     res.setHeader("Cache-Control", "no-store");
     res.redirect(302, location);
   });

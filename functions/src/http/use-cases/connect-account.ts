@@ -7,28 +7,24 @@ import {
   returnUrl,
   type ConnectErrorCode,
 } from "../../domain/oauth";
-import { normalizePlatform, type Platform } from "../../domain/platforms";
+import type { Platform } from "../../domain/platforms";
 import { ConnectError, type ConnectableAccount } from "../../platforms/oauth-provider";
+import type { IdTokenAuth } from "../caller";
 import type { AppDeps } from "../deps";
 
 /** The page a connect attempt returns to when the caller named none: the API's own outcome page. */
 export const DEFAULT_RETURN_PATH = "/oauth/done";
 
-export function platformParam(value: unknown): Platform {
-  const platform = typeof value === "string" ? normalizePlatform(value) : null;
-  if (!platform) {
-    throw validationError([
-      { field: "platform", reason: "unknown_platform", message: `Unknown platform '${String(value)}'.` },
-    ]);
-  }
-  return platform;
-}
-
 /**
  * POST /v1/integrations/{platform}/connect: a single-use state bound to the user (with the PKCE
  * verifier where the platform uses PKCE), and the platform's authorize URL carrying it.
  */
-export async function startConnect(deps: AppDeps, userId: string, platform: Platform, returnTo: string | undefined) {
+export async function startConnect(
+  deps: AppDeps,
+  caller: IdTokenAuth,
+  input: { platform: Platform; returnTo: string | undefined },
+) {
+  const { platform, returnTo } = input;
   const oauth = deps.oauth;
   const target = returnTo ?? `${oauth.apiUrl()}${DEFAULT_RETURN_PATH}`;
   if (returnTo !== undefined && !isAllowedReturnTo(returnTo, oauth.returnUrls())) {
@@ -53,7 +49,7 @@ export async function startConnect(deps: AppDeps, userId: string, platform: Plat
   const state = newOAuthState();
   const pkce = provider.usesPkce ? newPkcePair() : null;
   const expiresAt = await oauth.states.create(state, {
-    userId,
+    userId: caller.userId,
     platform,
     returnTo: target,
     codeVerifier: pkce?.verifier ?? null,
@@ -90,9 +86,14 @@ const DENIALS = new Set([
  * consents as themselves, so only that starter redeeming the code with their own ID token
  * attaches the accounts (redeem-connection.ts). A state that is unknown or already spent gets a
  * 400 (there is no trusted place to redirect to); everything after that redirects to the
- * `returnTo` the state carries, with the outcome in its query.
+ * `returnTo` the state carries, with the outcome in its query. It has no caller: no Postcast
+ * credentials arrive with the platform's redirect, and the state names the user.
  */
-export async function finishConnect(deps: AppDeps, platform: Platform, query: CallbackQuery): Promise<string> {
+export async function finishConnect(
+  deps: AppDeps,
+  input: { platform: Platform; query: CallbackQuery },
+): Promise<string> {
+  const { platform, query } = input;
   const state = typeof query.state === "string" ? query.state : "";
   if (!state) {
     throw validationError([{ field: "state", reason: "required", message: "The callback has no state." }]);
@@ -143,8 +144,13 @@ export async function finishConnect(deps: AppDeps, platform: Platform, query: Ca
  * (best effort: the account is disconnected here whatever the platform says), forgets the
  * credentials and fails the account's scheduled posts.
  */
-export async function disconnectAccount(deps: AppDeps, userId: string, platform: Platform, accountId: string) {
-  const ref = { userId, platform, accountId };
+export async function disconnectAccount(
+  deps: AppDeps,
+  caller: IdTokenAuth,
+  input: { platform: Platform; accountId: string },
+) {
+  const { platform, accountId } = input;
+  const ref = { userId: caller.userId, platform, accountId };
   const stored = await deps.credentials.read(ref).catch(() => null);
   const { outcome, failedPosts } = await deps.standing.disconnected(ref);
   if (outcome === "missing") throw new AppError("not_found", `No ${platform} account ${accountId} is connected.`);

@@ -1,85 +1,86 @@
-import type { Request, Response } from "express";
 import { AppError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
-import type { NormalizedPostRequest } from "../../domain/post-request";
-import { ownMedia, ownMediaIds } from "../../media/own-media";
-import { withMediaIds } from "./media-ids";
-import { parsePostRequest } from "../../domain/post-request";
-import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
+import { acceptedTargets } from "../../domain/submission-plan";
 import { logs } from "../../logs";
+import type { ApiRequestEntry } from "../../store/api-request-store";
 import { recordOf, type IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
-import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
-import { taskIds } from "../../tasks/task-ids";
-import { apiKeyAuth, ctx } from "../context";
+import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
+import type { ApiKeyAuth } from "../caller";
 import type { AppDeps } from "../deps";
-import { requestEntry } from "../respond";
+import { draftAccounts, parsePost, preparePost, type PostDraft } from "./prepare-post";
+
+export interface CreatePostInput {
+  body: unknown;
+  idempotencyKey: string | undefined;
+  requestId: string;
+  /** The request's log entry, stored in the same commit as the post (so an accepted post is always logged). */
+  requestLog: { logId: string; entry: (postSubmissionId: string) => ApiRequestEntry };
+}
+
+type Parsed = { draft: PostDraft; error?: undefined } | { draft?: undefined; error: unknown };
 
 export interface CreatePostResult {
   postSubmissionId: string;
   replayed: boolean;
+  /** Whether the request's log entry was stored with the post (false for a replay). */
+  logged: boolean;
 }
 
 /**
- * POST /v1/posts (contract §5): validate, replay or refuse a reused idempotency key, resolve the
+ * POST /v1/posts (docs/contract.md §5): validate, replay or refuse a reused idempotency key, resolve the
  * targets, store everything in one commit, then hand the post to Cloud Tasks. If that hand-over
  * fails the post is still accepted: the sweeper finds it and enqueues it.
  */
-export async function createPost(req: Request, res: Response, deps: AppDeps): Promise<CreatePostResult> {
-  const c = ctx(res);
-  const auth = apiKeyAuth(res);
+export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: CreatePostInput): Promise<CreatePostResult> {
   const now = deps.clock();
-  const body: unknown = req.body;
-  const idem = idempotencyIdentity(auth.userId, auth.mode, req.get("idempotency-key"), body);
+  const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, input.body);
 
-  // The idempotency record and the accounts are read in parallel. Replays are answered before
-  // validation: a retry of an accepted post must get the original answer even when, say, its
-  // scheduledTime is no longer 60 s ahead.
-  const parsed: { request?: NormalizedPostRequest; error?: unknown } = await withMediaIds(deps, auth, body ?? {})
-    .then((input) => ({ request: parsePostRequest(input, { now, mode: auth.mode }) }))
-    .catch((error: unknown) => ({ error }));
-  const [earlier, accounts] = await Promise.all([
-    deps.submissions.idempotencyRef(auth.userId, idem.recordId).get(),
-    parsed.request
-      ? deps.users.accountsByPlatform(
-          auth.userId,
-          parsed.request.post.content.platform.map((t) => t.platform),
-        )
-      : null,
+  // The idempotency record is read while the body is parsed and its accounts are read, so a new
+  // post costs one round trip before its commit. Replays are answered before validation: a retry
+  // of an accepted post must get the original answer even when, say, its scheduledTime is no
+  // longer 60 s ahead.
+  const parsing = parsePost(deps, caller, { body: input.body });
+  const accounts = parsing.then((draft) => draftAccounts(deps, caller, draft));
+  accounts.catch(() => undefined); // a parse error is reported through `parsed`; a replay never awaits these
+  const [earlier, parsed] = await Promise.all([
+    deps.submissions.idempotencyRef(caller.userId, idem.recordId).get(),
+    parsing.then(
+      (draft): Parsed => ({ draft }),
+      (error: unknown): Parsed => ({ error }),
+    ),
   ]);
   const earlierRecord = recordOf(earlier);
   if (earlierRecord && earlier.updateTime) {
-    if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint, res);
-    await deps.submissions.deleteIdempotency(auth.userId, idem.recordId, earlier.updateTime);
+    if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint);
+    await deps.submissions.deleteIdempotency(caller.userId, idem.recordId, earlier.updateTime);
   }
-  if (!parsed.request || !accounts) throw parsed.error;
-  const own = await ownMedia(deps, auth, parsed.request);
-  const request = own.request;
-  const targets = acceptedTargets(planSubmission(request, accounts, own.known));
+  if (!parsed.draft) throw parsed.error;
+  const prepared = await preparePost(deps, caller, { draft: parsed.draft, accounts });
+  const { request, plan, mediaIds } = prepared.plan();
+  const targets = acceptedTargets(plan);
 
   const id = deps.newId();
   const scheduledTime = request.scheduledTime ? new Date(request.scheduledTime) : null;
   const deferred = scheduledTime !== null && scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
-  c.postSubmissionId = id;
-  c.logged = true;
   const log = {
-    ref: deps.apiRequests.ref(auth.userId, c.logId),
-    data: deps.apiRequests.data(requestEntry(req, res, 202, null), now),
+    ref: deps.apiRequests.ref(caller.userId, input.requestLog.logId),
+    data: deps.apiRequests.data(input.requestLog.entry(id), now),
   };
   let created: Awaited<ReturnType<typeof deps.submissions.createAccepted>>;
   try {
     created = await deps.submissions.createAccepted(
       {
         id,
-        userId: auth.userId,
-        keyHash: auth.keyHash,
-        mode: auth.mode,
+        userId: caller.userId,
+        keyHash: caller.keyHash,
+        mode: caller.mode,
         request,
         targets,
         scheduledTime,
-        requestId: c.requestId,
+        requestId: input.requestId,
         deferred,
-        mediaIds: ownMediaIds(request, own),
+        mediaIds,
       },
       idem,
       log,
@@ -87,8 +88,6 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
     );
   } catch (error) {
     // The commit is atomic: nothing was stored, so the caller can safely retry.
-    c.logged = false;
-    c.postSubmissionId = undefined;
     throw new AppError(
       "post_creation_failed",
       "The post could not be stored; nothing was created. Retry the request.",
@@ -98,36 +97,24 @@ export async function createPost(req: Request, res: Response, deps: AppDeps): Pr
       },
     );
   }
-  if (!created.created) {
-    c.logged = false;
-    c.postSubmissionId = undefined;
-    return replay(created.existing, idem.fingerprint, res);
-  }
+  if (!created.created) return replay(created.existing, idem.fingerprint);
 
   if (!deferred) {
     try {
-      await deps.enqueuer.enqueue(
-        TASK_FUNCTIONS.orchestratePost,
-        { postSubmissionId: id },
-        {
-          taskId: taskIds.orchestrate(id, scheduledTime),
-          ...(scheduledTime ? { scheduleTime: scheduledTime } : {}),
-        },
-      );
+      await dispatch(deps.enqueuer).orchestrate(id, scheduledTime);
     } catch (error) {
       logs.enqueueFailed(TASK_FUNCTIONS.orchestratePost, id, error);
     }
   }
-  return { postSubmissionId: id, replayed: false };
+  return { postSubmissionId: id, replayed: false, logged: true };
 }
 
-function replay(record: IdempotencyRecord, fingerprint: string, res: Response): CreatePostResult {
+function replay(record: IdempotencyRecord, fingerprint: string): CreatePostResult {
   if (record.fingerprint !== fingerprint) {
     throw new AppError(
       "idempotency_conflict",
       "This Idempotency-Key was already used with a different request body. Use a new key for a different request.",
     );
   }
-  ctx(res).postSubmissionId = record.postSubmissionId;
-  return { postSubmissionId: record.postSubmissionId, replayed: true };
+  return { postSubmissionId: record.postSubmissionId, replayed: true, logged: false };
 }

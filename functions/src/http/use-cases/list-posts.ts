@@ -85,7 +85,8 @@ function decodeCursor(raw: string, filters: string) {
  * by creation time. `from`/`to` bound `createdAt` (from inclusive, to exclusive); `status` takes
  * one status or a comma list.
  */
-export async function listPosts(query: unknown, owner: Owner, deps: AppDeps) {
+export async function listPosts(deps: AppDeps, caller: Owner, input: { query: unknown }) {
+  const { query } = input;
   const parsed = querySchema.safeParse(query);
   if (!parsed.success) throw validationError(zodIssues(parsed.error, query));
   const { status: statuses = [], platform = null, from = null, to = null, limit = LIST_LIMIT.default } = parsed.data;
@@ -96,8 +97,8 @@ export async function listPosts(query: unknown, owner: Owner, deps: AppDeps) {
   const after = parsed.data.cursor ? decodeCursor(parsed.data.cursor, filters) : null;
 
   const { posts, next } = await deps.postList.list({
-    userId: owner.userId,
-    mode: owner.mode,
+    userId: caller.userId,
+    mode: caller.mode,
     statuses,
     platform,
     from,

@@ -1,20 +1,29 @@
 import { validationError } from "../../domain/errors";
 import type { Owner } from "../../domain/owner";
+import { originalRef, type StoredMediaRef } from "../../media/stored-media-urls";
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
 const MEDIA_IDS_MAX = 35;
 
+/** The body with mediaIds in place of URLs, and those media by their URL. */
+export interface BodyWithMedia {
+  body: unknown;
+  media: ReadonlyMap<string, StoredMediaRef>;
+}
+
 /**
  * `post.content.mediaIds`: media the user stored (POST /v1/media), named by id instead of URL.
  * They become `imageUrls` / `videoUrl` before the request is validated, so everything after sees
- * one shape; an id that is not the user's, or that a key of the other mode stored, is a 400
- * naming it.
+ * one shape, and the records found come back with it by URL, so the post's own media are not
+ * looked up again (media/own-media.ts). An id that is not the user's, or that a key of the other
+ * mode stored, is a 400 naming it.
  */
-export async function withMediaIds(deps: AppDeps, owner: Owner, body: unknown): Promise<unknown> {
+export async function resolveMediaIds(deps: AppDeps, caller: Owner, input: { body: unknown }): Promise<BodyWithMedia> {
+  const { body } = input;
   const post = (body as { post?: { content?: unknown } } | null)?.post;
   const content = post?.content;
-  if (!content || typeof content !== "object" || !("mediaIds" in content)) return body;
+  if (!content || typeof content !== "object" || !("mediaIds" in content)) return { body, media: new Map() };
   const { mediaIds, ...rest } = content as Record<string, unknown> & { mediaIds: unknown };
   if (
     !Array.isArray(mediaIds) ||
@@ -31,7 +40,7 @@ export async function withMediaIds(deps: AppDeps, owner: Owner, body: unknown): 
     ]);
   }
   const ids = mediaIds as string[];
-  const records = await Promise.all(ids.map((id) => deps.media.records.visibleTo(owner, id)));
+  const records = await Promise.all(ids.map((id) => deps.media.records.visibleTo(caller, id)));
   const missing = ids.flatMap((id, i) =>
     records[i]
       ? []
@@ -39,12 +48,13 @@ export async function withMediaIds(deps: AppDeps, owner: Owner, body: unknown): 
           {
             field: `post.content.mediaIds[${i}]`,
             reason: "not_found",
-            message: `No media ${id} among the media stored with ${owner.mode} keys.`,
+            message: `No media ${id} among the media stored with ${caller.mode} keys.`,
           },
         ],
   );
   if (missing.length > 0) throw validationError(missing);
   const found = records as MediaRecord[];
+  const media = new Map(found.map((record, i) => [record.url, originalRef(ids[i]!, record)]));
   const images = found.filter((m) => m.kind === "image").map((m) => m.url);
   const videos = found.filter((m) => m.kind === "video").map((m) => m.url);
   if (videos.length > 1 || (videos.length === 1 && rest.videoUrl)) {
@@ -54,14 +64,17 @@ export async function withMediaIds(deps: AppDeps, owner: Owner, body: unknown): 
   }
   const imageUrls = [...(Array.isArray(rest.imageUrls) ? (rest.imageUrls as unknown[]) : []), ...images];
   return {
-    ...(body as object),
-    post: {
-      ...post,
-      content: {
-        ...rest,
-        ...(imageUrls.length > 0 ? { imageUrls } : {}),
-        ...(videos.length === 1 ? { videoUrl: videos[0] } : {}),
+    body: {
+      ...(body as object),
+      post: {
+        ...post,
+        content: {
+          ...rest,
+          ...(imageUrls.length > 0 ? { imageUrls } : {}),
+          ...(videos.length === 1 ? { videoUrl: videos[0] } : {}),
+        },
       },
     },
+    media,
   };
 }

@@ -37,10 +37,10 @@ function uploadPath(userId: string, uploadId: string): string {
  * POST /v1/media/uploads: opens a resumable session for a file too large to pass through a URL
  * (a Cloud Storage resumable session in production; the local store's equivalent on the stack).
  */
-export async function createUpload(deps: AppDeps, owner: Owner, body: unknown) {
+export async function createUpload(deps: AppDeps, caller: Owner, input: { body: unknown }) {
   let request;
   try {
-    request = parseUploadRequest(body);
+    request = parseUploadRequest(input.body);
   } catch (error) {
     if (error instanceof MediaRefusal) throw uploadFailed(error);
     throw error;
@@ -48,17 +48,24 @@ export async function createUpload(deps: AppDeps, owner: Owner, body: unknown) {
   const id = deps.newId();
   const now = deps.clock();
   const expiresAt = new Date(now.getTime() + UPLOAD_SESSION_TTL_MS);
-  const path = uploadPath(owner.userId, id);
+  const path = uploadPath(caller.userId, id);
   const contentType = request.type.contentType;
   const uploadUrl = await deps.media.store.openUpload({ path, contentType, size: request.size, expiresAt });
   const upload = await deps.media.uploads.create(
-    owner,
+    caller,
     id,
     { contentType, size: request.size, fileName: request.fileName, path, uploadUrl },
     now,
     expiresAt,
   );
   return { id, upload };
+}
+
+/** GET /v1/media/uploads/{id}: the session, to a key of the mode that opened it. */
+export async function getUpload(deps: AppDeps, caller: Owner, input: { id: string }): Promise<MediaUpload> {
+  const upload = await deps.media.uploads.visibleTo(caller, input.id);
+  if (!upload) throw new AppError("not_found", `No upload ${input.id}.`);
+  return upload;
 }
 
 /**
@@ -69,15 +76,16 @@ export async function createUpload(deps: AppDeps, owner: Owner, body: unknown) {
  */
 export async function completeUpload(
   deps: AppDeps,
-  owner: Owner,
-  id: string,
+  caller: Owner,
+  input: { id: string },
 ): Promise<{ media: MediaRecord; created: boolean }> {
-  const claim = await deps.media.uploads.claimCompletion(owner, id, deps.clock());
+  const { id } = input;
+  const claim = await deps.media.uploads.claimCompletion(caller, id, deps.clock());
   switch (claim.kind) {
     case "missing":
       throw new AppError("not_found", `No upload ${id}.`);
     case "completed": {
-      const media = await deps.media.records.visibleTo(owner, claim.mediaId);
+      const media = await deps.media.records.visibleTo(caller, claim.mediaId);
       if (!media) throw new AppError("not_found", `The media of upload ${id} was deleted.`);
       return { media, created: false };
     }
@@ -90,7 +98,7 @@ export async function completeUpload(
     case "expired":
       throw new AppError("conflict", "This upload session has expired; open a new one.", { status: "expired" });
     case "ready":
-      return { media: await ingestUpload(deps, owner, id, claim.upload), created: true };
+      return { media: await ingestUpload(deps, caller, id, claim.upload), created: true };
   }
 }
 

@@ -28,10 +28,10 @@ export function mediaView(id: string, m: MediaRecord) {
  */
 export async function createMedia(
   deps: AppDeps,
-  auth: Owner,
-  header: string | undefined,
-  body: unknown,
+  caller: Owner,
+  input: { idempotencyKey: string | undefined; body: unknown },
 ): Promise<{ id: string; media: MediaRecord; replayed: boolean }> {
+  const { body } = input;
   const url = (body as { url?: unknown } | null)?.url;
   const extra = body && typeof body === "object" ? Object.keys(body).filter((k) => k !== "url") : [];
   if (typeof url !== "string" || url.length === 0 || url.length > 4096 || extra.length > 0) {
@@ -41,10 +41,10 @@ export async function createMedia(
         : { field: "url", reason: "required", message: "url is required: the http(s) URL of an image or video." },
     ]);
   }
-  const idem = idempotencyIdentity(auth.userId, auth.mode, header, { url });
+  const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, { url });
   const now = deps.clock();
   const claim = await deps.media.records.claim(
-    auth.userId,
+    caller.userId,
     idem.recordId,
     idem.fingerprint,
     deps.newId(),
@@ -60,14 +60,14 @@ export async function createMedia(
     );
   }
   if (claim.kind === "replay") {
-    const media = await deps.media.records.visibleTo(auth, claim.mediaId);
+    const media = await deps.media.records.visibleTo(caller, claim.mediaId);
     if (media) return { id: claim.mediaId, media, replayed: true };
   }
   let ingested: IngestedMedia;
   try {
-    ingested = await deps.media.ingest(url, { userId: auth.userId, mediaId: claim.mediaId });
+    ingested = await deps.media.ingest(url, { userId: caller.userId, mediaId: claim.mediaId });
   } catch (error) {
-    await deps.media.records.release(auth.userId, idem.recordId);
+    await deps.media.records.release(caller.userId, idem.recordId);
     if (error instanceof MediaRefusal) throw uploadFailed(error);
     throw error;
   }
@@ -76,14 +76,14 @@ export async function createMedia(
     (path) => deps.media.store.delete(path),
     () =>
       deps.media.records.create(
-        auth,
+        caller,
         claim.mediaId,
         recordOf(ingested, url),
         { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
         { requestId: idem.recordId },
       ),
   ).catch(async (error: unknown) => {
-    await deps.media.records.release(auth.userId, idem.recordId);
+    await deps.media.records.release(caller.userId, idem.recordId);
     throw error;
   });
   return { id: claim.mediaId, media, replayed: false };
@@ -93,16 +93,17 @@ export async function createMedia(
  * GET /v1/media/{id}: the media, to a key of the mode that stored it (the other mode's is not
  * found: domain/owner.ts).
  */
-export async function getMedia(deps: AppDeps, owner: Owner, id: string): Promise<MediaRecord> {
-  const media = await deps.media.records.visibleTo(owner, id);
-  if (!media) throw new AppError("not_found", `No media ${id}.`);
+export async function getMedia(deps: AppDeps, caller: Owner, input: { id: string }): Promise<MediaRecord> {
+  const media = await deps.media.records.visibleTo(caller, input.id);
+  if (!media) throw new AppError("not_found", `No media ${input.id}.`);
   return media;
 }
 
 /** DELETE /v1/media/{id}: refused while a post that has not published yet uses it. */
-export async function deleteMedia(deps: AppDeps, owner: Owner, id: string): Promise<void> {
-  const { userId } = owner;
-  const media = await getMedia(deps, owner, id);
+export async function deleteMedia(deps: AppDeps, caller: Owner, input: { id: string }): Promise<void> {
+  const { id } = input;
+  const { userId } = caller;
+  const media = await getMedia(deps, caller, input);
   const users = await deps.media.pendingPostsUsing(userId, id);
   if (users.length > 0) {
     throw new AppError("conflict", "This media is used by a post that has not been published yet.", {

@@ -1,17 +1,16 @@
+import type { NormalizedPostRequest } from "../../domain/post-model";
 import { AppError } from "../../domain/errors";
 import { etagOf } from "../../domain/etag";
 import { applyPostEdit } from "../../domain/post-edit";
-import type { NormalizedPostRequest } from "../../domain/post-request";
-import { acceptedTargets, planSubmission } from "../../domain/submission-plan";
-import { ownMedia, ownMediaIds, withRewrites } from "../../media/own-media";
+import { acceptedTargets } from "../../domain/submission-plan";
 import { logs } from "../../logs";
 import { ownsPost, type Change } from "../../store/post-lifecycle-store";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
-import { TASK_FUNCTIONS } from "../../tasks/task-enqueuer";
-import { taskIds } from "../../tasks/task-ids";
-import type { ApiKeyAuth } from "../context";
+import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
+import type { ApiKeyAuth } from "../caller";
 import type { AppDeps } from "../deps";
 import { getPost } from "./get-post";
+import { preparePost } from "./prepare-post";
 
 const VERB = { cancel: "canceled", edit: "edited", publishNow: "published now" } as const;
 
@@ -35,24 +34,25 @@ function settle(id: string, change: Change, verb: keyof typeof VERB): void {
 
 async function orchestrateAt(deps: AppDeps, id: string, at: Date | null): Promise<void> {
   try {
-    await deps.enqueuer.enqueue(
-      TASK_FUNCTIONS.orchestratePost,
-      { postSubmissionId: id },
-      { taskId: taskIds.orchestrate(id, at), ...(at ? { scheduleTime: at } : {}) },
-    );
+    await dispatch(deps.enqueuer).orchestrate(id, at);
   } catch (error) {
     // Stored first, enqueued second: the sweeper re-enqueues an overdue or stuck post.
     logs.enqueueFailed(TASK_FUNCTIONS.orchestratePost, id, error);
   }
 }
 
+/** The post a lifecycle route names. */
+export interface PostRef {
+  id: string;
+}
+
 /**
  * DELETE /v1/posts/{id}: a scheduled (or still queued) post becomes `canceled`. Its Cloud Task may
  * still be delivered; the orchestrator then finds a canceled post and does nothing.
  */
-export async function cancelPost(id: string, auth: ApiKeyAuth, deps: AppDeps) {
-  settle(id, await deps.lifecycle.cancel(id, auth), "cancel");
-  return getPost(id, auth, deps);
+export async function cancelPost(deps: AppDeps, caller: ApiKeyAuth, input: PostRef) {
+  settle(input.id, await deps.lifecycle.cancel(input.id, caller), "cancel");
+  return getPost(deps, caller, input);
 }
 
 /**
@@ -60,29 +60,31 @@ export async function cancelPost(id: string, auth: ApiKeyAuth, deps: AppDeps) {
  * connected now. A new scheduledTime gets its own task (task ids carry the time); the old task, if
  * delivered first, finds the post not yet due and re-defers, so it never publishes early or twice.
  */
-export async function editPost(id: string, body: unknown, ifMatch: string | null, auth: ApiKeyAuth, deps: AppDeps) {
+export async function editPost(
+  deps: AppDeps,
+  caller: ApiKeyAuth,
+  input: PostRef & { body: unknown; ifMatch: string | null },
+) {
+  const { id } = input;
   const current = await deps.submissions.get(id);
-  if (!current || !ownsPost(auth, current)) throw new AppError("not_found", `No post ${id}.`);
+  if (!current || !ownsPost(caller, current)) throw new AppError("not_found", `No post ${id}.`);
   const now = deps.clock();
-  const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, body, { now, mode: current.mode });
+  const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, input.body, { now, mode: current.mode });
   // Validated once before the transaction, so a bad body fails fast and never waits on a lock.
-  const preview = edited(current.request as unknown as NormalizedPostRequest);
-  const accounts = await deps.users.accountsByPlatform(auth.userId, [
-    ...preview.post.content.platform.map((t) => t.platform),
-    ...current.targets.map((t) => t.platform),
-  ]);
-
-  const own = await ownMedia(deps, auth, preview);
+  const prepared = await preparePost(deps, caller, {
+    draft: { request: edited(current.request), media: new Map() },
+    alsoPlatforms: current.targets.map((t) => t.platform),
+  });
 
   let deferred = false;
   let scheduledTime = now;
-  const change = await deps.lifecycle.edit(id, auth, ifMatch, (sub) => {
+  const change = await deps.lifecycle.edit(id, caller, input.ifMatch, (sub) => {
     // Applied to the request stored now: a concurrent edit's other fields are kept, not lost.
-    const request = withRewrites(edited(sub.request as unknown as NormalizedPostRequest), own.rewrites);
-    const targets = acceptedTargets(planSubmission(request, accounts, own.known));
+    const { request, plan, mediaIds } = prepared.plan(edited(sub.request));
+    const targets = acceptedTargets(plan);
     scheduledTime = new Date(request.scheduledTime ?? now.toISOString());
     deferred = scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
-    return { request, targets, scheduledTime, deferred, mediaIds: ownMediaIds(request, own) };
+    return { request, targets, scheduledTime, deferred, mediaIds };
   });
   settle(id, change, "edit");
   if (change.kind === "done" && !deferred) {
@@ -91,13 +93,13 @@ export async function editPost(id: string, body: unknown, ifMatch: string | null
       await orchestrateAt(deps, id, scheduledTime);
     }
   }
-  return getPost(id, auth, deps);
+  return getPost(deps, caller, input);
 }
 
 /** POST /v1/posts/{id}/publish-now: a scheduled post is handed to the orchestrator at once. */
-export async function publishPostNow(id: string, auth: ApiKeyAuth, deps: AppDeps) {
-  const change = await deps.lifecycle.publishNow(id, auth);
-  settle(id, change, "publishNow");
-  await orchestrateAt(deps, id, null);
-  return getPost(id, auth, deps);
+export async function publishPostNow(deps: AppDeps, caller: ApiKeyAuth, input: PostRef) {
+  const change = await deps.lifecycle.publishNow(input.id, caller);
+  settle(input.id, change, "publishNow");
+  await orchestrateAt(deps, input.id, null);
+  return getPost(deps, caller, input);
 }

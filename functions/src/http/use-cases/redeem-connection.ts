@@ -2,6 +2,7 @@ import { AppError, validationError } from "../../domain/errors";
 import type { Platform } from "../../domain/platforms";
 import type { AccountProfile } from "../../store/account-store";
 import type { AccountWithCredentials } from "../../store/sealed-accounts";
+import type { IdTokenAuth } from "../caller";
 import type { AppDeps } from "../deps";
 
 export type RedeemedConnection =
@@ -16,11 +17,12 @@ export type RedeemedConnection =
  */
 export async function redeemConnection(
   deps: AppDeps,
-  userId: string,
-  platform: Platform,
-  code: string,
+  caller: IdTokenAuth,
+  input: { platform: Platform; code: string },
 ): Promise<RedeemedConnection> {
-  const redeemed = await deps.oauth.pending.redeem(code, userId, platform);
+  const { platform } = input;
+  const { userId } = caller;
+  const redeemed = await deps.oauth.pending.redeem(input.code, userId, platform);
   if (redeemed.kind === "unknown") throw new AppError("not_found", "No pending connection for this code.");
   if (redeemed.kind !== "ok") {
     throw validationError([
@@ -59,7 +61,7 @@ export async function redeemConnection(
 }
 
 /** Credentials first, then the account document: an `active` account always has credentials. */
-export async function storeAccounts(
+async function storeAccounts(
   deps: AppDeps,
   userId: string,
   platform: Platform,
@@ -73,14 +75,28 @@ export async function storeAccounts(
   return accounts.map((a) => a.accountId);
 }
 
+/** A selection the caller may still complete. */
+export interface SelectionRef {
+  platform: Platform;
+  selectionId: string;
+}
+
+/** GET /v1/integrations/{platform}/selections/{id}: the accounts a consent offered, until chosen or expired. */
+export async function getSelection(deps: AppDeps, caller: IdTokenAuth, input: SelectionRef) {
+  const { platform, selectionId } = input;
+  const pending = await deps.oauth.states.selection(selectionId, caller.userId, platform);
+  if (!pending) throw new AppError("not_found", `No open account selection ${selectionId}.`);
+  return { platform, expiresAt: pending.expiresAt.toISOString(), accounts: pending.accounts };
+}
+
 /** POST /v1/integrations/{platform}/selections/{id}: connects the chosen accounts of a consent. */
 export async function completeSelection(
   deps: AppDeps,
-  userId: string,
-  platform: Platform,
-  id: string,
-  accountIds: string[],
+  caller: IdTokenAuth,
+  input: SelectionRef & { accountIds: string[] },
 ): Promise<string[]> {
+  const { platform, selectionId: id, accountIds } = input;
+  const { userId } = caller;
   const pending = await deps.oauth.states.selection(id, userId, platform);
   if (!pending) throw new AppError("not_found", `No open account selection ${id}.`);
   const unknown = accountIds.filter((a) => !pending.accounts.some((p) => p.accountId === a));

@@ -1,8 +1,8 @@
+import type { TargetContent } from "../../domain/post-model";
 import { GRAPH_VERSION } from "../meta/graph-version";
 import { PublishError } from "../../domain/publish-error";
 import type { HttpResponse } from "../http-client";
 import { graphError, graphFailure, isGraphRefusal, isTokenRejection } from "../meta/graph-errors";
-import type { TargetContent } from "../../domain/target-plan";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
 import { classifyThrown, field, stringField, sendWithToken } from "../platform-calls";
 import type { PlatformSettings } from "../platform-settings";

@@ -1,6 +1,6 @@
+import type { TargetContent } from "../../domain/post-model";
 import { GRAPH_VERSION } from "../meta/graph-version";
 import { PublishError } from "../../domain/publish-error";
-import type { TargetContent } from "../../domain/target-plan";
 import { ContainerFlow, type GraphCall, type Params } from "../meta/container-flow";
 import { graphFailure } from "../meta/graph-errors";
 import type { PlatformAdapter, PublishContext } from "../platform-adapter";

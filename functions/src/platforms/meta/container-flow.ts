@@ -1,6 +1,6 @@
+import type { TargetContent } from "../../domain/post-model";
 import type { Credentials } from "../../domain/credentials";
 import { PublishError } from "../../domain/publish-error";
-import type { TargetContent } from "../../domain/target-plan";
 import type { HttpClient, HttpResponse } from "../http-client";
 import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepResult } from "../platform-adapter";
 import { classifyThrown, field, sendWithToken, stringField } from "../platform-calls";

@@ -7,7 +7,7 @@ import type { PlatformAdapter, PublishContext, Published, Reconciliation, StepRe
 export const SANDBOX_RETRY_AFTER_SECONDS = 2;
 
 /**
- * Simulated publishing for sk_test_ keys (contract §6): no platform is called and no credentials
+ * Simulated publishing for sk_test_ keys (docs/contract.md §6): no platform is called and no credentials
  * are read. It goes through the same commit and reconciliation path as a real adapter: `unknown`
  * commits, then loses the answer, and its reconciliation cannot decide, so the run ends `unknown`.
  */

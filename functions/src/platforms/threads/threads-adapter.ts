@@ -1,4 +1,4 @@
-import type { TargetContent } from "../../domain/target-plan";
+import type { TargetContent } from "../../domain/post-model";
 import { ContainerFlow, type Params } from "../meta/container-flow";
 import type { PlatformAdapter } from "../platform-adapter";
 import { stringField } from "../platform-calls";

@@ -1,4 +1,5 @@
-import { mediaViolations, needsJpeg, type KnownMedia } from "../../../src/domain/media-checks";
+import type { KnownMedia } from "../../../src/domain/post-model";
+import { mediaViolations, needsJpeg } from "../../../src/domain/media-checks";
 import { PLATFORM_RULES } from "../../../src/domain/platform-rules";
 
 const MB = 1024 * 1024;

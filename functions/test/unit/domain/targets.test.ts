@@ -1,6 +1,7 @@
+import type { ConnectedAccount } from "../../../src/domain/post-model";
 import { AppError } from "../../../src/domain/errors";
 import type { Platform } from "../../../src/domain/platforms";
-import { resolveTargets, type ConnectedAccount } from "../../../src/domain/targets";
+import { resolveTargets } from "../../../src/domain/targets";
 
 const accounts = new Map<Platform, ConnectedAccount[]>([
   [

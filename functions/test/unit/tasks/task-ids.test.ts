@@ -1,4 +1,4 @@
-import { taskIds } from "../../../src/tasks/task-ids";
+import { taskIds } from "../../../src/tasks/dispatch";
 
 const CLOUD_TASKS_ID = /^[A-Za-z0-9_-]{1,500}$/;
 

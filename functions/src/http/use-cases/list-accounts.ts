@@ -1,14 +1,26 @@
 import { healthOf } from "../../domain/account-health";
+import type { Platform } from "../../domain/platforms";
+import type { Caller } from "../caller";
 import type { AppDeps } from "../deps";
 
+/** Only these accounts (the ones a connection just attached); all of the caller's without it. */
+export interface AccountFilter {
+  platform?: Platform;
+  accountIds?: readonly string[];
+}
+
 /**
- * An account as the API shows it: identity, `status` (contract §2) and `health` (adds
+ * GET /v1/accounts. An account as the API shows it: identity, `status` (docs/contract.md §2) and `health` (adds
  * `expiring`, computed now, so it is right between runs of the token-health job), with when its
  * token expires and when the user must reconnect. Never a token.
  */
-export async function accountViews(deps: AppDeps, userId: string) {
+export async function listAccounts(deps: AppDeps, caller: Caller, input: AccountFilter = {}) {
   const now = deps.clock();
-  const accounts = await deps.users.listAccounts(userId);
+  const accounts = (await deps.users.listAccounts(caller.userId)).filter(
+    (a) =>
+      (!input.platform || a.platform === input.platform) &&
+      (!input.accountIds || input.accountIds.includes(a.accountId)),
+  );
   return accounts.map((a) => {
     const reconnectBy = a.record.reconnectBy?.toDate() ?? null;
     return {
