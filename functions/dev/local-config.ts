@@ -1,6 +1,6 @@
 import path from "node:path";
 
-/** Contract §1: the local defaults. */
+/** The local defaults (docs/contract.md §1). */
 export const LOCAL = {
   projectId: "demo-postcast",
   region: "us-central1",

@@ -67,6 +67,9 @@ export async function startStack(options: { quiet?: boolean } = {}) {
   const say = (line: string) => {
     if (!options.quiet) console.log(line);
   };
+  // Everything here talks to emulators: without this, google-auth-library probes the GCE metadata
+  // server for the Firestore client's universe domain and, behind some proxies, warns about it.
+  process.env.METADATA_SERVER_DETECTION ??= "none";
   const busy = await busyPorts(neededPorts());
   if (busy.length) throw new Error(busyPortsMessage(busy));
   let stopFirestore: (() => Promise<void>) | null = null;

@@ -2,7 +2,7 @@ import { defineSecret } from "firebase-functions/params";
 import type { Platform } from "../domain/platforms";
 
 /**
- * Every secret the functions bind, in one place (the README's "Secrets" table lists the same;
+ * Every secret the functions bind, in one place (the secrets table of docs/operations.md lists the same;
  * `npm run deploy:check` fails when they drift). Set each with
  * `firebase functions:secrets:set <NAME>` before the first deploy.
  */

@@ -15,7 +15,7 @@ export interface IdempotencyIdentity {
 }
 
 /**
- * Contract §5: a caller's Idempotency-Key, or one derived from the user and the canonical body so
+ * docs/contract.md §5: a caller's Idempotency-Key, or one derived from the user and the canonical body so
  * identical requests deduplicate. Test and live are separate worlds (domain/owner.ts): the same
  * key or body sent with a test and a live key are two requests, neither a replay nor a conflict of
  * the other, so the mode is part of both the record id and the fingerprint.

@@ -2,8 +2,8 @@ import type { LengthUnit } from "./text-length";
 import type { Platform } from "./platforms";
 
 /**
- * What each platform accepts, from its API documentation (research/platforms.md) and Soku's
- * published matrix (soku-api.md §14–§15). Where sources conflict the stricter documented value is
+ * What each platform accepts, from its API documentation (docs/platforms.md names each) and Soku's
+ * published matrix (help.mysoku.io). Where sources conflict the stricter documented value is
  * used; media facts (bytes, seconds, aspect) apply once media is probed.
  */
 export interface TextRule {

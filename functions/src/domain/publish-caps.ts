@@ -7,8 +7,8 @@ export interface PublishCap {
 }
 
 /**
- * Per-account posting caps (research/platforms.md): a publish that would pass one is deferred
- * until the window allows it, never failed. Where sources conflict the lower number is used.
+ * Per-account posting caps (each platform's documented limit, see docs/platforms.md): a publish
+ * that would pass one is deferred until the window allows it, never failed. Where sources conflict the lower number is used.
  * YouTube's cap is per project (quota), Facebook feed posts and Snapchat have no documented cap.
  */
 export const PUBLISH_CAPS: Readonly<Record<Platform, PublishCap | null>> = {

@@ -1,7 +1,7 @@
 import type { FieldIssue } from "./errors";
 
 export const SCHEDULE_RULES = {
-  /** Contract §5: at least 60 s ahead. */
+  /** docs/contract.md §5: at least 60 s ahead. */
   minLeadMs: 60_000,
   /** How far ahead a post may be scheduled. */
   maxLeadMs: 366 * 24 * 3600_000,

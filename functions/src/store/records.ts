@@ -56,7 +56,7 @@ export const userSchema = z.object({
 export type UserRecord = z.infer<typeof userSchema>;
 
 /**
- * Contract §2, and Soku's documented shape, which adds Stripe's ids and dates (`customerId`,
+ * docs/contract.md §2, and Soku's documented shape, which adds Stripe's ids and dates (`customerId`,
  * `subscriptionId`, `priceId`, `currentPeriodStart`, `trialEnd`, `cancelAtPeriodEnd`, …: ignored).
  */
 export const subscriptionSchema = z.object({
@@ -75,7 +75,7 @@ export const accountStatus = z
   .transform((s) => s ?? "active");
 
 /**
- * Contract §2's shape (`{platform, displayName, username, status, createdAt}`) plus Postcast's
+ * docs/contract.md §2's shape (`{platform, displayName, username, status, createdAt}`) plus Postcast's
  * optional fields. Soku's documents may also hold tokens: they are never read, and never logged.
  */
 export const accountSchema = z.object({

@@ -9,7 +9,7 @@ import { RELAXED_RATE_LIMITS } from "../support/rate-limits";
 jest.setTimeout(60_000);
 
 /**
- * Test and live keys are two worlds (README "Authentication"): a key sees and changes only the
+ * Test and live keys are two worlds (docs/api.md, "Authentication"): a key sees and changes only the
  * posts, media and uploads made with keys of its own mode; the others are 404 and stay as they were.
  */
 const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });

@@ -23,7 +23,7 @@ type PostType = keyof typeof EDGES;
  * Snapchat Public Profile API: the media is encrypted client-side (AES-256-CBC, a fresh key and IV
  * per upload), sent in parts and finalized, then posted as a story, saved story or Spotlight. The
  * media id is the idempotency handle: a lost answer is settled by looking for a post of that media
- * on the profile. (Paths beyond Snap's published steps follow third-party clients: see README.)
+ * on the profile. (Paths beyond Snap's published steps follow third-party clients: see docs/platforms.md.)
  */
 export class SnapchatAdapter implements PlatformAdapter {
   readonly platform = "snapchat" as const;
