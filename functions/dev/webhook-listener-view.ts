@@ -62,14 +62,16 @@ function fields(prefix: string, value: Record<string, unknown>, depth: number): 
 
 /**
  * The event's data as `key=value` pairs, one level of nesting flattened (`target.platform=x`),
- * arrays by length, cut at `max` characters. The Standard Webhooks envelope is
- * `{type, timestamp, data}`; a payload without `data` is summarised whole, less the envelope's fields.
+ * arrays by length, cut at `max` characters, after `livemode` when the envelope carries it (test
+ * and live events are separate worlds, worth seeing at a glance). The Standard Webhooks envelope
+ * is `{type, timestamp, data}`; a payload without `data` is summarised whole, less those fields.
  */
 export function dataSummary(event: unknown, max = 200): string {
   if (!isRecord(event)) return scalar(event);
+  const envelope = ["type", "timestamp", "id", "version"];
   const data = isRecord(event.data)
-    ? event.data
-    : Object.fromEntries(Object.entries(event).filter(([k]) => !["type", "timestamp"].includes(k)));
+    ? { ...(typeof event.livemode === "boolean" && { livemode: event.livemode }), ...event.data }
+    : Object.fromEntries(Object.entries(event).filter(([k]) => !envelope.includes(k)));
   const text = fields("", data, 1).join(" ");
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

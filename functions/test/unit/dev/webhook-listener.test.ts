@@ -318,6 +318,10 @@ describe("webhooks:listen flags", () => {
     expect(dataSummary({ type: "x", data: { a: 1, b: "two words", c: [1, 2], d: { e: { f: 1 } }, g: null } })).toBe(
       'a=1 b="two words" c=[1,2] d.e={…} g=null',
     );
+    expect(dataSummary({ id: "evt_1", type: "x", version: 1, livemode: true, data: { postId: "p" } })).toBe(
+      "livemode=true postId=p",
+    );
+    expect(dataSummary({ id: "evt_1", type: "x", timestamp: "…", version: 1, message: "hi" })).toBe("message=hi");
     expect(dataSummary({ type: "x", data: { long: "y".repeat(500) } })).toBe(`long=${"y".repeat(59)}…`);
     expect(
       dataSummary({ type: "x", data: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])) }),
