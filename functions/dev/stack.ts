@@ -235,6 +235,12 @@ Connect more accounts through the platforms' OAuth (the fakes approve at once; t
 
   npm run connect -- x tiktok facebook
 
+Receive webhooks: register a receiver on 127.0.0.1:9200, then run it in another terminal with the secret the
+registration answers (shown once); it verifies each delivery's signature and prints the event (--help: its faults):
+
+  # curl -s -X POST "$BASE/v1/webhooks" -H "Content-Type: application/json" -H "soku-api-key: $KEY" -d '{"url":"http://127.0.0.1:9200"}' | field secret
+  WEBHOOK_SECRET=whsec_… npm run webhooks:listen
+
 Emulator logs: ${logFile}
 Ctrl-C (or closing this terminal) stops everything.
 `;

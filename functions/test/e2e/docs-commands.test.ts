@@ -24,6 +24,10 @@ const NOT_RUN: [RegExp, string][] = [
   [/^npm test\b|^npm run test:rules\b/, "runs the test suites this test is part of"],
   [/^npm run keys\b/, "an operator's tool, shown with placeholders (<uid>)"],
   [/\bfirebase functions:secrets:set\b/, "sets a secret in a real project's Secret Manager"],
+  [
+    /^(WEBHOOK_SECRET=\S+ )?npm run webhooks:listen\b/,
+    "a receiver that runs until stopped (test/unit/dev/webhook-listener.test.ts)",
+  ],
 ];
 
 const documents = () => {
