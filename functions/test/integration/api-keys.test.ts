@@ -1,5 +1,4 @@
 import request from "supertest";
-import { createApp } from "../../src/http/app";
 import { Harness } from "../support/harness";
 import { idTokenFor } from "../support/id-token";
 
@@ -26,8 +25,7 @@ const keys = (uid: string) => ({
       .delete(`/v1/api-keys/${id}`)
       .set("Authorization", await bearer(uid)),
 });
-const accounts = (app: ReturnType<typeof createApp>, key: string) =>
-  request(app).get("/v1/accounts").set("soku-api-key", key);
+const accounts = (app: Harness["app"], key: string) => request(app).get("/v1/accounts").set("soku-api-key", key);
 
 describe("API key management", () => {
   it("creates a key shown once, lists it without the secret, and the key works", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Firestore } from "firebase-admin/firestore";
 import { seedTenant, type TenantOptions } from "../../dev/seed";
@@ -69,7 +69,13 @@ export class Harness {
   readonly runs: RunStore;
   readonly webhooks: WebhookStore;
   readonly deps: AppDeps;
-  readonly app: ReturnType<typeof createApp>;
+  /**
+   * The app, reached as from this harness's own client address (a documentation IPv6 address in
+   * X-Forwarded-For, which the app trusts for one hop as behind Google's front end) unless a test
+   * sends its own: anonymous requests are rate-limited per address, and every harness's requests
+   * would otherwise share 127.0.0.1's allowance with every other test file running at the time.
+   */
+  readonly app: RequestListener;
 
   /**
    * Media: a temporary directory stands in for Cloud Storage, and fetches may reach 127.0.0.1 (the
@@ -129,7 +135,12 @@ export class Harness {
       webhookRequest: () => this.webhookRequest,
     });
     this.submissions = this.deps.submissions;
-    this.app = createApp(() => this.deps);
+    const app = createApp(() => this.deps);
+    const address = `2001:db8:${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}::1`;
+    this.app = (req, res) => {
+      req.headers["x-forwarded-for"] ??= address;
+      app(req, res);
+    };
   }
 
   /**
@@ -219,7 +230,7 @@ export class Harness {
 
   /** Closes the Firestore client so Jest can exit. */
   async serve(): Promise<string> {
-    const server = this.app.listen(0, "127.0.0.1");
+    const server = createServer(this.app).listen(0, "127.0.0.1");
     await once(server, "listening");
     this.server = server;
     this.publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
