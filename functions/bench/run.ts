@@ -14,6 +14,8 @@
  *  8. Each demo post (text, two images to Instagram, a video to YouTube, TikTok and all eight),
  *     accepted → final with the live key against the fakes, with the local stack's settings
  *     (bench/demo-posts.ts; `npm run bench:demo -- --realistic` for the platforms' own timing).
+ *  9. Webhooks: Firestore writes per event, and event committed → first delivery attempt p50/p95,
+ *     in-process and on the full emulator stack (bench/webhooks.ts).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -22,7 +24,7 @@ import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
-import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY } from "../dev/seed";
+import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY, DEMO_UID } from "../dev/seed";
 import { fmt, measure, percentile } from "./stats";
 
 const TARGETS_8 = DEMO_TARGETS_ALL_PLATFORMS;
@@ -121,6 +123,10 @@ async function main() {
     );
   }
 
+  console.log("\n9. Webhooks (bench/webhooks.ts; the stack's figure comes after section 4's)");
+  const { webhooksInProcess, webhooksOnStack } = await import("./webhooks");
+  await webhooksInProcess(h, fs.stats);
+
   console.log(
     "\n4. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)",
   );
@@ -146,6 +152,16 @@ async function main() {
     }
     durations.sort((a, b) => a - b);
     console.log(`   20 posts: p50 ${percentile(durations, 50)} ms, p95 ${percentile(durations, 95)} ms`);
+
+    console.log("\n9. (continued) Webhooks on the stack: 20 one-target posts, their post.published and post.completed");
+    await webhooksOnStack(stack, DEMO_TEST_KEY, DEMO_UID, async (i) => {
+      const res = await fetch(`${stack.base}/v1/posts`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "soku-api-key": DEMO_TEST_KEY },
+        body: JSON.stringify(body(i, [{ platform: "threads", accountId: "threads_main" }])),
+      });
+      if (res.status !== 202) throw new Error(`bench post: ${res.status}`);
+    });
   } finally {
     await stack.stop();
     await fs.stop();

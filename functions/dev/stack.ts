@@ -235,6 +235,14 @@ Connect more accounts through the platforms' OAuth (the fakes approve at once; t
 
   npm run connect -- x tiktok facebook
 
+Receive webhooks: register a receiver on 127.0.0.1:9200 (its signing secret is shown this once), then run it,
+here in the background or in another terminal; it verifies each delivery's signature and prints the event:
+
+  WEBHOOK_SECRET=$(curl -s -X POST "$BASE/v1/webhooks" -H "Content-Type: application/json" -H "soku-api-key: $KEY" \\
+    -d '{"url":"http://127.0.0.1:9200"}' | field secret)
+  # 201 {"secret":"whsec_…"}
+  WEBHOOK_SECRET=$WEBHOOK_SECRET npm run webhooks:listen &
+
 Emulator logs: ${logFile}
 Ctrl-C (or closing this terminal) stops everything.
 `;

@@ -14,6 +14,7 @@ import {
   publisherDeps,
   sweeperDeps,
   tokenHealthDeps,
+  webhookDeps,
 } from "./config/runtime";
 import type { Platform } from "./domain/platforms";
 import { createApp } from "./http/app";
@@ -25,6 +26,10 @@ import {
   PUBLISHER_TIMEOUT_SECONDS,
   PUBLISH_RATE_LIMITS,
   PUBLISH_RETRY,
+  RELAY_RATE_LIMITS,
+  RELAY_RETRY,
+  WEBHOOK_RATE_LIMITS,
+  WEBHOOK_RETRY,
 } from "./tasks/queue-options";
 
 const ALL_CLIENT_SECRETS = Object.values(CLIENT_SECRETS);
@@ -37,6 +42,7 @@ const handlers = taskHandlers({
   sweeper: sweeperDeps,
   tokenHealth: tokenHealthDeps,
   mediaRetention: mediaRetentionDeps,
+  webhooks: webhookDeps,
 });
 
 // The api connects accounts (code exchange with each platform's client secret) and disconnects them.
@@ -95,6 +101,26 @@ export const publishX = publisher("x");
 export const publishThreads = publisher("threads");
 export const publishLinkedin = publisher("linkedin");
 export const publishSnapchat = publisher("snapchat");
+
+// Fans an event out to its endpoints: reads and enqueues only.
+export const relayEvent = onTaskDispatched(
+  { retryConfig: RELAY_RETRY, rateLimits: RELAY_RATE_LIMITS, timeoutSeconds: 60 },
+  (req: TaskRequest) => handlers.tasks.relayEvent(req.data, { retryCount: req.retryCount }),
+);
+
+// One delivery: a 15 s POST and its bookkeeping; 60 s leaves room for both. Mostly waiting on the
+// network, so many at once per instance. The secrets are sealed with CREDENTIALS_KEY.
+export const deliverWebhook = onTaskDispatched(
+  {
+    retryConfig: WEBHOOK_RETRY,
+    rateLimits: WEBHOOK_RATE_LIMITS,
+    timeoutSeconds: 60,
+    concurrency: 80,
+    cpu: 1,
+    secrets: [credentialsKey],
+  },
+  (req: TaskRequest) => handlers.tasks.deliverWebhook(req.data, { retryCount: req.retryCount }),
+);
 
 export const sweepSubmissions = onSchedule({ schedule: "every 1 minutes", timeoutSeconds: 300 }, async () => {
   await handlers.scheduled.sweepSubmissions();

@@ -12,6 +12,12 @@ export const logs = {
   enqueueFailed: (what: string, postSubmissionId: string, error: unknown) =>
     logger.warn("enqueue failed; the sweeper will recover it", { what, postSubmissionId, error: String(error) }),
   taskDropped: (task: string, reason: string, data: unknown) => logger.warn("task dropped", { task, reason, data }),
+  eventRelayFailed: (eventIds: string[], error: unknown) =>
+    logger.warn("event relay not enqueued; the sweeper will relay it", { eventIds, error: String(error) }),
+  webhookGaveUp: (endpointId: string, eventId: string, attempts: number) =>
+    logger.warn("webhook delivery gave up", { endpointId, eventId, attempts }),
+  webhookDisabled: (endpointId: string, reason: string) =>
+    logger.warn("webhook endpoint disabled", { endpointId, reason }),
   orchestrated: (postSubmissionId: string, runs: number) =>
     logger.info("submission dispatched", { postSubmissionId, runs }),
   deferred: (postSubmissionId: string, until: Date) =>

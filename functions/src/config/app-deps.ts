@@ -24,6 +24,10 @@ import { PostListStore } from "../store/post-list-store";
 import { RateLimitStore } from "../store/rate-limit-store";
 import { SubmissionStore } from "../store/submission-store";
 import { UserStore } from "../store/user-store";
+import { WebhookStore } from "../store/webhook-store";
+import type { WebhookRequestOptions } from "../tasks/webhook-request";
+import { dispatch } from "../tasks/dispatch";
+import type { EventRef } from "../store/event-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 
 export interface AppDepsOptions {
@@ -35,6 +39,8 @@ export interface AppDepsOptions {
   /** The connect flow's platform side; its stores are built here. */
   oauth: Omit<OAuthDeps, "states" | "pending">;
   media: MediaDepsOptions;
+  /** Which addresses webhook endpoint URLs may have. */
+  webhookRequest: () => WebhookRequestOptions;
   /** Proxies in front of the api that append to X-Forwarded-For; 1 (Google's front end) when absent. */
   trustedProxyHops?: () => number;
 }
@@ -51,11 +57,13 @@ export interface MediaDepsOptions {
 
 /** The API's stores over one Firestore client; the same wiring in production and in tests. */
 export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
-  const submissions = new SubmissionStore(db);
-  const mediaRecords = new MediaRecordStore(db);
+  const tasks = dispatch(o.enqueuer);
+  const relay = (events: readonly EventRef[]) => tasks.relayEvents(events);
+  const submissions = new SubmissionStore(db, relay);
+  const mediaRecords = new MediaRecordStore(db, relay);
   return {
     credentials: new CredentialStore(db, o.keyring, o.clock),
-    standing: new AccountStanding(new AccountStore(db, o.clock), submissions, o.clock),
+    standing: new AccountStanding(new AccountStore(db, o.clock, relay), submissions, o.clock),
     oauth: {
       ...o.oauth,
       states: new OAuthStateStore(db, o.keyring, o.clock),
@@ -72,6 +80,8 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
       retentionMs: o.media.retentionMs,
       pendingPostsUsing: (userId, mediaId) => submissions.pendingUsingMedia(userId, mediaId),
     },
+    webhooks: new WebhookStore(db, o.keyring),
+    webhookRequest: o.webhookRequest,
     apiKeys: new ApiKeyStore(db, o.clock),
     users: new UserStore(db, o.clock),
     submissions,

@@ -15,6 +15,8 @@ import { CredentialStore } from "../store/credential-store";
 import { MediaRecordStore } from "../store/media-record-store";
 import { RunStore } from "../store/run-store";
 import type { PublisherDeps } from "../tasks/deps";
+import { dispatch } from "../tasks/dispatch";
+import type { EventRef } from "../store/event-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 
 /** Platform calls time out after this long; a publish call that times out is reconciled, never repeated blindly. */
@@ -40,13 +42,18 @@ export function buildPublisherDeps(
 ): PublisherDeps {
   const http = options.http ?? new HttpClient({ timeoutMs: PLATFORM_TIMEOUT_MS });
   const records = new MediaRecordStore(db);
+  const relay = (events: readonly EventRef[]) => dispatch(options.enqueuer).relayEvents(events);
   return {
-    runs: new RunStore(db),
+    runs: new RunStore(db, relay),
     adapters: options.adapters,
     enqueuer: options.enqueuer,
     clock: options.clock,
     credentials: new CredentialStore(db, options.keyring, options.clock),
-    accounts: new AccountStanding(new AccountStore(db, options.clock), new SubmissionStore(db), options.clock),
+    accounts: new AccountStanding(
+      new AccountStore(db, options.clock, relay),
+      new SubmissionStore(db, relay),
+      options.clock,
+    ),
     usage: new AccountUsageStore(db),
     http,
     oauthProvider: options.oauthProvider,

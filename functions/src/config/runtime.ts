@@ -19,7 +19,12 @@ import type { TokenHealthDeps } from "../tasks/token-health";
 import type { MediaRetentionDeps } from "../tasks/media-retention";
 import { MediaRecordStore } from "../store/media-record-store";
 import { MediaUploadStore } from "../store/media-upload-store";
+import { dispatch } from "../tasks/dispatch";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
+import type { WebhookDeps } from "../tasks/webhooks";
+import { EventStore, type EventRef } from "../store/event-store";
+import { WebhookStore } from "../store/webhook-store";
+import { webhookRequestOptions } from "./webhook-settings";
 import { buildAppDeps, buildMediaPreparationDeps } from "./app-deps";
 import { apiPublicUrl, connectReturnUrls, oauthCallbackUrl } from "./connect-settings";
 import { credentialsKeyring } from "./credentials-key";
@@ -78,12 +83,13 @@ export const appDeps = lazy<AppDeps>(() =>
       returnUrls: connectReturnUrls,
     },
     media: mediaSettings(),
+    webhookRequest: lazy(webhookRequestOptions),
     trustedProxyHops: () => trustedProxyHops.value(),
   }),
 );
 
 export const orchestratorDeps = lazy<OrchestratorDeps>(() => ({
-  submissions: new SubmissionStore(getDb()),
+  submissions: new SubmissionStore(getDb(), (events) => dispatch(enqueuer()).relayEvents(events)),
   enqueuer: enqueuer(),
   clock,
   sleep,
@@ -108,16 +114,30 @@ export const sweeperDeps = lazy<SweeperDeps>(() => {
     submissions: new SubmissionStore(db),
     runs: new RunStore(db),
     queries: new SweepQueries(db),
+    events: new EventStore(db),
     enqueuer: enqueuer(),
     clock,
   };
 });
 
+export const webhookDeps = lazy<WebhookDeps>(() => {
+  const db = getDb();
+  const tasks = dispatch(enqueuer());
+  return {
+    events: new EventStore(db, (events) => tasks.relayEvents(events)),
+    webhooks: new WebhookStore(db, credentialsKeyring),
+    enqueuer: enqueuer(),
+    clock,
+    request: webhookRequestOptions(),
+  };
+});
+
 export const tokenHealthDeps = lazy<TokenHealthDeps>(() => {
   const db = getDb();
+  const relay = (events: readonly EventRef[]) => dispatch(enqueuer()).relayEvents(events);
   return {
     credentials: new CredentialStore(db, credentialsKeyring, clock),
-    standing: new AccountStanding(new AccountStore(db, clock), new SubmissionStore(db), clock),
+    standing: new AccountStanding(new AccountStore(db, clock, relay), new SubmissionStore(db, relay), clock),
     adapters: defaultAdapterRegistry(liveAdapters(platformSettings)),
     oauthProvider: platformOAuth,
     http: new HttpClient({ timeoutMs: OAUTH_TIMEOUT_MS }),

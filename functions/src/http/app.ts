@@ -13,7 +13,9 @@ import { integrationsRoutes } from "./routes/integrations-routes";
 import { localMediaFiles, localMediaUploads, mediaRoutes } from "./routes/media-routes";
 import { oauthRoutes } from "./routes/oauth-routes";
 import { apiKeysRoutes } from "./routes/api-keys-routes";
+import { eventsRoutes } from "./routes/events-routes";
 import { postsRoutes } from "./routes/posts-routes";
+import { webhooksRoutes } from "./routes/webhooks-routes";
 
 /**
  * The public API. `index.ts` serves it as the `api` function; tests serve it through supertest.
@@ -49,6 +51,8 @@ export function createApp(deps: DepsProvider): Express {
   app.use("/v1/posts", ...content, postsRoutes(deps));
   app.use("/v1/accounts", ...content, accountsRoutes(deps));
   app.use("/v1/media", ...content, mediaRoutes(deps));
+  app.use("/v1/webhooks", ...content, webhooksRoutes(deps));
+  app.use("/v1/events", ...content, eventsRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps));
   return app;

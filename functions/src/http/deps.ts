@@ -20,6 +20,8 @@ import type { RateLimitStore } from "../store/rate-limit-store";
 import type { SubmissionStore } from "../store/submission-store";
 import type { UserStore } from "../store/user-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
+import type { WebhookRequestOptions } from "../tasks/webhook-request";
+import type { WebhookStore } from "../store/webhook-store";
 
 /** Everything the HTTP layer talks to; built lazily in config/runtime.ts, faked nowhere. */
 export interface AppDeps {
@@ -35,6 +37,10 @@ export interface AppDeps {
   standing: AccountStanding;
   oauth: OAuthDeps;
   media: MediaDeps;
+  /** Webhook endpoints, their secrets and delivery attempts. */
+  webhooks: WebhookStore;
+  /** Which addresses endpoint URLs may have (checked at registration, and again per delivery). */
+  webhookRequest: () => WebhookRequestOptions;
   /** The uid of a valid Firebase ID token; rejects otherwise. */
   verifyIdToken: (idToken: string) => Promise<string>;
   clock: () => Date;

@@ -118,7 +118,7 @@ function loopbackAllowed(url: URL, options: SafeFetchOptions): boolean {
 }
 
 /** A DNS lookup that refuses the whole name when any of its addresses is internal. */
-function checkedLookup(options: { allowLoopback: boolean }): LookupFunction {
+export function checkedLookup(options: { allowLoopback: boolean }): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { all: true, family: lookupOptions.family ?? 0 }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, "", 0);
@@ -134,7 +134,7 @@ function checkedLookup(options: { allowLoopback: boolean }): LookupFunction {
   };
 }
 
-class BlockedAddressError extends Error {
+export class BlockedAddressError extends Error {
   constructor(readonly hostname: string) {
     super(`${hostname} resolves to an internal address`);
   }

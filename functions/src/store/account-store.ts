@@ -8,9 +8,11 @@ import {
 import { healthOf, type AccountHealth } from "../domain/account-health";
 import type { AccountRef, TokenDates } from "../domain/account-ref";
 import type { Platform } from "../domain/platforms";
+import { accountEvents } from "../domain/account-events";
 import { accountDoc, integrationDoc } from "./account-refs";
 import { COLLECTIONS } from "./collections";
-import { accountStatus } from "./records";
+import { EventStore, type EventRelay } from "./event-store";
+import { accountStatus, converters, wellFormed } from "./records";
 
 /** What the connect flow learned of an account at the platform. */
 export interface AccountProfile {
@@ -21,6 +23,13 @@ export interface AccountProfile {
 }
 
 const ts = (d: Date | null) => (d ? Timestamp.fromDate(d) : null);
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** Which connection of the account a document shows: its `connectedAt` (none for Soku's documents). */
+function connectionOf(snap: DocumentSnapshot): string {
+  const at = snap.get("connectedAt") as unknown;
+  return at instanceof Timestamp ? String(at.toMillis()) : "soku";
+}
 
 /** The account's status as records.ts reads it (none, in Soku's shape, is `active`); null if not an account status. */
 function statusOf(snap: DocumentSnapshot): string | null {
@@ -33,10 +42,16 @@ function statusOf(snap: DocumentSnapshot): string | null {
  * live here (credential-store.ts).
  */
 export class AccountStore {
+  private readonly events: EventStore;
+
+  /** `relay`: hands the account events to delivery after their commit (absent: the sweeper does). */
   constructor(
     private readonly db: Firestore,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    relay?: EventRelay,
+  ) {
+    this.events = new EventStore(db, relay);
+  }
 
   /**
    * Connects or reconnects an account: profile, `active`, token dates and health. A reconnection
@@ -45,10 +60,21 @@ export class AccountStore {
    */
   async connect(userId: string, platform: Platform, profile: AccountProfile, dates: TokenDates): Promise<void> {
     const ref = accountDoc(this.db, { userId, platform, accountId: profile.accountId });
-    await this.db.runTransaction(async (tx) => {
+    const account = { userId, platform, accountId: profile.accountId };
+    await this.events.transaction(async (tx, record) => {
       const { others, summary } = await this.platformState(tx, userId, platform, profile.accountId);
       const existing = await tx.get(ref);
       const now = this.clock();
+      // Named after the connection it replaces: reconnecting again is another event.
+      const after = existing.exists ? `after-${connectionOf(existing)}` : "first";
+      for (const event of accountEvents(account, "account.connected", after, () => ({
+        username: profile.username,
+        displayName: profile.displayName,
+        reconnected: existing.exists,
+        reconnectBy: iso(dates.reconnectBy),
+      }))) {
+        record(event);
+      }
       tx.set(ref, {
         platform,
         username: profile.username,
@@ -79,11 +105,12 @@ export class AccountStore {
    */
   async disconnect(account: AccountRef): Promise<"disconnected" | "already" | "missing"> {
     const ref = accountDoc(this.db, account);
-    return this.db.runTransaction(async (tx) => {
+    return this.events.transaction(async (tx, record) => {
       const { others, summary } = await this.platformState(tx, account.userId, account.platform, account.accountId);
       const snap = await tx.get(ref);
       if (!snap.exists) return "missing";
       if (statusOf(snap) === "disconnected") return "already";
+      for (const event of accountEvents(account, "account.disconnected", connectionOf(snap), () => ({}))) record(event);
       tx.update(ref, {
         status: "disconnected",
         statusReason: "Disconnected by the user.",
@@ -110,9 +137,12 @@ export class AccountStore {
    */
   async markNeedsReauth(account: AccountRef, reason: string): Promise<boolean> {
     const ref = accountDoc(this.db, account);
-    return this.db.runTransaction(async (tx) => {
+    return this.events.transaction(async (tx, record) => {
       const snap = await tx.get(ref);
       if (statusOf(snap) !== "active") return false;
+      for (const event of accountEvents(account, "account.needs_reauth", connectionOf(snap), () => ({ reason }))) {
+        record(event);
+      }
       tx.update(ref, {
         status: "needs_reauth",
         statusReason: reason,
@@ -124,15 +154,52 @@ export class AccountStore {
     });
   }
 
-  /** Recomputes an active account's health (the token-health job, as `reconnectBy` nears). */
+  /**
+   * Recomputes an active account's health (the token-health job, as `reconnectBy` nears). Becoming
+   * `expiring` records `account.expiring`, with the scheduled posts of each world that the
+   * connection's end puts at risk (read in the same transaction).
+   */
   async refreshHealth(account: AccountRef, reconnectBy: Date | null): Promise<AccountHealth | null> {
     const ref = accountDoc(this.db, account);
-    return this.db.runTransaction(async (tx) => {
+    return this.events.transaction(async (tx, record) => {
       const snap = await tx.get(ref);
       if (statusOf(snap) !== "active") return null;
       const health = healthOf("active", reconnectBy, this.clock());
-      if (snap.get("health") !== health) tx.update(ref, { health, updatedAt: FieldValue.serverTimestamp() });
+      if (snap.get("health") === health) return health;
+      // Reads first: a transaction writes only after its last read.
+      const atRisk = health === "expiring" && reconnectBy ? await this.postsAtRisk(tx, account, reconnectBy) : [];
+      tx.update(ref, { health, updatedAt: FieldValue.serverTimestamp() });
+      if (health === "expiring" && reconnectBy) {
+        const data = (livemode: boolean) => ({
+          reconnectBy: reconnectBy.toISOString(),
+          scheduledPostsAtRisk: atRisk
+            .filter((p) => p.livemode === livemode)
+            .map(({ postId, scheduledTime }) => ({ postId, scheduledTime })),
+        });
+        for (const event of accountEvents(account, "account.expiring", String(reconnectBy.getTime()), data)) {
+          record(event);
+        }
+      }
       return health;
+    });
+  }
+
+  /** The account's scheduled posts due at or after `reconnectBy` (equality filters: single-field indexes). */
+  private async postsAtRisk(tx: Transaction, account: AccountRef, reconnectBy: Date) {
+    const snap = await tx.get(
+      this.db
+        .collection(COLLECTIONS.postSubmissions)
+        .withConverter(converters.submission)
+        .where("userId", "==", account.userId)
+        .where("status", "==", "scheduled")
+        .where("platforms", "array-contains", account.platform),
+    );
+    return wellFormed(snap).flatMap(({ id, data }) => {
+      const at = data.scheduledTime?.toDate();
+      const targets = data.targets.some((t) => t.platform === account.platform && t.accountId === account.accountId);
+      return targets && at && at >= reconnectBy
+        ? [{ postId: id, scheduledTime: at.toISOString(), livemode: data.mode === "live" }]
+        : [];
     });
   }
 

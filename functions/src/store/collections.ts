@@ -22,6 +22,10 @@ export const COLLECTIONS = {
   mediaRequests: "mediaRequests",
   mediaRetention: "mediaRetention",
   mediaUploads: "mediaUploads",
+  events: "events",
+  webhooks: "webhooks",
+  webhookDeliveries: "webhookDeliveries",
+  webhookSecrets: "webhookSecrets",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { sha256Hex } from "../domain/canonical-json";
 import { inWorldOf, type Owner } from "../domain/owner";
 import { COLLECTIONS } from "./collections";
+import { EventStore, type EventRelay } from "./event-store";
+import type { NewEvent } from "../domain/events";
 import { converter, recordOf } from "./records";
 
 const mediaSchema = z.object({
@@ -74,7 +76,15 @@ const PENDING_STALE_MS = 20 * 60_000;
  * POST /v1/media in `users/{uid}/mediaRequests/{key}` (server only).
  */
 export class MediaRecordStore {
-  constructor(private readonly db: Firestore) {}
+  private readonly events: EventStore;
+
+  /** `relay`: hands `media.ready` to delivery after its commit (absent: the sweeper does). */
+  constructor(
+    private readonly db: Firestore,
+    relay?: EventRelay,
+  ) {
+    this.events = new EventStore(db, relay);
+  }
 
   private ref(userId: string, mediaId: string) {
     return this.db
@@ -169,7 +179,10 @@ export class MediaRecordStore {
     if (madeBy && "uploadId" in madeBy) {
       batch.update(uploadRef(this.db, userId, madeBy.uploadId), { state: "completed", mediaId });
     }
+    // What a caller stored (a request, an upload) is announced; a post's rehosted copy is the post's.
+    const ready = madeBy ? [this.events.write(batch, mediaReadyEvent(owner, mediaId, record, madeBy))] : [];
     await batch.commit();
+    await this.events.relay(ready);
     return record;
   }
 
@@ -224,4 +237,30 @@ export class MediaRecordStore {
     batch.update(retentionRef(this.db, userId, mediaId, "media"), { expireAt });
     await batch.commit();
   }
+}
+
+/** `media.ready`: the media is stored and checked, and may be named in posts. */
+function mediaReadyEvent(
+  owner: Owner,
+  mediaId: string,
+  media: MediaRecord,
+  madeBy: { requestId: string } | { uploadId: string },
+): NewEvent {
+  return {
+    userId: owner.userId,
+    livemode: owner.mode === "live",
+    type: "media.ready",
+    change: `media.ready/${mediaId}`,
+    data: {
+      mediaId,
+      url: media.url,
+      contentType: media.contentType,
+      kind: media.kind,
+      size: media.size,
+      width: media.width,
+      height: media.height,
+      durationSeconds: media.durationSeconds,
+      ...("uploadId" in madeBy ? { uploadId: madeBy.uploadId } : {}),
+    },
+  };
 }

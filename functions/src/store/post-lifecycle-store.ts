@@ -10,6 +10,7 @@ import {
   summaryCanceled,
   type SubmissionStatus,
 } from "../domain/submission-status";
+import { postCanceledEvent } from "../domain/post-events";
 import { recordOf, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
 
@@ -82,7 +83,7 @@ export class PostLifecycleStore {
    */
   cancel(id: string, owner: Owner): Promise<Change> {
     const ref = this.submissions.ref(id);
-    return this.db.runTransaction(async (tx) => {
+    return this.submissions.events.transaction(async (tx, record): Promise<Change> => {
       const snap = await tx.get(ref);
       const sub = recordOf(snap);
       if (!sub || !ownsPost(owner, sub)) return { kind: "missing" };
@@ -119,9 +120,11 @@ export class PostLifecycleStore {
           ...ended,
         });
       }
+      const summary = summaryCanceled(sub.summary);
+      record(postCanceledEvent({ id, userId: sub.userId, mode: sub.mode }, summary));
       tx.update(ref.withConverter(null), {
         status: "canceled",
-        summary: summaryCanceled(sub.summary),
+        summary,
         deferred: false,
         canceledAt: FieldValue.serverTimestamp(),
         updatedAt: FieldValue.serverTimestamp(),

@@ -9,8 +9,17 @@ import {
 import { sha256Hex } from "../domain/canonical-json";
 import type { Platform } from "../domain/platforms";
 import type { RunWait, UploadProgress } from "../domain/run-waiting";
-import { isFinalRun, statusForSummary, summaryAfterRun, type RunStatus } from "../domain/submission-status";
+import type { NewEvent } from "../domain/events";
+import { postCompletedEvent, runEndedEvent } from "../domain/post-events";
+import {
+  isFinalRun,
+  isFinalSubmission,
+  statusForSummary,
+  summaryAfterRun,
+  type RunStatus,
+} from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
+import type { EventRelay, EventStore } from "./event-store";
 import { converters, recordOf, wellFormed, type RunError, type RunRecord, type SubmissionRecord } from "./records";
 import { SubmissionStore } from "./submission-store";
 
@@ -96,9 +105,15 @@ function exhaustedOutcome(run: RunRecord): FailedOutcome {
  */
 export class RunStore {
   private readonly submissions: SubmissionStore;
+  private readonly events: EventStore;
 
-  constructor(private readonly db: Firestore) {
-    this.submissions = new SubmissionStore(db);
+  /** `relay`: hands the events of a final outcome to delivery once recorded (absent: the sweeper does). */
+  constructor(
+    private readonly db: Firestore,
+    relay?: EventRelay,
+  ) {
+    this.submissions = new SubmissionStore(db, relay);
+    this.events = this.submissions.events;
   }
 
   private async readRunAndSubmission(tx: Transaction, id: string, runId: string) {
@@ -129,7 +144,7 @@ export class RunStore {
     leaseMs: number,
     options: { countAttempt: boolean; maxAttempts?: number; platform?: Platform } = { countAttempt: true },
   ): Promise<ClaimResult> {
-    return this.db.runTransaction(async (tx) => {
+    return this.events.transaction(async (tx, record): Promise<ClaimResult> => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = recordOf(runSnap);
       const submission = recordOf(subSnap);
@@ -147,7 +162,7 @@ export class RunStore {
       const spent = options.maxAttempts !== undefined && run.attempts >= options.maxAttempts;
       if (options.countAttempt && spent && !releasedWhileWaiting) {
         const outcome = exhaustedOutcome(run);
-        this.recordFinal(tx, { runSnap, subSnap, run, submission }, outcome, {
+        this.recordFinal(tx, record, { runSnap, subSnap, run, submission }, outcome, {
           userId: submission.userId,
           attempts: run.attempts,
         });
@@ -293,19 +308,23 @@ export class RunStore {
     outcome: RunOutcome,
     deadLetter?: DeadLetter,
   ): Promise<boolean> {
-    return this.db.runTransaction(async (tx) => {
+    return this.events.transaction(async (tx, record) => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = recordOf(runSnap);
       const submission = recordOf(subSnap);
       if (!run || !submission || run.status !== "processing" || run.leaseId !== leaseId) return false;
-      this.recordFinal(tx, { runSnap, subSnap, run, submission }, outcome, deadLetter);
+      this.recordFinal(tx, record, { runSnap, subSnap, run, submission }, outcome, deadLetter);
       return true;
     });
   }
 
-  /** The writes of a final outcome: the run, the submission's summary and status, the dead letter. */
+  /**
+   * The writes of a final outcome: the run, the submission's summary and status, the dead letter,
+   * and their events (the run's outcome; `post.completed` when the submission became final).
+   */
   private recordFinal(
     tx: Transaction,
+    record: (event: NewEvent) => void,
     read: {
       runSnap: DocumentSnapshot<RunRecord>;
       subSnap: DocumentSnapshot<SubmissionRecord>;
@@ -332,6 +351,12 @@ export class RunStore {
       finishedAt: FieldValue.serverTimestamp(),
     });
     tx.update(subSnap.ref.withConverter(null), { summary, status, updatedAt: FieldValue.serverTimestamp() });
+    const post = { id: subSnap.id, userId: submission.userId, mode: submission.mode };
+    const deadLettered = Boolean(deadLetter) && outcome.status !== "succeeded";
+    record(runEndedEvent(post, { runId: runSnap.id, ...run }, outcome, deadLettered));
+    if (isFinalSubmission(status) && !isFinalSubmission(submission.status)) {
+      record(postCompletedEvent(post, status, summary));
+    }
     if (deadLetter && outcome.status !== "succeeded") {
       const id = subSnap.id;
       tx.set(this.db.collection(COLLECTIONS.deadLetters).doc(sha256Hex(`${id}/${runSnap.id}`)), {

@@ -14,7 +14,9 @@ import {
   summaryAfterRun,
   type SubmissionStatus,
 } from "../domain/submission-status";
+import { postCompletedEvent, postScheduledEvent, runEndedEvent } from "../domain/post-events";
 import { COLLECTIONS } from "./collections";
+import { EventStore, type EventRelay } from "./event-store";
 import { GRPC, grpcCode } from "./grpc-status";
 import {
   converters,
@@ -51,7 +53,16 @@ export type BeginOrchestration =
 
 /** Submissions and their idempotency records. All status changes are transactions. */
 export class SubmissionStore {
-  constructor(private readonly db: Firestore) {}
+  /** The outbox the submission's changes record their events in. */
+  readonly events: EventStore;
+
+  /** `relay`: hands recorded events to delivery after their commit (absent: the sweeper does). */
+  constructor(
+    private readonly db: Firestore,
+    relay?: EventRelay,
+  ) {
+    this.events = new EventStore(db, relay);
+  }
 
   ref(id: string): DocumentReference<SubmissionRecord> {
     return this.db.collection(COLLECTIONS.postSubmissions).withConverter(converters.submission).doc(id);
@@ -113,8 +124,17 @@ export class SubmissionStore {
       error: null,
     });
     batch.set(log.ref, log.data);
+    const scheduled = sub.scheduledTime
+      ? [
+          this.events.write(
+            batch,
+            postScheduledEvent({ id: sub.id, userId: sub.userId, mode: sub.mode }, sub.scheduledTime, sub.targets),
+          ),
+        ]
+      : [];
     try {
       await batch.commit();
+      await this.events.relay(scheduled);
       return { created: true };
     } catch (error) {
       if (grpcCode(error) !== GRPC.ALREADY_EXISTS) throw error;
@@ -160,7 +180,7 @@ export class SubmissionStore {
    * scheduled time is told so.
    */
   async beginOrchestration(id: string, now: Date, earlyToleranceMs: number): Promise<BeginOrchestration> {
-    return this.db.runTransaction(async (tx) => {
+    return this.events.transaction(async (tx, record): Promise<BeginOrchestration> => {
       const snap = await tx.get(this.ref(id));
       const sub = recordOf(snap);
       if (!sub) return { kind: "missing" };
@@ -175,8 +195,14 @@ export class SubmissionStore {
       for (const t of sub.targets) if (issues[t.runId]?.fatal) summary = summaryAfterRun(summary, "failed");
       const status = summary.pending === 0 ? statusForSummary("orchestrating", summary) : "orchestrating";
       tx.update(this.ref(id).withConverter(null), { status, summary, updatedAt: FieldValue.serverTimestamp() });
+      const post = { id, userId: sub.userId, mode: sub.mode };
+      if (status !== "orchestrating") record(postCompletedEvent(post, status, summary));
       for (const t of sub.targets) {
         const issue = issues[t.runId];
+        if (issue?.fatal) {
+          const error = { code: issue.code, message: issue.message };
+          record(runEndedEvent(post, { ...t, attempts: 0 }, { status: "failed", error }, false));
+        }
         tx.create(this.runRef(id, t.runId).withConverter(null), {
           platform: t.platform,
           accountId: t.accountId,
@@ -309,15 +335,17 @@ export class SubmissionStore {
     error: RunError,
     finalStatus: (summary: SubmissionRecord["summary"]) => SubmissionStatus,
   ): Promise<void> {
-    await this.db.runTransaction(async (tx) => {
+    await this.events.transaction(async (tx, record) => {
       const sub = recordOf(await tx.get(this.ref(id)));
       if (!sub || sub.status !== "orchestrating") return;
       const runSnaps = await Promise.all(sub.targets.map((t) => tx.get(this.runRef(id, t.runId))));
+      const post = { id, userId: sub.userId, mode: sub.mode };
       let summary = sub.summary;
       runSnaps.forEach((runSnap) => {
         const run = recordOf(runSnap);
         if (!run || isFinalRun(run.status) || run.status === "processing") return;
         summary = summaryAfterRun(summary, "failed");
+        record(runEndedEvent(post, { runId: runSnap.id, ...run }, { status: "failed", error }, false));
         tx.update(runSnap.ref.withConverter(null), {
           status: "failed",
           error,
@@ -325,12 +353,9 @@ export class SubmissionStore {
           finishedAt: FieldValue.serverTimestamp(),
         });
       });
-      tx.update(this.ref(id).withConverter(null), {
-        status: finalStatus(summary),
-        summary,
-        error,
-        updatedAt: FieldValue.serverTimestamp(),
-      });
+      const status = finalStatus(summary);
+      tx.update(this.ref(id).withConverter(null), { status, summary, error, updatedAt: FieldValue.serverTimestamp() });
+      if (isFinalSubmission(status)) record(postCompletedEvent(post, status, summary));
     });
   }
 

@@ -14,6 +14,7 @@ import type { OrchestratorDeps } from "./orchestrator";
 import type { SweeperDeps } from "./sweeper";
 import type { TaskEnqueuer } from "./task-enqueuer";
 import type { TokenHealthDeps } from "./token-health";
+import type { WebhookDeps } from "./webhooks";
 
 /** What the eight publishers talk to; built by config/publisher-deps.ts for the functions and the tests. */
 export interface PublisherDeps {
@@ -48,4 +49,5 @@ export interface TaskDeps {
   sweeper: () => SweeperDeps;
   tokenHealth: () => TokenHealthDeps;
   mediaRetention: () => MediaRetentionDeps;
+  webhooks: () => WebhookDeps;
 }

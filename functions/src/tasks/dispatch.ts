@@ -1,7 +1,14 @@
 import { sha256Hex } from "../domain/canonical-json";
 import type { Platform } from "../domain/platforms";
 import type { EnqueueResult, TaskEnqueuer } from "./task-enqueuer";
-import type { OrchestratePayload, PublishPayload, RunTask, TaskFunctionName } from "./task-types";
+import type {
+  DeliverPayload,
+  OrchestratePayload,
+  PublishPayload,
+  RelayPayload,
+  RunTask,
+  TaskFunctionName,
+} from "./task-types";
 
 /** Names of the task functions; one constant shared by index.ts, the enqueuers and deploy-check. */
 export const PUBLISH_FUNCTION: { readonly [P in Platform]: `publish${Capitalize<P>}` } = {
@@ -25,6 +32,8 @@ export const TASK_FUNCTIONS = {
   publishThreads: PUBLISH_FUNCTION.threads,
   publishLinkedin: PUBLISH_FUNCTION.linkedin,
   publishSnapchat: PUBLISH_FUNCTION.snapchat,
+  relayEvent: "relayEvent",
+  deliverWebhook: "deliverWebhook",
 } as const satisfies { [F in TaskFunctionName]: F };
 
 // Cloud Tasks ids allow letters, digits, hyphens and underscores only.
@@ -54,6 +63,10 @@ export const taskIds = {
     `orch-${safe(postSubmissionId)}-${at.getTime()}-early-${deliveredAt.getTime()}`,
   /** A recovery by the sweeper: one id per sweep window, so a lost task is replaced once. */
   recovery: (base: string, windowStart: Date): string => `${base}-sweep-${windowStart.getTime()}`,
+  /** An event's fan-out: one per event. */
+  relay: (eventId: string): string => `rly-${safe(eventId)}`,
+  /** An event's delivery to one endpoint: one per pair (Cloud Tasks retries it under the same id). */
+  deliver: (eventId: string, endpointId: string): string => `whk-${safe(eventId)}-${safe(endpointId)}`,
 };
 
 /**
@@ -108,6 +121,35 @@ export class Dispatch {
   recoverRun(run: RunTask, window: Date): Promise<EnqueueResult> {
     const taskId = taskIds.recovery(taskIds.publish(run.postSubmissionId, run.runId), window);
     return this.toPublisher(run, taskId, null, false);
+  }
+
+  /** Hands a recorded event to its fan-out (after the commit that wrote it). */
+  relayEvent(userId: string, eventId: string): Promise<EnqueueResult> {
+    return this.toRelay({ userId, eventId }, taskIds.relay(eventId));
+  }
+
+  /** The relay of events just committed (store/event-store.ts's EventRelay). */
+  async relayEvents(events: readonly { userId: string; eventId: string }[]): Promise<void> {
+    await Promise.all(events.map((e) => this.relayEvent(e.userId, e.eventId)));
+  }
+
+  /** The sweeper relays an event whose relay was lost, once per sweep window. */
+  recoverRelay(userId: string, eventId: string, window: Date): Promise<EnqueueResult> {
+    return this.toRelay({ userId, eventId }, taskIds.recovery(taskIds.relay(eventId), window));
+  }
+
+  /**
+   * Delivers an event to one endpoint. `redelivery` (POST /v1/events/{id}/redeliver) makes a new
+   * task, keyed by when it was asked for; otherwise one task per event and endpoint.
+   */
+  deliverWebhook(payload: DeliverPayload, redelivery?: Date): Promise<EnqueueResult> {
+    const base = taskIds.deliver(payload.eventId, payload.endpointId);
+    const taskId = redelivery ? `${base}-re-${redelivery.getTime()}` : base;
+    return this.enqueuer.enqueue(TASK_FUNCTIONS.deliverWebhook, payload, { taskId });
+  }
+
+  private toRelay(payload: RelayPayload, taskId: string): Promise<EnqueueResult> {
+    return this.enqueuer.enqueue(TASK_FUNCTIONS.relayEvent, payload, { taskId });
   }
 
   private toOrchestrator(postSubmissionId: string, taskId: string, at: Date | null): Promise<EnqueueResult> {

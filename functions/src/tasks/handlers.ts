@@ -6,6 +6,7 @@ import { createPublishHandler } from "./publisher";
 import { sweep } from "./sweeper";
 import type { TaskFunctionName, TaskHandler } from "./task-types";
 import { checkTokenHealth } from "./token-health";
+import { deliverWebhook, relayEvent } from "./webhooks";
 
 /**
  * The handlers of the task and scheduled functions, wired once: index.ts wraps them in
@@ -27,6 +28,8 @@ export function taskHandlers(deps: TaskDeps) {
     publishThreads: publish("threads"),
     publishLinkedin: publish("linkedin"),
     publishSnapchat: publish("snapchat"),
+    relayEvent: (data) => relayEvent(data, deps.webhooks()),
+    deliverWebhook: (data, meta) => deliverWebhook(data, meta, deps.webhooks()),
   };
   return {
     tasks,

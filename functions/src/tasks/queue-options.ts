@@ -46,6 +46,28 @@ export const PUBLISH_RATE_LIMITS: Record<
   snapchat: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
 };
 
+/**
+ * Webhook deliveries: exponential backoff from 30 s, doubling 9 times (to about 4 h), then every
+ * 6 h: 21 retries over about 3.1 days (cloudTasksBackoffSeconds; a unit test sums them).
+ */
+export const WEBHOOK_RETRY = {
+  maxAttempts: 22,
+  minBackoffSeconds: 30,
+  maxBackoffSeconds: 6 * 3600,
+  maxDoublings: 9,
+} as const;
+
+/** Fan-out of an event to its endpoints: quick, retried soon. */
+export const RELAY_RETRY = {
+  maxAttempts: 10,
+  minBackoffSeconds: 1,
+  maxBackoffSeconds: 60,
+  maxDoublings: 5,
+} as const;
+
+export const WEBHOOK_RATE_LIMITS = { maxConcurrentDispatches: 200, maxDispatchesPerSecond: 100 } as const;
+export const RELAY_RATE_LIMITS = { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 100 } as const;
+
 /** Cloud Tasks accepts a schedule time at most 30 days ahead; keep a margin. */
 export const CLOUD_TASKS_HORIZON_MS = 29 * 24 * 3600_000;
 

@@ -1,6 +1,7 @@
 import { logs } from "../logs";
 import type { RunStore } from "../store/run-store";
 import type { SubmissionStore } from "../store/submission-store";
+import type { EventStore } from "../store/event-store";
 import type { SweepQueries } from "../store/sweep-queries";
 import { dispatch } from "./dispatch";
 import { CLOUD_TASKS_HORIZON_MS } from "./queue-options";
@@ -10,6 +11,8 @@ export interface SweeperDeps {
   submissions: SubmissionStore;
   runs: RunStore;
   queries: SweepQueries;
+  /** The outbox: events whose relay was lost are relayed again. */
+  events: EventStore;
   enqueuer: TaskEnqueuer;
   clock: () => Date;
 }
@@ -21,6 +24,8 @@ export const SWEEP = {
   orchestratingMs: 10 * 60_000,
   /** How long a queued run may wait (retry-after included) before its task is replaced. */
   queuedRunMs: 30 * 60_000,
+  /** How long a recorded event may wait for its relay (normally well under a second). */
+  relayGraceMs: 60_000,
   batch: 200,
 } as const;
 
@@ -72,6 +77,10 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
   for (const { id, runId, run } of staleRuns) {
     await tasks.recoverRun({ postSubmissionId: id, runId, platform: run.platform }, window);
     counts.runs = (counts.runs ?? 0) + 1;
+  }
+  for (const { userId, eventId } of await deps.events.unrelayed(before(SWEEP.relayGraceMs), SWEEP.batch)) {
+    await tasks.recoverRelay(userId, eventId, window);
+    counts.events = (counts.events ?? 0) + 1;
   }
   logs.swept(counts);
   return counts;

@@ -1,7 +1,7 @@
 import type { Platform } from "../domain/platforms";
 
 /** The task functions' names: the deployed function, its queue and what the emulator calls them. */
-export type TaskFunctionName = "orchestratePost" | `publish${Capitalize<Platform>}`;
+export type TaskFunctionName = "orchestratePost" | `publish${Capitalize<Platform>}` | "relayEvent" | "deliverWebhook";
 
 /** What Cloud Tasks says about the delivery of a task, besides its payload. */
 export interface TaskMeta {
@@ -30,4 +30,17 @@ export interface RunTask {
   postSubmissionId: string;
   runId: string;
   platform: Platform;
+}
+
+/** Fan one recorded event out to the user's endpoints. */
+export interface RelayPayload {
+  userId: string;
+  eventId: string;
+}
+
+/** Deliver one event to one endpoint. */
+export interface DeliverPayload {
+  userId: string;
+  eventId: string;
+  endpointId: string;
 }

@@ -24,6 +24,10 @@ const NOT_RUN: [RegExp, string][] = [
   [/^npm test\b|^npm run test:rules\b/, "runs the test suites this test is part of"],
   [/^npm run keys\b/, "an operator's tool, shown with placeholders (<uid>)"],
   [/\bfirebase functions:secrets:set\b/, "sets a secret in a real project's Secret Manager"],
+  [
+    /^(WEBHOOK_SECRET=\S+ )?npm run webhooks:listen\b(?!.*&\s*$)/,
+    "a receiver that runs until stopped (test/unit/dev/webhook-listener.test.ts); run when sent to the background",
+  ],
 ];
 
 const documents = () => {
@@ -71,6 +75,15 @@ async function run(list: Statement[]): Promise<{ answers: Answer[]; started: num
       text += "\n[docs-commands: stopped after 240 s]";
       if (child.pid) process.kill(-child.pid, "SIGKILL");
     }, 240_000);
+    // What a document starts in the background (a webhook receiver) goes with the shell: the
+    // group is stopped when bash exits, or "close" would wait for the receiver's stdout forever.
+    child.on("exit", () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // the group is gone already
+      }
+    });
     child.on("close", () => {
       clearTimeout(timer);
       resolve(text);

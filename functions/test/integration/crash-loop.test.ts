@@ -99,6 +99,12 @@ async function submitted(t: Awaited<ReturnType<typeof liveTenant>>) {
   return id;
 }
 
+/**
+ * The tasks about publishing. A sweep also relays events whose relay never ran, across the shared
+ * emulator's database (other files' events among them); those are not this file's subject.
+ */
+const publishTask = (task: { fn: string }) => task.fn !== "relayEvent";
+
 describe("crash loops end", () => {
   it("a publisher killed mid-publish on every attempt ends unknown after 5 attempts: one publishing call each, never a post", async () => {
     const t = await liveTenant(h, live, "x");
@@ -107,7 +113,7 @@ describe("crash loops end", () => {
     x.inject({ method: "POST", path: "/2/tweets", kind: "drop", times: 6, onMatch: killPublisher });
 
     for (let delivery = 1; delivery <= MAX_PUBLISH_ATTEMPTS + 1; delivery += 1) {
-      const tasks = h.tasks.pending.splice(0);
+      const tasks = h.tasks.pending.splice(0).filter(publishTask);
       expect(tasks.map((task) => task.fn)).toEqual(["publishX"]);
       const before = publishCalls();
       const result = await deliverInChild("x", tasks[0]!);
@@ -129,7 +135,7 @@ describe("crash loops end", () => {
       await h.sweep();
     }
 
-    expect(h.tasks.pending).toEqual([]);
+    expect(h.tasks.pending.filter(publishTask)).toEqual([]);
     expect(publishCalls() - start).toBe(MAX_PUBLISH_ATTEMPTS);
     expect(x.postsOf(t.account)).toEqual([]);
     const run = await runOf(h, id, "x");
@@ -155,7 +161,7 @@ describe("crash loops end", () => {
     const settled = await h.db.doc(`postSubmissions/${id}/runs/x`).get();
     h.offsetMs += LEASE_GONE_MS;
     await h.sweep();
-    expect(h.tasks.pending).toEqual([]);
+    expect(h.tasks.pending.filter(publishTask)).toEqual([]);
     await h.handlers().publishX!({ postSubmissionId: id, runId: "x" }, { retryCount: 9 });
     const after = await h.db.doc(`postSubmissions/${id}/runs/x`).get();
     expect(after.updateTime?.isEqual(settled.updateTime!)).toBe(true);
@@ -178,7 +184,9 @@ describe("crash loops end", () => {
     }
     const before = x.requests.length;
     await h.sweep();
-    expect(h.tasks.pending.map((task) => task.payload)).toEqual([{ postSubmissionId: id, runId: "x" }]);
+    expect(h.tasks.pending.filter(publishTask).map((task) => task.payload)).toEqual([
+      { postSubmissionId: id, runId: "x" },
+    ]);
     await h.drain();
 
     expect(x.requests.length).toBe(before);

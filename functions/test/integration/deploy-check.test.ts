@@ -20,9 +20,9 @@ function check(project?: string): Promise<{ status: number; output: string }> {
 }
 
 describe("npm run deploy:check", () => {
-  it("passes as committed: 13 functions, every param valued, every secret documented, every queue served", async () => {
+  it("passes as committed: 15 functions, every param valued, every secret documented, every queue served", async () => {
     const res = await check();
-    expect(res.output).toMatch(/13 functions, \d+ params \(9 secrets\), 9 task queues/);
+    expect(res.output).toMatch(/15 functions, \d+ params \(9 secrets\), 11 task queues/);
     expect(res.output).toContain("✓ every param has a value");
     expect(res.status).toBe(0);
   }, 90_000);

@@ -16,6 +16,10 @@ import {
   PUBLISH_LEASE_MS,
   PUBLISH_RATE_LIMITS,
   PUBLISH_RETRY,
+  RELAY_RATE_LIMITS,
+  RELAY_RETRY,
+  WEBHOOK_RATE_LIMITS,
+  WEBHOOK_RETRY,
 } from "../../src/tasks/queue-options";
 import { Harness } from "../support/harness";
 
@@ -196,6 +200,21 @@ describe("the deployed functions' options", () => {
     },
   );
 
+  it("relayEvent and deliverWebhook: their queues' retries (about 3 days for deliveries) and limits", () => {
+    expect(endpoint("relayEvent").taskQueueTrigger).toMatchObject({
+      retryConfig: RELAY_RETRY,
+      rateLimits: RELAY_RATE_LIMITS,
+    });
+    expect(secrets("relayEvent")).toEqual([]);
+    expect(endpoint("deliverWebhook").taskQueueTrigger).toMatchObject({
+      retryConfig: WEBHOOK_RETRY,
+      rateLimits: WEBHOOK_RATE_LIMITS,
+    });
+    // A delivery's 15 s timeout and its bookkeeping fit; the secrets are sealed with CREDENTIALS_KEY.
+    expect(endpoint("deliverWebhook")).toMatchObject({ timeoutSeconds: 60, concurrency: 80 });
+    expect(secrets("deliverWebhook")).toEqual(["CREDENTIALS_KEY"]);
+  });
+
   it("the scheduled functions: their schedules, timeouts and secrets", () => {
     expect(endpoint("sweepSubmissions")).toMatchObject({
       scheduleTrigger: { schedule: "every 1 minutes" },
@@ -322,6 +341,53 @@ describe("the deployed task functions' deliveries", () => {
       attempts: 1,
       leaseId: "another-delivery",
     });
+  });
+});
+
+describe("the deployed webhook functions", () => {
+  it("relayEvent hands an event to deliverWebhook's queue once per endpoint, under the event's and endpoint's id", async () => {
+    const t = await h.tenant();
+    const hook = await request(h.app)
+      .post("/v1/webhooks")
+      .set("soku-api-key", t.key)
+      .send({ url: "https://8.8.8.8/in" });
+    expect(hook.status).toBe(201);
+    const res = await request(h.app)
+      .post("/v1/posts")
+      .set("soku-api-key", t.key)
+      .send({
+        post: { content: { text: "relay", platform: ["threads"] } },
+        scheduledTime: new Date(Date.now() + 3600_000).toISOString(),
+      });
+    expect(res.status).toBe(202);
+    // The api relayed post.scheduled to the harness's queue; the deployed relay is fed the same payload.
+    const relay = h.tasks.pending.find(
+      (task) => task.fn === "relayEvent" && (task.payload as { userId: string }).userId === t.uid,
+    );
+    expect(relay).toMatchObject({ taskId: expect.stringMatching(/^rly-evt_[0-9a-f]{32}$/) });
+    const payload = relay!.payload as { userId: string; eventId: string };
+    await deliver("relayEvent", payload);
+    await deliver("relayEvent", payload, 1);
+    expect(
+      cloudTasks.tasks.filter((task) => task.queue === "deliverWebhook" && task.data.eventId === payload.eventId),
+    ).toEqual([
+      {
+        queue: "deliverWebhook",
+        taskId: `whk-${payload.eventId}-${hook.body.id as string}`,
+        scheduleTime: null,
+        data: { userId: t.uid, eventId: payload.eventId, endpointId: hook.body.id as string },
+      },
+    ]);
+  });
+
+  it.each([
+    ["relayEvent", { userId: "u" }],
+    ["deliverWebhook", { userId: "u", eventId: "evt_x", endpointId: "we_1" }],
+  ] as const)("%s with a malformed payload (%j): logged and acknowledged", async (fn, data) => {
+    const warnings = await logged("warn", () => expect(deliver(fn, data)).resolves.toBeUndefined());
+    expect(warnings).toEqual([
+      expect.objectContaining({ message: "task dropped", task: fn, reason: "malformed payload" }),
+    ]);
   });
 });
 

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { mediaSettings, originsOf } from "../../src/config/media-settings";
 import { MediaRefusal } from "../../src/domain/media-refusal";
 import { safeFetch, SAFE_FETCH_DEFAULTS } from "../../src/media/safe-fetch";
+import { webhookRequestOptions } from "../../src/config/webhook-settings";
+import { postWebhook } from "../../src/tasks/webhook-request";
 
 /**
  * The local stack lets media fetches reach one loopback origin, the fakes' media server, and
@@ -90,6 +92,34 @@ describe("MEDIA_LOOPBACK_ORIGINS", () => {
       expect(mediaSettings().fetchOptions.loopbackOrigins).toEqual(["http://127.0.0.1:9100"]);
       process.env.GCLOUD_PROJECT = "acme-production";
       expect(mediaSettings().fetchOptions.loopbackOrigins).toEqual([]);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe("WEBHOOK_LOOPBACK_ORIGINS", () => {
+  it("is honoured on demo- projects only, and opens its origins alone", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.WEBHOOK_LOOPBACK_ORIGINS = `${media}, ftp://x`;
+      process.env.GCLOUD_PROJECT = "demo-postcast";
+      const demo = webhookRequestOptions();
+      expect(demo).toEqual({ timeoutMs: 15_000, loopbackOrigins: [media] });
+      expect(await postWebhook(`${media}/hook`, {}, "{}", demo)).toMatchObject({ status: 200, error: null });
+      expect(await postWebhook(`${other}/hook`, {}, "{}", demo)).toMatchObject({ status: null });
+      expect(hits.get("other")).toBeUndefined();
+      // A redirect is an answer (3xx, a failure), never followed.
+      expect(await postWebhook(`${media}/hop`, {}, "{}", demo)).toMatchObject({ status: 302, error: "HTTP 302" });
+      expect(hits.get("other")).toBeUndefined();
+
+      process.env.GCLOUD_PROJECT = "acme-production";
+      const real = webhookRequestOptions();
+      expect(real.loopbackOrigins).toEqual([]);
+      expect(await postWebhook(`${media}/hook`, {}, "{}", real)).toMatchObject({
+        status: null,
+        error: "The url points at an internal address.",
+      });
     } finally {
       process.env = saved;
     }

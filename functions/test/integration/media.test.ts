@@ -1,3 +1,4 @@
+import { internalUrls } from "../support/internal-urls";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import request from "supertest";
@@ -304,29 +305,7 @@ describe("posts that use stored media", () => {
 
 describe("SSRF: Postcast never fetches an internal address", () => {
   const port = () => origin.port;
-  it.each([
-    ["loopback", () => `http://127.0.0.1:${port()}/canary.jpg`],
-    ["loopback, other address", () => `http://127.1.2.3:${port()}/canary.jpg`],
-    ["loopback as a decimal number", () => `http://2130706433:${port()}/canary.jpg`],
-    ["loopback in octal", () => `http://0177.0.0.1:${port()}/canary.jpg`],
-    ["loopback in hex", () => `http://0x7f.0.0.1:${port()}/canary.jpg`],
-    ["IPv6 loopback", () => `http://[::1]:${port()}/canary.jpg`],
-    ["IPv4-mapped IPv6 loopback", () => `http://[::ffff:127.0.0.1]:${port()}/canary.jpg`],
-    ["a DNS name that resolves to loopback", () => `http://localhost:${port()}/canary.jpg`],
-    ["unspecified", () => `http://0.0.0.0:${port()}/canary.jpg`],
-    ["private 10/8", () => "http://10.0.0.1/a.jpg"],
-    ["private 172.16/12", () => "http://172.16.5.4/a.jpg"],
-    ["private 192.168/16", () => "http://192.168.1.1/a.jpg"],
-    ["carrier-grade NAT", () => "http://100.64.0.1/a.jpg"],
-    ["cloud metadata", () => "http://169.254.169.254/computeMetadata/v1/"],
-    ["metadata as a decimal number", () => "http://2852039166/latest/meta-data/"],
-    ["multicast", () => "http://224.0.0.1/a.jpg"],
-    ["IPv6 unique local", () => "http://[fd00:ec2::254]/a.jpg"],
-    ["IPv6 link-local", () => "http://[fe80::1]/a.jpg"],
-    ["IPv6 unspecified", () => "http://[::]/a.jpg"],
-    ["IPv4-mapped private", () => "http://[::ffff:10.0.0.1]/a.jpg"],
-    ["NAT64 of metadata", () => "http://[64:ff9b::a9fe:a9fe]/a.jpg"],
-  ])("%s", async (_what, url) => {
+  it.each(internalUrls(port))("%s", async (_what, url) => {
     h.media.fetchOptions.loopbackOrigins = [];
     expect(await refused(url())).toBe("blocked_address");
     expect(origin.hits.get("/canary.jpg") ?? 0).toBe(0);

@@ -117,6 +117,27 @@ export const RULES_COVERAGE = {
     doc: (uid) => `mediaRetention/ret_${uid}`,
     data: (uid) => ({ ...owned(uid), kind: "media" }),
   },
+  events: {
+    readers: "owner",
+    doc: (uid) => `users/${uid}/events/evt_1`,
+    data: (uid) => ({ ...owned(uid), type: "post.published", livemode: false, data: { postId: "p1" } }),
+  },
+  // Endpoints hold no secret (those are in webhookSecrets, sealed).
+  webhooks: {
+    readers: "owner",
+    doc: (uid) => `users/${uid}/webhooks/we_1`,
+    data: () => ({ url: "https://hooks.example.test/postcast", events: ["*"], enabled: true, livemode: false }),
+  },
+  webhookDeliveries: {
+    readers: "owner",
+    doc: (uid) => `users/${uid}/webhookDeliveries/we_1_evt_1_1`,
+    data: () => ({ endpointId: "we_1", eventId: "evt_1", statusCode: 500, error: "HTTP 500" }),
+  },
+  webhookSecrets: {
+    readers: "server",
+    doc: (uid) => `webhookSecrets/we_${uid}`,
+    data: (uid) => ({ ...owned(uid), current: { ciphertext: "…" } }),
+  },
 } satisfies Record<CollectionKey, Coverage>;
 
 export type CoveredCollection = keyof typeof RULES_COVERAGE;

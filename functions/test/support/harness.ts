@@ -32,6 +32,10 @@ import { MediaRecordStore } from "../../src/store/media-record-store";
 import { MediaUploadStore } from "../../src/store/media-upload-store";
 import type { TaskDeps } from "../../src/tasks/deps";
 import { taskHandlers } from "../../src/tasks/handlers";
+import { dispatch } from "../../src/tasks/dispatch";
+import type { WebhookRequestOptions } from "../../src/tasks/webhook-request";
+import { EventStore } from "../../src/store/event-store";
+import { WebhookStore } from "../../src/store/webhook-store";
 import { testDb } from "./firestore";
 import { InlineTasks, type Handlers } from "./inline-tasks";
 import { TEST_KEYRING } from "./keyring";
@@ -63,6 +67,7 @@ export class Harness {
   pollScale = 1;
   readonly submissions: SubmissionStore;
   readonly runs: RunStore;
+  readonly webhooks: WebhookStore;
   readonly deps: AppDeps;
   /**
    * The app, reached as from this harness's own client address (a documentation IPv6 address in
@@ -101,6 +106,9 @@ export class Harness {
   platformSettings: (platform: Platform) => PlatformSettings = () => UNCONFIGURED;
   returnUrls: string[] = ["https://dashboard.postcast.test/"];
 
+  /** Webhook deliveries may reach the test's receivers on 127.0.0.1 (as media fetches may). */
+  webhookRequest: WebhookRequestOptions = { timeoutMs: 15_000, loopbackOrigins: "any" };
+
   /** Production limits unless a test sets its own (a fuzz test is not a rate-limit test). */
   rateLimits: RateLimitConfig;
 
@@ -108,6 +116,7 @@ export class Harness {
     this.db = testDb(options.projectId);
     this.rateLimits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
     this.runs = new RunStore(this.db);
+    this.webhooks = new WebhookStore(this.db, () => TEST_KEYRING);
     this.deps = buildAppDeps(this.db, {
       enqueuer: this.tasks,
       clock: this.clock,
@@ -123,6 +132,7 @@ export class Harness {
         returnUrls: () => this.returnUrls,
       },
       media: this.media,
+      webhookRequest: () => this.webhookRequest,
     });
     this.submissions = this.deps.submissions;
     const app = createApp(() => this.deps);
@@ -163,6 +173,7 @@ export class Harness {
         submissions: this.submissions,
         runs: this.runs,
         queries: new SweepQueries(this.db),
+        events: new EventStore(this.db),
         enqueuer: this.tasks,
         clock: this.clock,
       }),
@@ -180,6 +191,13 @@ export class Harness {
         store: this.mediaFiles,
         pendingPostsUsing: (userId, mediaId) => this.submissions.pendingUsingMedia(userId, mediaId),
         clock: this.clock,
+      }),
+      webhooks: () => ({
+        events: new EventStore(this.db, (events) => dispatch(this.tasks).relayEvents(events)),
+        webhooks: this.webhooks,
+        enqueuer: this.tasks,
+        clock: this.clock,
+        request: this.webhookRequest,
       }),
     };
     return taskHandlers(deps);
