@@ -78,7 +78,7 @@ const contentSchema = z.strictObject({
   platform: z.union([target, z.array(target).min(1).max(POST_LIMITS.targetsMax)]),
 });
 
-const bodySchema = z.strictObject({
+export const bodySchema = z.strictObject({
   post: z.strictObject({ content: contentSchema }),
   scheduledTime: z.string().optional().nullable(),
   trial_reel: z.boolean().optional(),

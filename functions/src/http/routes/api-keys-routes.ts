@@ -9,7 +9,7 @@ import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
 import { createApiKey, listApiKeys, revokeApiKey } from "../use-cases/api-keys";
 
-const createSchema = z.strictObject({
+export const createKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(KEY_NAME_MAX).optional(),
   mode: z.enum(["live", "test"]).optional(),
 });
@@ -23,7 +23,7 @@ export function apiKeysRoutes(deps: DepsProvider): Router {
   documentIdParams(router, { id: "API key" });
 
   router.post("/", async (req, res) => {
-    const parsed = createSchema.safeParse(req.body ?? {});
+    const parsed = createKeyBody.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
     const created = await createApiKey(deps(), idTokenAuth(res), {
       name: parsed.data.name ?? null,

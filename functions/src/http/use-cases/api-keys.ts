@@ -1,11 +1,30 @@
+import { z } from "zod";
 import type { KeyMode } from "../../domain/api-key";
 import { AppError } from "../../domain/errors";
 import type { ApiKeySummary } from "../../store/api-key-store";
 import type { IdTokenAuth } from "../caller";
 import type { AppDeps } from "../deps";
 
+export const apiKeyViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    mode: z.enum(["live", "test"]).nullable(),
+    preview: z.string().nullable(),
+    createdAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+    status: z.enum(["active", "revoked"]),
+  })
+  .meta({ id: "ApiKey" });
+export type ApiKeyView = z.output<typeof apiKeyViewSchema>;
+/** POST /v1/api-keys: the key itself, shown this once. */
+export const createdApiKeySchema = apiKeyViewSchema
+  .extend({ apiKey: z.string().meta({ description: "The key: shown in this answer only." }) })
+  .meta({ id: "CreatedApiKey" });
+
 /** A key as the dashboard shows it: never the key itself (stored as a hash). */
-export const apiKeyView = (k: ApiKeySummary) => ({
+export const apiKeyView = (k: ApiKeySummary): ApiKeyView => ({
   id: k.id,
   name: k.name,
   mode: k.mode,

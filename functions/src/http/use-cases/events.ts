@@ -12,7 +12,7 @@ export const EVENTS_LIMIT = { default: 20, max: 100 } as const;
 
 const single = (v: unknown) => (Array.isArray(v) ? (v as unknown[])[v.length - 1] : v);
 
-const feedQuery = z.strictObject({
+export const feedQuery = z.strictObject({
   after: z.preprocess(single, z.string().max(500).optional()),
   type: z.preprocess(single, z.enum(EVENT_TYPES).optional()),
   limit: z.preprocess(single, z.coerce.number().int().min(1).max(EVENTS_LIMIT.max).optional()),

@@ -30,7 +30,7 @@ function param<T>(parse: (value: string) => T | null, expected: string) {
   );
 }
 
-const querySchema = z.strictObject({
+export const listPostsQuery = z.strictObject({
   status: z.preprocess(
     (v) => (Array.isArray(v) ? v.join(",") : v),
     param(
@@ -87,7 +87,7 @@ function decodeCursor(raw: string, filters: string) {
  */
 export async function listPosts(deps: AppDeps, caller: Owner, input: { query: unknown }) {
   const { query } = input;
-  const parsed = querySchema.safeParse(query);
+  const parsed = listPostsQuery.safeParse(query);
   if (!parsed.success) throw validationError(zodIssues(parsed.error, query));
   const { status: statuses = [], platform = null, from = null, to = null, limit = LIST_LIMIT.default } = parsed.data;
   if (from && to && from >= to) {

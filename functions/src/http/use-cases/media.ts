@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError, validationError } from "../../domain/errors";
 import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
 import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
@@ -6,8 +7,23 @@ import { recordOf, recordOrDiscard, type IngestedMedia } from "../../media/inges
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
+export const mediaViewSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    durationSeconds: z.number().optional(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: "Media" });
+export type MediaView = z.output<typeof mediaViewSchema>;
+
 /** The answer of POST and GET /v1/media: Soku's fields, the dimensional ones only where they apply. */
-export function mediaView(id: string, m: MediaRecord) {
+export function mediaView(id: string, m: MediaRecord): MediaView {
   return {
     id,
     url: m.url,
