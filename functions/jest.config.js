@@ -20,6 +20,7 @@ module.exports = {
       globalSetup: "<rootDir>/test/setup/global-setup.ts",
       globalTeardown: "<rootDir>/test/setup/global-teardown.ts",
       setupFiles: ["<rootDir>/test/setup/integration-env.ts"],
+      setupFilesAfterEnv: ["<rootDir>/test/setup/openapi-conformance.ts"],
     },
     {
       ...base,

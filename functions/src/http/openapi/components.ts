@@ -66,6 +66,7 @@ const intHeader = (description: string) => ({ description, schema: { type: "inte
 export const HEADERS = {
   "X-Request-ID": {
     description: "The request's id: yours when you sent a valid one (1–128 of [A-Za-z0-9._:-]).",
+    required: true,
     schema: { type: "string" },
   },
   "X-RateLimit-Limit": intHeader("The allowance of the limit that binds (tier or endpoint) per window."),

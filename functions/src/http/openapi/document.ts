@@ -40,9 +40,10 @@ class Schemas {
     const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
     const body = rewrite(rest) as Json;
     if (!id) return body;
-    delete body.id;
-    this.components[rename(id)] = body;
-    return { $ref: `#/components/schemas/${rename(id)}` };
+    const ref = `#/components/schemas/${rename(id)}`;
+    // zod answers a named schema as a reference to its own $defs entry, already a component.
+    if (body.$ref !== ref) this.components[rename(id)] = body;
+    return { $ref: ref };
   }
 }
 

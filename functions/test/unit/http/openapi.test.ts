@@ -7,12 +7,14 @@ import { openApiPath } from "../../../src/http/openapi/document";
 import { OPENAPI_FILE, serialized } from "../../../tools/openapi";
 import { appRoutes } from "../../support/app-routes";
 
+const TSX = require.resolve("tsx/cli");
+
 /** The local stack's stand-ins for Cloud Storage (production serves these from Storage's own URLs). */
 const LOCAL_ONLY = new Set(["get /media-files/*path", "put /media-uploads/*path", "delete /media-uploads/*path"]);
 
 const validate = (file: string): { valid: boolean; version: string; errors: unknown } =>
   JSON.parse(
-    execFileSync(process.execPath, [path.join(__dirname, "../../support/validate-openapi.mjs"), file], {
+    execFileSync(process.execPath, [TSX, path.join(__dirname, "../../../tools/validate-openapi.ts"), file], {
       encoding: "utf8",
     }),
   ) as { valid: boolean; version: string; errors: unknown };
