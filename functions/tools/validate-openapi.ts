@@ -8,7 +8,9 @@ import { Validator } from "@seriousme/openapi-schema-validator";
  */
 async function main(file: string): Promise<void> {
   const validator = new Validator();
-  const result = await validator.validate(JSON.parse(readFileSync(file, "utf8")) as object);
+  const result = await validator.validate(
+    JSON.parse(readFileSync(file, "utf8")) as Parameters<Validator["validate"]>[0],
+  );
   process.stdout.write(
     JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null }),
   );

@@ -79,7 +79,7 @@ export const HEADERS = {
     schema: { type: "string", enum: ["true"] },
   },
   Location: { description: "Where the created resource is read.", schema: { type: "string" } },
-  ETag: { description: "The post's version, for If-Match on PATCH.", schema: { type: "string" } },
+  ETag: { description: "The representation's version (a post's, for If-Match on PATCH).", schema: { type: "string" } },
 } as const;
 export type HeaderName = keyof typeof HEADERS;
 

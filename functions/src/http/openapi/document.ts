@@ -55,7 +55,8 @@ function errorStatuses(op: Operation): number[] {
   const statuses = new Set<number>([400, 404, 500, ...(op.errors ?? [])]);
   if (op.limited) statuses.add(429);
   if (op.auth !== "none") [401, 403].forEach((s) => statuses.add(s));
-  if (op.body) [413, 415].forEach((s) => statuses.add(s));
+  // Behind jsonBody: any write that carries a body has it read (a bodiless one too, when sent one).
+  if (op.auth !== "none" && op.method !== "get" && op.method !== "delete") [413, 415].forEach((s) => statuses.add(s));
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -83,11 +84,7 @@ function queryParameters(op: Operation, schemas: Schemas): Json[] {
 
 function response(spec: ResponseSpec, op: Operation, schemas: Schemas): Json {
   const headers = headerRefs(["X-Request-ID", ...(op.limited ? RATE_LIMIT_HEADERS : []), ...(spec.headers ?? [])]);
-  if (!spec.schema)
-    return {
-      description: spec.description,
-      headers: { ...headers, Location: { $ref: "#/components/headers/Location" } },
-    };
+  if (!spec.schema) return { description: spec.description, headers };
   const media: Json = { schema: schemas.ref(spec.schema, "output") };
   if (spec.example !== undefined) media.example = spec.example;
   return { description: spec.description, headers, content: { "application/json": media } };

@@ -468,7 +468,9 @@ export const OPERATIONS: Operation[] = [
     path: "/oauth/:platform/callback",
     tag: "Connections",
     summary: "Where the platform sends the browser back after consent",
-    responses: { 302: { description: "To the returnTo page with a code to redeem, or an error." } },
+    responses: {
+      302: { description: "To the returnTo page with a code to redeem, or an error.", headers: ["Location"] },
+    },
   },
   {
     auth: "none",
@@ -491,6 +493,9 @@ export const OPERATIONS: Operation[] = [
     path: "/v1/openapi.json",
     tag: "Reference",
     summary: "This document",
-    responses: { 200: { description: "OpenAPI 3.1.", schema: z.looseObject({ openapi: z.string() }) } },
+    responses: {
+      200: { description: "OpenAPI 3.1.", schema: z.looseObject({ openapi: z.string() }), headers: ["ETag"] },
+      304: { description: "Not modified since the ETag sent in If-None-Match." },
+    },
   },
 ];
