@@ -24,7 +24,7 @@ import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
-import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY, DEMO_UID } from "../dev/seed";
+import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY, seedTenant } from "../dev/seed";
 import { fmt, measure, percentile } from "./stats";
 
 const TARGETS_8 = DEMO_TARGETS_ALL_PLATFORMS;
@@ -154,10 +154,13 @@ async function main() {
     console.log(`   20 posts: p50 ${percentile(durations, 50)} ms, p95 ${percentile(durations, 95)} ms`);
 
     console.log("\n9. (continued) Webhooks on the stack: 20 one-target posts, their post.published and post.completed");
-    await webhooksOnStack(stack, DEMO_TEST_KEY, DEMO_UID, async (i) => {
+    // A tenant of its own: section 4's posts have spent the demo user's rate-limit window.
+    const tenant = await seedTenant(stack.db, { uid: `bench-webhooks-${randomUUID()}` });
+    const [tenantKey = ""] = tenant.keys;
+    await webhooksOnStack(stack, tenantKey, tenant.uid, async (i) => {
       const res = await fetch(`${stack.base}/v1/posts`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "soku-api-key": DEMO_TEST_KEY },
+        headers: { "Content-Type": "application/json", "soku-api-key": tenantKey },
         body: JSON.stringify(body(i, [{ platform: "threads", accountId: "threads_main" }])),
       });
       if (res.status !== 202) throw new Error(`bench post: ${res.status}`);

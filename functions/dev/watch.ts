@@ -6,21 +6,15 @@
  * FIRESTORE_EMULATOR_HOST) it uses application default credentials.
  */
 import { parseArgs } from "node:util";
-import { getApps, initializeApp } from "firebase-admin/app";
-import { getFirestore } from "firebase-admin/firestore";
 import { isFinalSubmission, type SubmissionStatus } from "../src/domain/submission-status";
-import { LOCAL } from "./local-config";
+import { operatorFirestore } from "./operator-firestore";
 import { countdown, watchLines, type WatchedRun, type WatchedSubmission } from "./watch-view";
 
 async function main() {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { project: { type: "string" } } });
   const id = positionals[0];
   if (!id) throw new Error("usage: npm run watch -- <postSubmissionId> [--project <id>]");
-  const projectId = values.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL.projectId;
-  if (projectId.startsWith("demo-")) {
-    process.env.FIRESTORE_EMULATOR_HOST ??= `${LOCAL.firestore.host}:${LOCAL.firestore.port}`;
-  }
-  const db = getFirestore(getApps()[0] ?? initializeApp({ projectId }));
+  const { db, projectId } = operatorFirestore(values.project);
   let last = "";
   for (;;) {
     const [sub, runs] = await Promise.all([

@@ -10,9 +10,7 @@
  * variable it uses application default credentials (`gcloud auth application-default login`).
  */
 import { parseArgs } from "node:util";
-import { initializeApp } from "firebase-admin/app";
-import { getFirestore } from "firebase-admin/firestore";
-import { LOCAL } from "../dev/local-config";
+import { operatorFirestore } from "../dev/operator-firestore";
 import { ApiKeyStore, type ApiKeySummary } from "../src/store/api-key-store";
 
 const USAGE =
@@ -44,13 +42,8 @@ async function main(): Promise<void> {
   if (!command || !["create", "list", "revoke"].includes(command)) fail(`unknown command ${command ?? "(none)"}`);
   if (!values.uid) fail("--uid is required");
 
-  const projectId = values.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL.projectId;
-  if (projectId.startsWith("demo-")) {
-    process.env.FIRESTORE_EMULATOR_HOST ??= `${LOCAL.firestore.host}:${LOCAL.firestore.port}`;
-  }
-  const target = process.env.FIRESTORE_EMULATOR_HOST ? `emulator ${process.env.FIRESTORE_EMULATOR_HOST}` : "Firestore";
+  const { db, projectId, target } = operatorFirestore(values.project);
   console.error(`project ${projectId} (${target})`);
-  const db = getFirestore(initializeApp({ projectId }));
   const keys = new ApiKeyStore(db);
   try {
     if (command === "create") {

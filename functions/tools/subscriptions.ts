@@ -11,9 +11,8 @@
  * variable it uses application default credentials (`gcloud auth application-default login`).
  */
 import { parseArgs } from "node:util";
-import { initializeApp } from "firebase-admin/app";
-import { getFirestore, Timestamp } from "firebase-admin/firestore";
-import { LOCAL } from "../dev/local-config";
+import { Timestamp } from "firebase-admin/firestore";
+import { operatorFirestore } from "../dev/operator-firestore";
 import { SubscriptionStore } from "../src/store/subscription-store";
 
 const USAGE =
@@ -58,13 +57,8 @@ async function main(): Promise<void> {
   if (!command || !["grant", "end", "show"].includes(command)) fail(`unknown command ${command ?? "(none)"}`);
   if (!values.uid) fail("--uid is required");
 
-  const projectId = values.project ?? process.env.GOOGLE_CLOUD_PROJECT ?? LOCAL.projectId;
-  if (projectId.startsWith("demo-")) {
-    process.env.FIRESTORE_EMULATOR_HOST ??= `${LOCAL.firestore.host}:${LOCAL.firestore.port}`;
-  }
-  const target = process.env.FIRESTORE_EMULATOR_HOST ? `emulator ${process.env.FIRESTORE_EMULATOR_HOST}` : "Firestore";
+  const { db, projectId, target } = operatorFirestore(values.project);
   console.error(`project ${projectId} (${target})`);
-  const db = getFirestore(initializeApp({ projectId }));
   const subscriptions = new SubscriptionStore(db);
   const now = new Date();
   try {
