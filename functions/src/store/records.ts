@@ -45,6 +45,11 @@ export const apiKeySchema = z.object({
   /** Whether the key still works: never guessed, so a value that is neither null nor a time is malformed. */
   revokedAt: timestamp.nullable().optional(),
   lastUsedAt: shown(timestamp),
+  /**
+   * What the key may do (domain/scopes.ts). Absent (Soku's shape, keys made before scopes): every
+   * scope. Never read leniently: a malformed list makes the key unusable rather than all-powerful.
+   */
+  scopes: z.array(z.string()).optional(),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeySchema>;
 

@@ -1,4 +1,5 @@
 import type { KeyMode } from "../../domain/api-key";
+import type { Scope } from "../../domain/scopes";
 import { AppError } from "../../domain/errors";
 import type { ApiKeySummary } from "../../store/api-key-store";
 import type { IdTokenAuth } from "../caller";
@@ -13,6 +14,7 @@ export const apiKeyView = (k: ApiKeySummary) => ({
   createdAt: k.createdAt?.toISOString() ?? null,
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
+  scopes: [...k.scopes],
   status: k.revokedAt ? "revoked" : "active",
 });
 
@@ -20,8 +22,12 @@ export const apiKeyView = (k: ApiKeySummary) => ({
  * POST /v1/api-keys: a new key for the signed-in user. The only time the key is shown: it is
  * stored as a hash and cannot be recovered.
  */
-export async function createApiKey(deps: AppDeps, caller: IdTokenAuth, input: { name: string | null; mode: KeyMode }) {
-  const { apiKey, summary } = await deps.apiKeys.create(caller.userId, input.name, input.mode);
+export async function createApiKey(
+  deps: AppDeps,
+  caller: IdTokenAuth,
+  input: { name: string | null; mode: KeyMode; scopes?: readonly Scope[] },
+) {
+  const { apiKey, summary } = await deps.apiKeys.create(caller.userId, input.name, input.mode, input.scopes);
   return { apiKey, ...apiKeyView(summary) };
 }
 
