@@ -1,11 +1,15 @@
 import { Router, type RequestHandler } from "express";
 import type { RouteParameters } from "express-serve-static-core";
 import { AppError } from "../domain/errors";
+import { wantsDraft } from "../domain/post-request";
 import type { Scope } from "../domain/scopes";
 import type { ApiKeyAuth } from "./caller";
 import { apiKeyAuth } from "./context";
 
-/** The scope an API-key route needs; `publishUnlessDraft`: also posts:publish unless the body is a draft. */
+/**
+ * The scope an API-key route needs; `publishUnlessDraft`: also posts:publish unless the body says
+ * `"draft": true` (a dry run included: it answers what publishing would do).
+ */
 export interface RouteScope {
   scope: Scope;
   publishUnlessDraft?: true;
@@ -81,9 +85,11 @@ export function scopedRouter(base: string): { router: Router } & Record<Verb, De
   const declare =
     (verb: Verb): Declare =>
     (path, handler) => {
-      const { scope } = routeScope(verb, base, path);
-      const check: RequestHandler = (_req, res, next) => {
-        requireScope(apiKeyAuth(res), scope);
+      const { scope, publishUnlessDraft } = routeScope(verb, base, path);
+      const check: RequestHandler = (req, res, next) => {
+        const caller = apiKeyAuth(res);
+        requireScope(caller, scope);
+        if (publishUnlessDraft && !wantsDraft(req.body)) requireScope(caller, "posts:publish");
         next();
       };
       router[verb](path, check, handler);

@@ -177,6 +177,8 @@ export const submissionSchema = z.object({
   mediaPrepared: z.boolean().optional(),
   /** Problems with a target's account found before the post's time, by run id (domain/account-issues.ts). */
   accountIssues: z.record(z.string(), accountIssueSchema).optional(),
+  /** Set when a draft was published: the time it was published for (null: at once), so a repeat answers alike. */
+  publishedFromDraft: z.object({ at: timestamp, scheduledTime: timestamp.nullable() }).optional(),
 });
 export type SubmissionRecord = z.infer<typeof submissionSchema>;
 

@@ -10,7 +10,7 @@ import { createPost } from "../use-cases/create-post";
 import { dryRunPost } from "../use-cases/dry-run-post";
 import { getPost } from "../use-cases/get-post";
 import { listPosts } from "../use-cases/list-posts";
-import { cancelPost, editPost, publishPostNow } from "../use-cases/post-lifecycle";
+import { cancelPost, editPost, publishDraft, publishPostNow } from "../use-cases/post-lifecycle";
 
 /** `?dryRun=true|false` (also 1/0); anything else is a validation error, not a silent real post. */
 export function wantsDryRun(query: Request["query"]): boolean {
@@ -20,7 +20,7 @@ export function wantsDryRun(query: Request["query"]): boolean {
   throw validationError([{ field: "dryRun", reason: "invalid_value", message: "dryRun must be true or false." }]);
 }
 
-/** /v1/posts: create, list, read, edit, cancel, publish now. Mounted behind requireApiKey. */
+/** /v1/posts: create (or draft), list, read, edit, cancel, publish a draft, publish now. Mounted behind requireApiKey. */
 export function postsRoutes(deps: DepsProvider): Router {
   const r = scopedRouter("/v1/posts");
   const router = r.router;
@@ -74,6 +74,10 @@ export function postsRoutes(deps: DepsProvider): Router {
   r.patch(
     "/:id",
     answer((d, caller, id, req) => editPost(d, caller, { id, body: req.body, ifMatch: req.get("if-match") ?? null })),
+  );
+  r.post(
+    "/:id/publish",
+    answer((d, caller, id, req) => publishDraft(d, caller, { id, body: req.body })),
   );
   r.post(
     "/:id/publish-now",
