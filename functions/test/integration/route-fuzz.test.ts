@@ -21,6 +21,7 @@ const ROUTES: [string, string][] = [
   ["GET", "/v1/posts/:id"],
   ["PATCH", "/v1/posts/:id"],
   ["DELETE", "/v1/posts/:id"],
+  ["POST", "/v1/posts/:id/publish"],
   ["POST", "/v1/posts/:id/publish-now"],
   ["GET", "/v1/accounts"],
   ["DELETE", "/v1/accounts/:platform/:id"],
