@@ -186,6 +186,7 @@ describe("path ids that cannot name a document", () => {
     ["GET", "/v1/posts/a%2Fb"],
     ["PATCH", "/v1/posts/a%2Fb"],
     ["DELETE", "/v1/posts/..%2F..%2Fx"],
+    ["POST", "/v1/posts/__x__/publish"],
     ["POST", "/v1/posts/__x__/publish-now"],
     ["GET", "/v1/media/a%2Fb"],
     ["DELETE", "/v1/media/%2E%2E"],
