@@ -1,5 +1,5 @@
-import request from "supertest";
 import { Harness } from "../support/harness";
+import { postsApi } from "../support/posts-api";
 
 const h = new Harness();
 afterAll(() => h.close());
@@ -11,26 +11,7 @@ const draftBody = (extra: Record<string, unknown> = {}, platform: unknown = ["th
   ...extra,
 });
 
-const api = (key: string) => ({
-  create: (b: unknown) =>
-    request(h.app)
-      .post("/v1/posts")
-      .set("soku-api-key", key)
-      .send(b as object),
-  list: (query: Record<string, string>) => request(h.app).get("/v1/posts").query(query).set("soku-api-key", key),
-  get: (id: string) => request(h.app).get(`/v1/posts/${id}`).set("soku-api-key", key),
-  patch: (id: string, b: unknown) =>
-    request(h.app)
-      .patch(`/v1/posts/${id}`)
-      .set("soku-api-key", key)
-      .send(b as object),
-  remove: (id: string) => request(h.app).delete(`/v1/posts/${id}`).set("soku-api-key", key),
-  publish: (id: string, b?: unknown) => {
-    const r = request(h.app).post(`/v1/posts/${id}/publish`).set("soku-api-key", key);
-    return b === undefined ? r : r.send(b as object);
-  },
-  events: () => request(h.app).get("/v1/events").set("soku-api-key", key),
-});
+const api = (key: string) => postsApi(h.app, key);
 
 async function drafted(key: string, b: unknown = draftBody()): Promise<string> {
   const res = await api(key).create(b);
@@ -170,10 +151,10 @@ describe("drafts", () => {
   it("deletes a draft like a scheduled post (canceled, no event); only drafts are published here", async () => {
     const t = await h.tenant();
     const id = await drafted(t.key);
-    const removed = await api(t.key).remove(id);
+    const removed = await api(t.key).cancel(id);
     expect(removed.status).toBe(200);
     expect(removed.body).toMatchObject({ status: "canceled", runs: [] });
-    expect((await api(t.key).remove(id)).status).toBe(200);
+    expect((await api(t.key).cancel(id)).status).toBe(200);
     expect((await api(t.key).publish(id)).status).toBe(409);
     expect((await api(t.key).patch(id, { post: { content: { text: "late" } } })).status).toBe(409);
     expect(await eventTypes(t.key)).toEqual([]);
