@@ -85,9 +85,16 @@ export const bodySchema = z.strictObject({
   strict: z.boolean().optional(),
   enableRepurposing: z.boolean().optional(),
   sandbox: z.strictObject({ outcomes: z.record(z.string().min(1).max(300), z.enum(SANDBOX_OUTCOMES)) }).optional(),
+  /** true: stored as a draft, published later by POST /v1/posts/{id}/publish (not part of the stored request). */
+  draft: z.boolean().optional(),
 });
 
 type ParsedBody = z.infer<typeof bodySchema>;
+
+/** Whether a POST /v1/posts body asks for a draft (`"draft": true`; anything else publishes or schedules). */
+export function wantsDraft(body: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as { draft?: unknown }).draft === true;
+}
 
 export interface ParseContext {
   now: Date;

@@ -3,6 +3,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { KEY_NAME_MAX } from "../../domain/api-key";
 import { validationError } from "../../domain/errors";
+import { SCOPES } from "../../domain/scopes";
 import { zodIssues } from "../../domain/zod-issues";
 import { idTokenAuth } from "../context";
 import type { DepsProvider } from "../deps";
@@ -12,6 +13,8 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../use-cases/api-keys";
 export const createKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(KEY_NAME_MAX).optional(),
   mode: z.enum(["live", "test"]).optional(),
+  /** What the key may do (docs/api.md, Scopes); absent: every scope. */
+  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
 });
 
 /**
@@ -28,6 +31,7 @@ export function apiKeysRoutes(deps: DepsProvider): Router {
     const created = await createApiKey(deps(), idTokenAuth(res), {
       name: parsed.data.name ?? null,
       mode: parsed.data.mode ?? "live",
+      ...(parsed.data.scopes ? { scopes: parsed.data.scopes } : {}),
     });
     res.setHeader("Location", `/v1/api-keys/${created.id}`);
     await sendJson(req, res, deps, 201, created);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { KeyMode } from "../../domain/api-key";
+import { SCOPES, type Scope } from "../../domain/scopes";
 import { AppError } from "../../domain/errors";
 import type { ApiKeySummary } from "../../store/api-key-store";
 import type { IdTokenAuth } from "../caller";
@@ -14,6 +15,7 @@ export const apiKeyViewSchema = z
     createdAt: z.iso.datetime().nullable(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
+    scopes: z.array(z.enum(SCOPES)).meta({ description: "What the key may do (see the security requirements of each operation)." }),
     status: z.enum(["active", "revoked"]),
   })
   .meta({ id: "ApiKey" });
@@ -32,6 +34,7 @@ export const apiKeyView = (k: ApiKeySummary): ApiKeyView => ({
   createdAt: k.createdAt?.toISOString() ?? null,
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
+  scopes: [...k.scopes],
   status: k.revokedAt ? "revoked" : "active",
 });
 
@@ -39,8 +42,12 @@ export const apiKeyView = (k: ApiKeySummary): ApiKeyView => ({
  * POST /v1/api-keys: a new key for the signed-in user. The only time the key is shown: it is
  * stored as a hash and cannot be recovered.
  */
-export async function createApiKey(deps: AppDeps, caller: IdTokenAuth, input: { name: string | null; mode: KeyMode }) {
-  const { apiKey, summary } = await deps.apiKeys.create(caller.userId, input.name, input.mode);
+export async function createApiKey(
+  deps: AppDeps,
+  caller: IdTokenAuth,
+  input: { name: string | null; mode: KeyMode; scopes?: readonly Scope[] },
+) {
+  const { apiKey, summary } = await deps.apiKeys.create(caller.userId, input.name, input.mode, input.scopes);
   return { apiKey, ...apiKeyView(summary) };
 }
 
