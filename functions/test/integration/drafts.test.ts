@@ -167,6 +167,42 @@ describe("drafts", () => {
     expect((await api(t.key).get(sid)).body.status).toBe("scheduled");
   });
 
+  it("plans again when the draft is edited during its publish, and answers 409 if it never holds still", async () => {
+    const t = await h.tenant();
+    const lifecycle = h.deps.lifecycle;
+    const original = lifecycle.publishDraft.bind(lifecycle);
+    let edits = 0;
+    // A concurrent editor, through the API, between the publish's read and its commit.
+    const editFirst = (times: number) =>
+      jest.spyOn(lifecycle, "publishDraft").mockImplementation(async (...args) => {
+        if (edits < times) {
+          edits++;
+          const edited = await api(t.key).patch(args[0], { post: { content: { text: `edit ${edits}` } } });
+          expect(edited.status).toBe(200);
+        }
+        return original(...args);
+      });
+
+    const id = await drafted(t.key);
+    const once = editFirst(1);
+    const published = await api(t.key).publish(id);
+    once.mockRestore();
+    expect(published.status).toBe(200);
+    // The edit made under the first attempt is what was published.
+    expect(published.body).toMatchObject({ status: "queued", request: { post: { content: { text: "edit 1" } } } });
+
+    edits = 0;
+    const restless = await drafted(t.key);
+    const always = editFirst(Number.POSITIVE_INFINITY);
+    const refused = await api(t.key).publish(restless);
+    always.mockRestore();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: "conflict", details: { status: "stale" } });
+    expect(refused.body.error.message).not.toMatch(/If-Match/);
+    expect(edits).toBe(3);
+    expect((await api(t.key).get(restless)).body).toMatchObject({ status: "draft", targets: [] });
+  });
+
   it("answers 404 for another user's draft and a key of the other mode", async () => {
     const t = await h.tenant({ keys: [{ mode: "test" }, { mode: "live" }] });
     const other = await h.tenant();

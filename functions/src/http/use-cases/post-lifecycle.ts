@@ -157,6 +157,13 @@ export async function publishDraft(deps: AppDeps, caller: ApiKeyAuth, input: Pos
     });
     // Edited (or published by a concurrent call) since it was read: plan again from what is stored.
     if ((change.kind === "stale" || change.kind === "conflict") && attempt < PUBLISH_ATTEMPTS) continue;
+    if (change.kind === "stale") {
+      // The caller sent no If-Match: the draft was edited under every attempt, not by them.
+      throw new AppError("conflict", "The draft kept changing while it was being published; publish it again.", {
+        status: "stale",
+        etag: etagOf(change.version),
+      });
+    }
     settle(id, change, "publish");
     if (!deferred) await orchestrateAt(deps, id, at);
     return getPost(deps, caller, input);

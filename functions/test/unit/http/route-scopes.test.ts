@@ -1,0 +1,34 @@
+import { ROUTE_SCOPES, routeScope, scopedRouter } from "../../../src/http/route-scopes";
+
+describe("ROUTE_SCOPES", () => {
+  it("finds a route's scope from Express's form of its path", () => {
+    expect(routeScope("get", "/v1/posts", "/:id")).toEqual({ scope: "posts:read" });
+    expect(routeScope("POST", "/v1/posts", "/")).toEqual({ scope: "posts:write", publishUnlessDraft: true });
+    expect(routeScope("post", "/v1/posts", "/:id/publish")).toEqual({ scope: "posts:publish" });
+  });
+
+  it("refuses to declare a route the table does not list, so none is ever served unscoped", () => {
+    const posts = scopedRouter("/v1/posts");
+    const handler = () => undefined;
+    expect(() => posts.post("/:id/archive", handler)).toThrow(
+      "POST /v1/posts/{id}/archive has no entry in ROUTE_SCOPES (http/route-scopes.ts)",
+    );
+    // The method counts: a listed path under another method is not listed.
+    expect(() => scopedRouter("/v1/accounts").delete("/", handler)).toThrow(/DELETE \/v1\/accounts has no entry/);
+    expect(() => posts.get("/:id", handler)).not.toThrow();
+  });
+
+  it("names only routes under /v1 with a known scope", () => {
+    for (const [route, entry] of Object.entries(ROUTE_SCOPES)) {
+      expect(route).toMatch(/^(GET|POST|PATCH|DELETE) \/v1\/[a-z/{}-]+$/);
+      expect([
+        "posts:read",
+        "posts:write",
+        "posts:publish",
+        "media:write",
+        "accounts:read",
+        "webhooks:write",
+      ]).toContain(entry.scope);
+    }
+  });
+});
