@@ -69,7 +69,7 @@ const targetObject = z
 
 const target = z.union([platformName, targetObject]);
 
-const contentSchema = z.strictObject({
+export const contentSchema = z.strictObject({
   text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
   mediaType: z.enum(["text", "image", "video"]).optional().nullable(),
   mediaUrls: z.array(httpUrl).max(POST_LIMITS.mediaUrlsMax).optional().nullable(),

@@ -4,6 +4,7 @@ import { sha256Hex } from "../domain/canonical-json";
 import { inWorldOf, type Owner } from "../domain/owner";
 import { COLLECTIONS } from "./collections";
 import { EventStore, type EventRelay } from "./event-store";
+import type { EventData } from "../domain/event-data";
 import type { NewEvent } from "../domain/events";
 import { converter, recordOf } from "./records";
 
@@ -261,6 +262,6 @@ function mediaReadyEvent(
       height: media.height,
       durationSeconds: media.durationSeconds,
       ...("uploadId" in madeBy ? { uploadId: madeBy.uploadId } : {}),
-    },
+    } satisfies EventData<"media.ready">,
   };
 }
