@@ -21,6 +21,17 @@ const summary = z.object({
 const run = { postId: z.string(), runId: z.string(), platform, accountId: z.string() };
 const account = { platform, accountId: z.string() };
 
+/** What Postcast learnt of stored media (its record holds these, store/media-record-store.ts). */
+export const MEDIA_FACTS = {
+  url: z.string(),
+  contentType: z.string(),
+  kind: z.enum(["image", "video"]),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  durationSeconds: z.number().nullable(),
+};
+
 export const EVENT_DATA = {
   "post.scheduled": z.object({
     postId: z.string(),
@@ -58,13 +69,7 @@ export const EVENT_DATA = {
   }),
   "media.ready": z.object({
     mediaId: z.string(),
-    url: z.string(),
-    contentType: z.string(),
-    kind: z.enum(["image", "video"]),
-    size: z.number().int(),
-    width: z.number().int().nullable(),
-    height: z.number().int().nullable(),
-    durationSeconds: z.number().nullable(),
+    ...MEDIA_FACTS,
     uploadId: z.string().optional().meta({ description: "The upload session it came from, if any." }),
   }),
   "endpoint.disabled": z.object({
