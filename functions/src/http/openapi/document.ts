@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ERROR_STATUS, type ErrorCode } from "../../domain/errors";
+import { PLATFORM_OPTION_SCHEMAS } from "../../domain/platform-options";
 import { ROUTE_SCOPES, type RouteScope } from "../route-scopes";
 import {
   errorEnvelopeSchema,
@@ -196,10 +197,16 @@ function operation(op: Operation, schemas: Schemas): Json {
   return doc;
 }
 
+/** A target's `options` follow its platform's schema (checked per platform): named for clients, once. */
+const OPTION_SCHEMAS = Object.entries(PLATFORM_OPTION_SCHEMAS).map(([platform, schema]) =>
+  schema.meta({ id: `${platform[0]!.toUpperCase()}${platform.slice(1)}Options` }),
+);
+
 /** The OpenAPI 3.1 document of the API, built from the zod schemas the API itself parses and answers with. */
 export function openApiDocument(): Json {
   const schemas = new Schemas();
   schemas.ref(errorEnvelopeSchema, "output");
+  for (const schema of OPTION_SCHEMAS) schemas.ref(schema, "input");
   const paths: Record<string, Json> = {};
   for (const op of OPERATIONS) (paths[openApiPath(op.path)] ??= {})[op.method] = operation(op, schemas);
   return {
