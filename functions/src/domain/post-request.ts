@@ -49,12 +49,22 @@ const platformName = z.string().refine((name) => normalizePlatform(name) !== nul
   params: { reason: "unsupported_platform" },
 });
 
+/** `x: replySettings, madeWithAi, …; threads: …` (the OpenAPI document also names each schema, XOptions …). */
+function optionNames(): string {
+  return Object.entries(PLATFORM_OPTION_SCHEMAS)
+    .map(([p, schema]) => `${p}: ${Object.keys(schema.shape).join(", ")}`)
+    .join("; ");
+}
+
 const targetObject = z
   .strictObject({
     platform: platformName,
     accountId: accountId.optional(),
     text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
-    options: z.record(z.string(), z.unknown()).optional(),
+    options: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: `The platform's own options, validated by its schema: ${optionNames()}.` }),
   })
   .superRefine((t, refine) => {
     const platform = normalizePlatform(t.platform);
@@ -69,7 +79,7 @@ const targetObject = z
 
 const target = z.union([platformName, targetObject]);
 
-const contentSchema = z.strictObject({
+export const contentSchema = z.strictObject({
   text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
   mediaType: z.enum(["text", "image", "video"]).optional().nullable(),
   mediaUrls: z.array(httpUrl).max(POST_LIMITS.mediaUrlsMax).optional().nullable(),

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError, validationError } from "../../domain/errors";
+import type { EventData } from "../../domain/event-data";
 import { EVENT_TYPES, type NewEvent } from "../../domain/events";
 import { newWebhookSecret } from "../../domain/webhook-signature";
 import { zodIssues } from "../../domain/zod-issues";
@@ -186,7 +187,7 @@ export async function testWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { id
     livemode: endpoint.livemode,
     type: "webhook.test",
     change: `webhook.test/${input.id}/${input.requestLogId}`,
-    data: { endpointId: input.id, message: "A test event from Postcast." },
+    data: { endpointId: input.id, message: "A test event from Postcast." } satisfies EventData<"webhook.test">,
   };
   const ref = await deps.submissions.events.record(event);
   return { eventId: ref.eventId, type: event.type };
