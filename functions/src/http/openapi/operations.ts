@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { publishDraftSchema } from "../../domain/draft-publish";
 import { EVENT_TYPES, type EventEnvelope } from "../../domain/events";
 import { uploadRequest } from "../../domain/media-upload";
 import { PLATFORMS } from "../../domain/platforms";
@@ -167,6 +168,12 @@ export const OPERATIONS: Operation[] = [
     errors: [409],
   }),
   onePost("Cancel a scheduled post", { method: "delete", path: "/v1/posts/:id", errors: [409] }),
+  onePost("Publish a draft, at once or at `scheduledTime`", {
+    method: "post",
+    path: "/v1/posts/:id/publish",
+    body: { schema: publishDraftSchema, required: false, example: { scheduledTime: "2026-03-01T12:00:00.000Z" } },
+    errors: [409],
+  }),
   onePost("Publish a scheduled post now", { method: "post", path: "/v1/posts/:id/publish-now", errors: [409] }),
 
   {
