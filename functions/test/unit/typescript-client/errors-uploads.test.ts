@@ -12,7 +12,7 @@ import {
   PostcastError,
   ServerError,
 } from "../../../../clients/typescript/src";
-import { envelope, scriptedServer, type Reply } from "./scripted-server";
+import { envelope, scriptedServer, type Reply } from "../../support/scripted-server";
 
 const API_KEY = "sk_live_client_unit_secret_9876543210";
 

@@ -9,7 +9,7 @@ import {
   NetworkError,
   type RetryInfo,
 } from "../../../../clients/typescript/src";
-import { envelope, scriptedServer, type Reply } from "./scripted-server";
+import { envelope, scriptedServer, type Reply } from "../../support/scripted-server";
 
 const API_KEY = "sk_test_client_unit_secret_0123456789";
 const POST = { post: { content: { text: "hello", platform: ["x"] } } };
