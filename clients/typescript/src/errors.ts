@@ -6,7 +6,7 @@ type Envelope = components["schemas"]["Error"]["error"];
 /** Every code the API answers with, plus the client's own for answers that never came or were not the envelope. */
 export type ErrorCode = Envelope["code"] | "network_error" | "unexpected_response";
 
-interface ErrorFields {
+export interface ErrorFields {
   status: number;
   code: ErrorCode;
   message: string;
@@ -44,9 +44,12 @@ export class PostcastError extends Error {
 /** 400: the body or query was refused (`validation_error`, `missing_integrations`, `missing_account`, `upload_failed`). */
 export class InvalidRequestError extends PostcastError {
   /** Every problem found (`details.issues`), for `validation_error`. */
-  get issues(): { field: string; reason: string; message: string; platform?: string }[] {
+  readonly issues: { field: string; reason: string; message: string; platform?: string }[];
+
+  constructor(fields: ErrorFields) {
+    super(fields);
     const issues = this.details.issues;
-    return Array.isArray(issues) ? (issues as { field: string; reason: string; message: string }[]) : [];
+    this.issues = Array.isArray(issues) ? (issues as InvalidRequestError["issues"]) : [];
   }
 }
 
@@ -56,8 +59,11 @@ export class AuthenticationError extends PostcastError {}
 /** 403 `insufficient_scope`: the key lacks the scope this call needs. */
 export class InsufficientScopeError extends PostcastError {
   /** The scope the call needs, e.g. `posts:write`. */
-  get scope(): string | null {
-    return typeof this.details.requiredScope === "string" ? this.details.requiredScope : null;
+  readonly scope: string | null;
+
+  constructor(fields: ErrorFields) {
+    super(fields);
+    this.scope = typeof this.details.requiredScope === "string" ? this.details.requiredScope : null;
   }
 }
 

@@ -22,6 +22,7 @@ import { REPO_ROOT } from "../../dev/local-config";
 import { seedTenant } from "../../dev/seed";
 import { scriptedServer } from "../support/scripted-server";
 import { runningStack } from "./running-stack";
+import { until } from "./until";
 
 jest.setTimeout(240_000);
 
@@ -35,24 +36,19 @@ const CLIENT_SRC = path.join(REPO_ROOT, "clients", "typescript", "src", "index.t
 const FINAL = ["completed", "partially_failed", "failed", "dispatch_failed"];
 const client = (apiKey: string, extra: Partial<ConstructorParameters<typeof Postcast>[0]> = {}) =>
   new Postcast({ apiKey, baseUrl: stack.base, minRetryDelayMs: 50, ...extra });
-const text = (what: string, platform: ("x" | "threads" | "linkedin")[] = ["threads"]) => ({
+const x = { platform: "x", accountId: "x_primary" } as const;
+const text = (what: string, platform: ("threads" | "linkedin" | typeof x)[] = ["threads"]) => ({
   post: { content: { text: `client e2e ${what} ${Date.now()} ${Math.random()}`, platform } },
 });
+/** The loopback origin the stack lets webhook endpoints use (WEBHOOK_LOOPBACK_ORIGINS in functions/.env.local). */
+const RECEIVER_PORT = 9200;
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 const finalPost = (postcast: Postcast, id: string) =>
   until(
     `post ${id} to be final`,
     () => postcast.posts.get(id),
     (p: Post) => FINAL.includes(p.status),
+    60_000,
   );
 
 /**
@@ -93,7 +89,7 @@ beforeAll(async () => {
 describe("the TypeScript client against the local stack", () => {
   it("creates a post, reads it until published, lists and iterates it", async () => {
     const postcast = client(FULL_KEY);
-    const { postSubmissionId: id, replayed } = await postcast.posts.create(text("now", ["x", "threads", "linkedin"]));
+    const { postSubmissionId: id, replayed } = await postcast.posts.create(text("now", [x, "threads", "linkedin"]));
     expect(replayed).toBe(false);
     const done = await finalPost(postcast, id);
     expect(done).toMatchObject({ postSubmissionId: id, status: "completed", summary: { total: 3, succeeded: 3 } });
@@ -115,7 +111,7 @@ describe("the TypeScript client against the local stack", () => {
     const one = await postcast.posts.create(body, { idempotencyKey: key });
     const two = await postcast.posts.create(body, { idempotencyKey: key });
     expect(two).toEqual({ postSubmissionId: one.postSubmissionId, replayed: true });
-    const dry = await postcast.posts.dryRun(text("dry", ["x"]));
+    const dry = await postcast.posts.dryRun(text("dry", [x]));
     expect(dry).toMatchObject({ dryRun: true, valid: true });
   });
 
@@ -196,7 +192,7 @@ describe("the TypeScript client against the local stack", () => {
 
   it("creates, reads, edits, tests, rotates and deletes a webhook endpoint", async () => {
     const postcast = client(FULL_KEY);
-    const receiver = await scriptedServer(() => ({ status: 204 }));
+    const receiver = await scriptedServer(() => ({ status: 204 }), RECEIVER_PORT);
     try {
       const created = await postcast.webhooks.create({
         url: receiver.url,
@@ -216,6 +212,7 @@ describe("the TypeScript client against the local stack", () => {
         "the test delivery",
         () => postcast.webhooks.deliveries(created.id, { limit: 5 }),
         (d) => d.data.some((x) => x.statusCode === 204),
+        60_000,
       );
       expect(deliveries.data[0]).toMatchObject({ eventType: "webhook.test", statusCode: 204 });
       const rotated = await postcast.webhooks.rotate(created.id);
@@ -248,7 +245,7 @@ describe("the TypeScript client against the local stack", () => {
     await expect(reader.posts.list()).resolves.toMatchObject({ data: [] });
     const error = await reader.posts.create(text("no scope")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InsufficientScopeError);
-    expect(error).toMatchObject({ status: 403, code: "insufficient_scope", scope: "posts:publish" });
+    expect(error).toMatchObject({ status: 403, code: "insufficient_scope", scope: "posts:write" });
     expect(String((error as Error).message)).not.toContain(READ_KEY);
   });
 

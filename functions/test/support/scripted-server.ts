@@ -16,10 +16,10 @@ export type Reply = { status: number; headers?: Record<string, string>; json?: u
 type Script = (req: Seen, index: number) => Reply;
 
 /**
- * A real HTTP server on a loopback port for the client's tests: each request is recorded and
+ * A real HTTP server on a loopback port (a free one unless `port` is given) for the client's tests: each request is recorded and
  * answered by `script` (given the request and how many came before it). Nothing of fetch is mocked.
  */
-export async function scriptedServer(script: Script) {
+export async function scriptedServer(script: Script, port = 0) {
   const seen: Seen[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -46,10 +46,10 @@ export async function scriptedServer(script: Script) {
       res.end(payload);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {
