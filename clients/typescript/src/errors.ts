@@ -1,7 +1,7 @@
-import type { components } from "./schema";
+import type { ResponseBody } from "./types";
 
-/** The API's error envelope (docs/contract.md §4). */
-type Envelope = components["schemas"]["Error"]["error"];
+/** The API's error envelope (docs/contract.md §4), by path like every type here (component names may change). */
+type Envelope = ResponseBody<"/v1/posts/{id}", "get", 404>["error"];
 
 /** Every code the API answers with, plus the client's own for answers that never came or were not the envelope. */
 export type ErrorCode = Envelope["code"] | "network_error" | "unexpected_response";
