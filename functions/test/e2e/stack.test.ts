@@ -8,6 +8,7 @@ import { PLATFORMS } from "../../src/domain/platforms";
 import { connectOnStack } from "../../dev/local-connect";
 import { DEMO_UID } from "../../dev/seed";
 import { runningStack } from "./running-stack";
+import { until } from "./until";
 
 jest.setTimeout(240_000);
 
@@ -22,16 +23,6 @@ async function submit(body: object, key = DEMO_TEST_KEY): Promise<string> {
   const json = (await res.json()) as { postSubmissionId: string };
   expect({ status: res.status, json }).toMatchObject({ status: 202 });
   return json.postSubmissionId;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const submission = (db: Firestore, id: string) => async () =>

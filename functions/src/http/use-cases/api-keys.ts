@@ -15,7 +15,9 @@ export const apiKeyViewSchema = z
     createdAt: z.iso.datetime().nullable(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
-    scopes: z.array(z.enum(SCOPES)).meta({ description: "What the key may do (see the security requirements of each operation)." }),
+    scopes: z
+      .array(z.enum(SCOPES))
+      .meta({ description: "What the key may do (see the security requirements of each operation)." }),
     status: z.enum(["active", "revoked"]),
   })
   .meta({ id: "ApiKey" });
