@@ -56,6 +56,15 @@ export function docsRoutes(dir: string = REFERENCE_DIR): Router {
       .type("html")
       .send(atDirectory ? html : html.replace("<head>", '<head>\n    <base href="docs/" />'));
   });
-  router.use(express.static(dir, { index: false, redirect: false, maxAge: 300_000, dotfiles: "ignore" }));
+  router.use(
+    express.static(dir, {
+      index: false,
+      redirect: false,
+      dotfiles: "ignore",
+      // Replacing the no-store every answer starts with (serve-static's own would keep it).
+      cacheControl: false,
+      setHeaders: (res) => res.setHeader("Cache-Control", CACHE),
+    }),
+  );
   return router;
 }
