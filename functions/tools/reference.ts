@@ -42,7 +42,8 @@ export function buildReference(dir: string, document: string = serialized()): st
 
 if (require.main === module) {
   const { values } = parseArgs({ options: { out: { type: "string" } } });
-  const dir = path.resolve(values.out ?? REFERENCE_DIR);
+  // A relative --out is where the command was typed (npm runs scripts from functions/).
+  const dir = values.out ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : REFERENCE_DIR;
   const files = buildReference(dir);
   console.log(`wrote the API reference to ${dir} (${files.length} files; open index.html through any web server)`);
 }
