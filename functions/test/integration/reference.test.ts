@@ -7,7 +7,13 @@ import request from "supertest";
 import { REFERENCE_CSP, REFERENCE_DIR } from "../../src/http/routes/docs-routes";
 import { buildReference } from "../../tools/reference";
 import { Harness } from "../support/harness";
-import { chromiumHere, documentOperations, launchChromium, renderReference } from "../support/reference-page";
+import {
+  describeInChromium,
+  documentOperations,
+  launchChromium,
+  renderReference,
+  type OpenApiPaths,
+} from "../support/reference-page";
 
 /**
  * GET /docs: the browsable reference, built as `npm run build` builds it, served by the app, and
@@ -18,8 +24,6 @@ beforeAll(() => {
   buildReference(REFERENCE_DIR);
 });
 afterAll(() => h.close());
-
-type Doc = { paths: Record<string, Record<string, unknown>> };
 
 describe("GET /docs", () => {
   it("answers the page without credentials, cacheable, unlimited, under a CSP of its own origin only", async () => {
@@ -72,18 +76,7 @@ describe("GET /docs", () => {
   });
 });
 
-const here = chromiumHere();
-const inChromium = here.found ? describe : describe.skip;
-if (!here.found) {
-  if (process.env.CI === "true") {
-    it("runs the reference in Chromium (CI)", () => {
-      throw new Error(`Cannot run the /docs tests in Chromium: ${here.missing}`);
-    });
-  } else {
-    // Past jest's --silent (npm test's), which swallows console output: said as the Google-emulator run says it.
-    process.stderr.write(`Skipped the /docs tests in Chromium: ${here.missing}; with CI=true this fails\n`);
-  }
-}
+const inChromium = describeInChromium("the /docs tests");
 
 inChromium("/docs in Chromium", () => {
   // Served under the path prefix the Functions emulator's URL has, as the local stack serves it.
@@ -91,7 +84,7 @@ inChromium("/docs in Chromium", () => {
   let browser: Browser;
   let server: Server;
   let origin: string;
-  let doc: Doc;
+  let doc: OpenApiPaths;
 
   beforeAll(async () => {
     const outer = express();
@@ -99,7 +92,7 @@ inChromium("/docs in Chromium", () => {
     server = outer.listen(0, "127.0.0.1");
     await once(server, "listening");
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    doc = (await (await fetch(`${origin}${PREFIX}/docs/openapi.json`)).json()) as Doc;
+    doc = (await (await fetch(`${origin}${PREFIX}/docs/openapi.json`)).json()) as OpenApiPaths;
     browser = await launchChromium();
   });
   afterAll(async () => {

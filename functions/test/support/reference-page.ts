@@ -15,6 +15,24 @@ export function chromiumHere(): { found: true } | { found: false; missing: strin
 }
 
 /**
+ * `describe` when Chromium is here. Otherwise the tests are skipped with a line saying why, or,
+ * under CI=true (where .ci/run installs it), a test fails in their place.
+ */
+export function describeInChromium(what: string): jest.Describe {
+  const here = chromiumHere();
+  if (here.found) return describe;
+  if (process.env.CI === "true") {
+    it(`runs ${what} in Chromium (CI=true)`, () => {
+      throw new Error(`Cannot run ${what} in Chromium: ${here.missing}`);
+    });
+  } else {
+    // Past jest's --silent (npm test's), which swallows console output; as the Google-emulator run says it.
+    process.stderr.write(`Skipped ${what} in Chromium: ${here.missing}; with CI=true this fails\n`);
+  }
+  return describe.skip;
+}
+
+/**
  * A fresh headless Chromium. playwright-core adds --headless and a fresh temporary --user-data-dir
  * (removed on close); the rest keeps it from reaching anything but the page's server.
  */
@@ -43,8 +61,12 @@ export interface Rendered {
   problems: string[];
 }
 
+export interface OpenApiPaths {
+  paths: Record<string, Record<string, unknown>>;
+}
+
 /** `METHOD /path` of every operation an OpenAPI document describes. */
-export function documentOperations(doc: { paths: Record<string, Record<string, unknown>> }): string[] {
+export function documentOperations(doc: OpenApiPaths): string[] {
   return Object.entries(doc.paths)
     .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
     .sort();
