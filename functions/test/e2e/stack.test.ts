@@ -8,10 +8,10 @@ import { PLATFORMS } from "../../src/domain/platforms";
 import { connectOnStack } from "../../dev/local-connect";
 import { DEMO_UID } from "../../dev/seed";
 import {
+  checkReference,
   describeInChromium,
-  documentOperations,
   launchChromium,
-  renderReference,
+  NO_FINDINGS,
   type OpenApiPaths,
 } from "../support/reference-page";
 import { runningStack } from "./running-stack";
@@ -225,10 +225,8 @@ describeInChromium("the stack's /docs")("the stack's API reference", () => {
     const doc = (await (await fetch(`${stack.base}/v1/openapi.json`)).json()) as OpenApiPaths;
     const browser = await launchChromium();
     try {
-      const rendered = await renderReference(browser, `${stack.base}/docs`);
-      expect(rendered.problems).toEqual([]);
-      expect(rendered.operations).toEqual(documentOperations(doc));
-      expect(rendered.requests.filter((url) => !url.startsWith(`${stack.base}/docs`))).toEqual([]);
+      const findings = await checkReference(browser, `${stack.base}/docs`, doc, { dir: `${stack.base}/docs/` });
+      expect(findings).toEqual(NO_FINDINGS);
     } finally {
       await browser.close();
     }

@@ -116,3 +116,33 @@ export async function renderReference(
     await page.close();
   }
 }
+
+/** How a rendered reference falls short of its document; every list empty when it does not. */
+export interface Findings {
+  /** Operations of the document the page does not show. */
+  missing: string[];
+  /** Operations the page shows that the document does not have. */
+  unexpected: string[];
+  /** Requests outside the page's directory (a CDN, the API's other routes). */
+  elsewhere: string[];
+  problems: string[];
+}
+
+export const NO_FINDINGS: Findings = { missing: [], unexpected: [], elsewhere: [], problems: [] };
+
+/** Renders the reference at `url` and compares it with `doc`; `dir` is the URL its files are under. */
+export async function checkReference(
+  browser: Browser,
+  url: string,
+  doc: OpenApiPaths,
+  options: { dir: string; prepare?: (page: Page) => Promise<unknown> },
+): Promise<Findings> {
+  const rendered = await renderReference(browser, url, options.prepare);
+  const expected = documentOperations(doc);
+  return {
+    missing: expected.filter((op) => !rendered.operations.includes(op)),
+    unexpected: rendered.operations.filter((op) => !expected.includes(op)),
+    elsewhere: rendered.requests.filter((r) => r !== url && !r.startsWith(options.dir)),
+    problems: rendered.problems,
+  };
+}
