@@ -7,6 +7,13 @@ import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_
 import { PLATFORMS } from "../../src/domain/platforms";
 import { connectOnStack } from "../../dev/local-connect";
 import { DEMO_UID } from "../../dev/seed";
+import {
+  checkReference,
+  describeInChromium,
+  launchChromium,
+  NO_FINDINGS,
+  type OpenApiPaths,
+} from "../support/reference-page";
 import { runningStack } from "./running-stack";
 import { until } from "./until";
 
@@ -200,6 +207,19 @@ describe("the local stack end to end", () => {
     for (const t of targets) {
       const posted = stack.fakes.fakes[t.platform as (typeof PLATFORMS)[number]].postsOf(t.accountId);
       expect({ ...t, posts: posted.filter((p) => p.text.includes(caption)).length }).toEqual({ ...t, posts: 1 });
+    }
+  });
+});
+
+describeInChromium("the stack's /docs")("the stack's API reference", () => {
+  it("shows every operation of the stack's own document at $BASE/docs, in Chromium, under the emulator's prefix", async () => {
+    const doc = (await (await fetch(`${stack.base}/v1/openapi.json`)).json()) as OpenApiPaths;
+    const browser = await launchChromium();
+    try {
+      const findings = await checkReference(browser, `${stack.base}/docs`, doc, { dir: `${stack.base}/docs/` });
+      expect(findings).toEqual(NO_FINDINGS);
+    } finally {
+      await browser.close();
     }
   });
 });
