@@ -39,5 +39,15 @@ export default tseslint.config(
       "@typescript-eslint/restrict-template-expressions": "off",
     },
   },
+  {
+    // The reference page's script runs in the browser, beside Swagger UI's bundle (tools/reference.ts).
+    files: ["tools/reference-page/**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: "script",
+      globals: { window: "readonly", document: "readonly", URL: "readonly", SwaggerUIBundle: "readonly" },
+    },
+  },
   prettier,
 );

@@ -1,6 +1,6 @@
 /**
  * Three tiers, picked with --selectProjects:
- * - unit: pure code, no I/O.
+ * - unit: pure code, no I/O (but the TypeScript client's, against a scripted server on a loopback port).
  * - integration: real stores against a Firestore emulator (the embedded one is started by
  *   the global setup unless FIRESTORE_EMULATOR_HOST already points at one).
  * - e2e: the whole local stack (Functions and Cloud Tasks emulators) started as `npm start` does.
@@ -20,6 +20,7 @@ module.exports = {
       globalSetup: "<rootDir>/test/setup/global-setup.ts",
       globalTeardown: "<rootDir>/test/setup/global-teardown.ts",
       setupFiles: ["<rootDir>/test/setup/integration-env.ts"],
+      setupFilesAfterEnv: ["<rootDir>/test/setup/openapi-conformance.ts"],
     },
     {
       ...base,

@@ -54,7 +54,8 @@ export interface TenantOptions {
   /** Accounts per platform; default: one per platform, two on x (x_primary, x_brand). */
   accounts?: Partial<Record<Platform, string[]>>;
   subscription?: { status: string; currentPeriodEnd: Date } | null;
-  keys?: { raw?: string; mode: KeyMode; revoked?: boolean }[];
+  /** `scopes` absent: the key document has no scopes field (every scope). */
+  keys?: { raw?: string; mode: KeyMode; revoked?: boolean; scopes?: string[] }[];
 }
 
 export const DEFAULT_ACCOUNTS: Record<Platform, string[]> = Object.fromEntries(
@@ -137,6 +138,7 @@ export async function seedTenant(db: Firestore, options: TenantOptions): Promise
           createdAt: now,
           revokedAt: key.revoked ? now : null,
           lastUsedAt: null,
+          ...(key.scopes ? { scopes: key.scopes } : {}),
         }),
     );
   }

@@ -194,6 +194,7 @@ export function bannerText(base: string, logFile: string, urls: Record<string, s
 Postcast local stack is up.
 
   API base URL    ${base}
+  API reference   ${base}/docs   (open it in a browser; the OpenAPI document: ${base}/v1/openapi.json)
   Demo API keys   ${DEMO_TEST_KEY}   (sk_test_: publishing is simulated)
                   ${DEMO_LIVE_KEY}   (sk_live_: publishes to the fake platforms)
   Firestore       ${process.env.FIRESTORE_EMULATOR_HOST}   Cloud Tasks ${LOCAL.tasks.host}:${LOCAL.tasks.port}   Auth ${LOCAL.auth.host}:${LOCAL.auth.port}

@@ -1,7 +1,8 @@
 /**
  * Operator command for API keys: `npm run keys -- <create|list|revoke> --uid <uid> [...]`.
  *
- *   create --uid U [--name N] [--mode live|test]   prints the new key once
+ *   create --uid U [--name N] [--mode live|test] [--scopes a,b]   prints the new key once
+ *                                                  (--scopes: e.g. posts:read,posts:write; default every scope)
  *   list   --uid U                                 the user's keys (never secrets or hashes)
  *   revoke --uid U --id key_…                      revokes one key
  *
@@ -11,10 +12,11 @@
  */
 import { parseArgs } from "node:util";
 import { operatorFirestore } from "../dev/operator-firestore";
+import { isScope, SCOPES, type Scope } from "../src/domain/scopes";
 import { ApiKeyStore, type ApiKeySummary } from "../src/store/api-key-store";
 
 const USAGE =
-  "usage: npm run keys -- <create|list|revoke> --uid <uid> [--name <name>] [--mode live|test] [--id <keyId>] [--project <id>]";
+  "usage: npm run keys -- <create|list|revoke> --uid <uid> [--name <name>] [--mode live|test] [--scopes <scope,…>] [--id <keyId>] [--project <id>]";
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -24,7 +26,19 @@ function fail(message: string): never {
 function row(k: ApiKeySummary): string {
   const status = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active";
   const used = k.lastUsedAt ? k.lastUsedAt.toISOString() : "never";
-  return `${k.id}\t${k.mode ?? "?"}\t${k.preview ?? "?"}\t${status}\tcreated ${k.createdAt?.toISOString() ?? "?"}\tlast used ${used}\t${k.name ?? ""}`;
+  return `${k.id}\t${k.mode ?? "?"}\t${k.preview ?? "?"}\t${status}\tcreated ${k.createdAt?.toISOString() ?? "?"}\tlast used ${used}\t${k.scopes.join(",")}\t${k.name ?? ""}`;
+}
+
+/** `posts:read,posts:write`: every name must be a scope, and at least one given. */
+function parseScopes(list: string): Scope[] {
+  const names = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const unknown = names.filter((s) => !isScope(s));
+  if (unknown.length > 0) fail(`unknown scope ${unknown.join(", ")} (scopes: ${SCOPES.join(", ")})`);
+  if (names.length === 0) fail("--scopes needs at least one scope");
+  return names.filter(isScope);
 }
 
 async function main(): Promise<void> {
@@ -35,6 +49,7 @@ async function main(): Promise<void> {
       name: { type: "string" },
       mode: { type: "string", default: "live" },
       id: { type: "string" },
+      scopes: { type: "string" },
       project: { type: "string" },
     },
   });
@@ -50,7 +65,8 @@ async function main(): Promise<void> {
       if (values.mode !== "live" && values.mode !== "test") fail("--mode must be live or test");
       const name = values.name?.trim() || null;
       if (name !== null && name.length > 100) fail("--name must be at most 100 characters");
-      const { apiKey, summary } = await keys.create(values.uid, name, values.mode);
+      const scopes = values.scopes === undefined ? undefined : parseScopes(values.scopes);
+      const { apiKey, summary } = await keys.create(values.uid, name, values.mode, scopes);
       console.log(apiKey);
       console.error(`created ${row(summary)}\nThe key is shown only now; store it in a secret manager.`);
     } else if (command === "list") {

@@ -1,4 +1,5 @@
 import type { AccountRef } from "./account-ref";
+import type { EventData } from "./event-data";
 import type { NewEvent } from "./events";
 
 /**
@@ -10,11 +11,11 @@ import type { NewEvent } from "./events";
 export type AccountEventType =
   "account.connected" | "account.disconnected" | "account.needs_reauth" | "account.expiring";
 
-export function accountEvents(
+export function accountEvents<T extends AccountEventType>(
   account: AccountRef,
-  type: AccountEventType,
+  type: T,
   connection: string,
-  data: (livemode: boolean) => Record<string, unknown>,
+  data: (livemode: boolean) => Omit<EventData<T>, "platform" | "accountId">,
 ): NewEvent[] {
   return [false, true].map((livemode) => ({
     userId: account.userId,

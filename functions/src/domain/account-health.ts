@@ -2,7 +2,8 @@ import type { Credentials } from "./credentials";
 import type { Platform } from "./platforms";
 
 /** What the dashboard shows for a connection (`status` of docs/contract.md §2, plus `expiring`). */
-export type AccountHealth = "active" | "expiring" | "needs_reauth" | "disconnected";
+export const ACCOUNT_HEALTH = ["active", "expiring", "needs_reauth", "disconnected"] as const;
+export type AccountHealth = (typeof ACCOUNT_HEALTH)[number];
 
 /** Warn this long before a connection stops working unless the user reconnects. */
 export const EXPIRING_WINDOW_MS = 7 * 24 * 3600_000;

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   upload_failed: 400,
   unauthorized: 401,
   forbidden: 403,
+  insufficient_scope: 403,
   not_found: 404,
   idempotency_conflict: 409,
   conflict: 409,

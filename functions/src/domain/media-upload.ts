@@ -11,7 +11,7 @@ import { zodIssues } from "./zod-issues";
  */
 export const UPLOAD_SESSION_TTL_MS = 24 * 3600_000;
 
-const uploadRequest = z
+export const uploadRequest = z
   .object({
     contentType: z.string().min(1).max(100),
     size: z.number().int().positive(),

@@ -9,7 +9,7 @@ import { parsePostRequest, type ParseContext } from "./post-request";
  * stored ones; media fields replace the stored media as a whole (so an image post can become a
  * video post); the result is validated exactly like a new post.
  */
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   post: z
     .strictObject({
       content: z

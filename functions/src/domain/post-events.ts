@@ -1,4 +1,5 @@
 import type { KeyMode } from "./api-key";
+import type { EventData } from "./event-data";
 import type { NewEvent } from "./events";
 import type { Platform } from "./platforms";
 import type { Summary, SubmissionStatus } from "./submission-status";
@@ -37,18 +38,28 @@ export function runEndedEvent(post: PostOfEvent, run: RunOfEvent, end: RunEnd, d
       ...base(post),
       type: "post.published",
       change,
-      data: { ...target, platformPostId: end.platformPostId, permalink: end.permalink, attempts: run.attempts },
+      data: {
+        ...target,
+        platformPostId: end.platformPostId,
+        permalink: end.permalink,
+        attempts: run.attempts,
+      } satisfies EventData<"post.published">,
     };
   }
   const error = { code: end.error.code, message: end.error.message };
   if (end.status === "unknown") {
-    return { ...base(post), type: "post.unknown", change, data: { ...target, reason: error } };
+    return {
+      ...base(post),
+      type: "post.unknown",
+      change,
+      data: { ...target, reason: error } satisfies EventData<"post.unknown">,
+    };
   }
   return {
     ...base(post),
     type: "post.failed",
     change,
-    data: { ...target, error, attempts: run.attempts, dead_lettered: deadLettered },
+    data: { ...target, error, attempts: run.attempts, dead_lettered: deadLettered } satisfies EventData<"post.failed">,
   };
 }
 
@@ -58,7 +69,7 @@ export function postCompletedEvent(post: PostOfEvent, status: SubmissionStatus, 
     ...base(post),
     type: "post.completed",
     change: `post.completed/${post.id}`,
-    data: { postId: post.id, status, summary: shownSummary(summary, status) },
+    data: { postId: post.id, status, summary: shownSummary(summary, status) } satisfies EventData<"post.completed">,
   };
 }
 
@@ -76,7 +87,7 @@ export function postScheduledEvent(
       postId: post.id,
       scheduledTime: scheduledTime.toISOString(),
       targets: targets.map((t) => ({ runId: t.runId, platform: t.platform, accountId: t.accountId })),
-    },
+    } satisfies EventData<"post.scheduled">,
   };
 }
 
@@ -85,6 +96,6 @@ export function postCanceledEvent(post: PostOfEvent, summary: Summary): NewEvent
     ...base(post),
     type: "post.canceled",
     change: `post.canceled/${post.id}`,
-    data: { postId: post.id, summary: shownSummary(summary, "canceled") },
+    data: { postId: post.id, summary: shownSummary(summary, "canceled") } satisfies EventData<"post.canceled">,
   };
 }

@@ -49,12 +49,22 @@ const platformName = z.string().refine((name) => normalizePlatform(name) !== nul
   params: { reason: "unsupported_platform" },
 });
 
+/** `x: replySettings, madeWithAi, …; threads: …` (the OpenAPI document also names each schema, XOptions …). */
+function optionNames(): string {
+  return Object.entries(PLATFORM_OPTION_SCHEMAS)
+    .map(([p, schema]) => `${p}: ${Object.keys(schema.shape).join(", ")}`)
+    .join("; ");
+}
+
 const targetObject = z
   .strictObject({
     platform: platformName,
     accountId: accountId.optional(),
     text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
-    options: z.record(z.string(), z.unknown()).optional(),
+    options: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: `The platform's own options, validated by its schema: ${optionNames()}.` }),
   })
   .superRefine((t, refine) => {
     const platform = normalizePlatform(t.platform);
@@ -69,7 +79,7 @@ const targetObject = z
 
 const target = z.union([platformName, targetObject]);
 
-const contentSchema = z.strictObject({
+export const contentSchema = z.strictObject({
   text: z.string().max(POST_LIMITS.textMaxChars).optional().nullable(),
   mediaType: z.enum(["text", "image", "video"]).optional().nullable(),
   mediaUrls: z.array(httpUrl).max(POST_LIMITS.mediaUrlsMax).optional().nullable(),
@@ -78,16 +88,23 @@ const contentSchema = z.strictObject({
   platform: z.union([target, z.array(target).min(1).max(POST_LIMITS.targetsMax)]),
 });
 
-const bodySchema = z.strictObject({
+export const bodySchema = z.strictObject({
   post: z.strictObject({ content: contentSchema }),
   scheduledTime: z.string().optional().nullable(),
   trial_reel: z.boolean().optional(),
   strict: z.boolean().optional(),
   enableRepurposing: z.boolean().optional(),
   sandbox: z.strictObject({ outcomes: z.record(z.string().min(1).max(300), z.enum(SANDBOX_OUTCOMES)) }).optional(),
+  /** true: stored as a draft, published later by POST /v1/posts/{id}/publish (not part of the stored request). */
+  draft: z.boolean().optional(),
 });
 
 type ParsedBody = z.infer<typeof bodySchema>;
+
+/** Whether a POST /v1/posts body asks for a draft (`"draft": true`; anything else publishes or schedules). */
+export function wantsDraft(body: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as { draft?: unknown }).draft === true;
+}
 
 export interface ParseContext {
   now: Date;

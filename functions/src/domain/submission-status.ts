@@ -3,6 +3,8 @@
  * functions inside a transaction, so a reader never sees an impossible combination.
  */
 export const SUBMISSION_STATUSES = [
+  // Stored and validated, not yet published or scheduled: nothing runs until POST /v1/posts/{id}/publish.
+  "draft",
   "scheduled",
   "queued",
   "orchestrating",
@@ -96,9 +98,9 @@ export function statusForSummary(current: SubmissionStatus, summary: Summary): S
   return summary.succeeded === 0 ? "failed" : "partially_failed";
 }
 
-/** A post can be canceled, edited or published early only before the orchestrator takes it. */
+/** A post can be canceled, edited or published early only before the orchestrator takes it (a draft: any time). */
 export function isCancelable(status: SubmissionStatus): boolean {
-  return status === "scheduled" || status === "queued";
+  return status === "draft" || status === "scheduled" || status === "queued";
 }
 
 export function isEditable(status: SubmissionStatus): boolean {

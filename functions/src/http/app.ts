@@ -12,6 +12,8 @@ import { accountsRoutes, disconnectRoutes } from "./routes/accounts-routes";
 import { integrationsRoutes } from "./routes/integrations-routes";
 import { localMediaFiles, localMediaUploads, mediaRoutes } from "./routes/media-routes";
 import { oauthRoutes } from "./routes/oauth-routes";
+import { docsRoutes } from "./routes/docs-routes";
+import { openApiRoutes } from "./routes/openapi-routes";
 import { apiKeysRoutes } from "./routes/api-keys-routes";
 import { eventsRoutes } from "./routes/events-routes";
 import { postsRoutes } from "./routes/posts-routes";
@@ -30,6 +32,10 @@ export function createApp(deps: DepsProvider): Express {
     trustProxyHops(() => deps().trustedProxyHops()),
   );
   app.use(requestContext);
+  // The API's description: public, static, cached by clients; not counted against anyone.
+  app.use("/v1", openApiRoutes());
+  // Its browsable reference (a static page over that document), likewise.
+  app.use("/docs", docsRoutes());
 
   // Key management and account connections: Firebase ID tokens only (never an API key).
   app.use("/v1/api-keys", identifyIdToken(deps), rateLimit(deps), requireIdToken, jsonBody, apiKeysRoutes(deps));

@@ -3,6 +3,7 @@
  * caller without knowing Express. Every use case is `(deps, caller, input) → result`.
  */
 import type { KeyMode } from "../domain/api-key";
+import type { Scope } from "../domain/scopes";
 
 /** A caller authenticated by an API key (content routes). */
 export interface ApiKeyAuth {
@@ -10,6 +11,8 @@ export interface ApiKeyAuth {
   userId: string;
   keyHash: string;
   mode: KeyMode;
+  /** What the key may do (http/route-scopes.ts checks each route's). */
+  scopes: readonly Scope[];
 }
 
 /** A caller authenticated by a Firebase ID token (the dashboard: keys, connections). */

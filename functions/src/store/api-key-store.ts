@@ -1,5 +1,6 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 import { derivedKeyId, generateApiKey, generateKeyId, hashApiKey, keyPreview, type KeyMode } from "../domain/api-key";
+import { grantedScopes, type Scope } from "../domain/scopes";
 import { logs } from "../logs";
 import { COLLECTIONS } from "./collections";
 import { converters, recordOf, wellFormed, type ApiKeyRecord } from "./records";
@@ -18,6 +19,8 @@ export interface ApiKeySummary {
   createdAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** What the key may do: every scope for a key stored without a list. */
+  scopes: readonly Scope[];
 }
 
 export class ApiKeyStore {
@@ -64,6 +67,8 @@ export class ApiKeyStore {
     userId: string,
     name: string | null,
     mode: KeyMode,
+    /** Absent: every scope, including any added later. */
+    scopes?: readonly Scope[],
   ): Promise<{ apiKey: string; summary: ApiKeySummary }> {
     const apiKey = generateApiKey(mode);
     const keyHash = hashApiKey(apiKey);
@@ -75,6 +80,7 @@ export class ApiKeyStore {
       mode,
       revokedAt: null,
       lastUsedAt: null,
+      ...(scopes ? { scopes: [...grantedScopes(scopes)] } : {}),
     };
     // createdAt is the commit time, which the write result reports: no read-back needed.
     const result = await this.collection()
@@ -131,5 +137,6 @@ function summarize(keyHash: string, record: ApiKeyRecord): ApiKeySummary {
     createdAt: record.createdAt?.toDate() ?? null,
     lastUsedAt: record.lastUsedAt?.toDate() ?? null,
     revokedAt: record.revokedAt?.toDate() ?? null,
+    scopes: grantedScopes(record.scopes),
   };
 }

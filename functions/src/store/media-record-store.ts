@@ -4,18 +4,13 @@ import { sha256Hex } from "../domain/canonical-json";
 import { inWorldOf, type Owner } from "../domain/owner";
 import { COLLECTIONS } from "./collections";
 import { EventStore, type EventRelay } from "./event-store";
+import { MEDIA_FACTS, type EventData } from "../domain/event-data";
 import type { NewEvent } from "../domain/events";
 import { converter, recordOf } from "./records";
 
 const mediaSchema = z.object({
-  url: z.string(),
+  ...MEDIA_FACTS,
   path: z.string(),
-  contentType: z.string(),
-  kind: z.enum(["image", "video"]),
-  size: z.number().int(),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  durationSeconds: z.number().nullable(),
   codec: z.string().nullable(),
   hasAlpha: z.boolean(),
   /** The JPEG copy made once for platforms that take no PNG or WebP (media/jpeg-copy.ts). */
@@ -261,6 +256,6 @@ function mediaReadyEvent(
       height: media.height,
       durationSeconds: media.durationSeconds,
       ...("uploadId" in madeBy ? { uploadId: madeBy.uploadId } : {}),
-    },
+    } satisfies EventData<"media.ready">,
   };
 }

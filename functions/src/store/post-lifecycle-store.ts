@@ -10,7 +10,7 @@ import {
   summaryCanceled,
   type SubmissionStatus,
 } from "../domain/submission-status";
-import { postCanceledEvent } from "../domain/post-events";
+import { postCanceledEvent, postScheduledEvent } from "../domain/post-events";
 import { recordOf, type SubmissionRecord } from "./records";
 import type { SubmissionStore } from "./submission-store";
 
@@ -121,7 +121,8 @@ export class PostLifecycleStore {
         });
       }
       const summary = summaryCanceled(sub.summary);
-      record(postCanceledEvent({ id, userId: sub.userId, mode: sub.mode }, summary));
+      // A draft was never announced (no post.scheduled): its deletion is no event either.
+      if (sub.status !== "draft") record(postCanceledEvent({ id, userId: sub.userId, mode: sub.mode }, summary));
       tx.update(ref.withConverter(null), {
         status: "canceled",
         summary,
@@ -163,6 +164,72 @@ export class PostLifecycleStore {
           ),
         },
       };
+    });
+  }
+
+  /**
+   * Replaces a draft's request (checked by `build` against the version stored now), if `ifMatch`
+   * (when given) is current. Still a draft: no targets, no task.
+   */
+  editDraft(
+    id: string,
+    owner: Owner,
+    ifMatch: string | null,
+    build: (sub: SubmissionRecord) => { request: NormalizedPostRequest; mediaIds: string[] },
+  ): Promise<Change> {
+    return this.change(id, owner, (sub, snap) => {
+      if (sub.status !== "draft") return { kind: "conflict", status: sub.status };
+      const version = versionOf(snap, sub);
+      if (ifMatch !== null && !ifMatchHolds(ifMatch, version)) return { kind: "stale", version };
+      const { request, mediaIds } = build(sub);
+      return {
+        kind: "update",
+        fields: {
+          request,
+          platforms: [...new Set(request.post.content.platform.map((t) => t.platform))],
+          scheduledTime: request.scheduledTime ? Timestamp.fromDate(new Date(request.scheduledTime)) : null,
+          mediaIds,
+        },
+      };
+    });
+  }
+
+  /**
+   * `draft` → `scheduled` (post.scheduled recorded in the same commit) or `queued`, with the targets
+   * resolved at publish, if the draft is still the version `expected` names (its updatedAt): an
+   * edit in between makes the caller plan again rather than publish what it no longer says.
+   */
+  publishDraft(
+    id: string,
+    owner: Owner,
+    expected: Timestamp,
+    edit: Omit<Edit, "scheduledTime"> & { at: Date | null },
+  ): Promise<Change> {
+    const ref = this.submissions.ref(id);
+    return this.submissions.events.transaction(async (tx, record): Promise<Change> => {
+      const snap = await tx.get(ref);
+      const sub = recordOf(snap);
+      if (!sub || !ownsPost(owner, sub)) return { kind: "missing" };
+      if (sub.status !== "draft") return { kind: "conflict", status: sub.status };
+      if (!sub.updatedAt.isEqual(expected)) return { kind: "stale", version: versionOf(snap, sub) };
+      const post = { id, userId: sub.userId, mode: sub.mode };
+      if (edit.at) record(postScheduledEvent(post, edit.at, edit.targets));
+      tx.update(ref.withConverter(null), {
+        status: edit.at ? "scheduled" : "queued",
+        request: edit.request,
+        targets: edit.targets,
+        platforms: [...new Set(edit.targets.map((t) => t.platform))],
+        scheduledTime: edit.at ? Timestamp.fromDate(edit.at) : null,
+        deferred: edit.deferred,
+        mediaIds: edit.mediaIds,
+        summary: initialSummary(edit.targets.length),
+        publishedFromDraft: {
+          at: FieldValue.serverTimestamp(),
+          scheduledTime: edit.at ? Timestamp.fromDate(edit.at) : null,
+        },
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      return { kind: "done", previous: sub };
     });
   }
 

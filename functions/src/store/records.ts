@@ -45,6 +45,11 @@ export const apiKeySchema = z.object({
   /** Whether the key still works: never guessed, so a value that is neither null nor a time is malformed. */
   revokedAt: timestamp.nullable().optional(),
   lastUsedAt: shown(timestamp),
+  /**
+   * What the key may do (domain/scopes.ts). Absent (Soku's shape, keys made before scopes): every
+   * scope. Never read leniently: a malformed list makes the key unusable rather than all-powerful.
+   */
+  scopes: z.array(z.string()).optional(),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeySchema>;
 
@@ -172,6 +177,8 @@ export const submissionSchema = z.object({
   mediaPrepared: z.boolean().optional(),
   /** Problems with a target's account found before the post's time, by run id (domain/account-issues.ts). */
   accountIssues: z.record(z.string(), accountIssueSchema).optional(),
+  /** Set when a draft was published: the time it was published for (null: at once), so a repeat answers alike. */
+  publishedFromDraft: z.object({ at: timestamp, scheduledTime: timestamp.nullable() }).optional(),
 });
 export type SubmissionRecord = z.infer<typeof submissionSchema>;
 

@@ -41,6 +41,8 @@ export interface NewSubmission {
   deferred: boolean;
   /** The user's stored media the post uses (media/own-media.ts), kept until it has published. */
   mediaIds: string[];
+  /** A draft: no targets resolved yet, nothing scheduled, no event until it is published. */
+  draft?: boolean;
 }
 
 export type CreateResult = { created: true } | { created: false; existing: IdempotencyRecord; updateTime: Timestamp };
@@ -112,8 +114,9 @@ export class SubmissionStore {
       mode: sub.mode,
       request: sub.request,
       targets: sub.targets,
-      platforms: [...new Set(sub.targets.map((t) => t.platform))],
-      status: sub.scheduledTime ? "scheduled" : "queued",
+      // A draft's platforms are those it names (its accounts are resolved at publish), for ?platform=.
+      platforms: [...new Set((sub.draft ? sub.request.post.content.platform : sub.targets).map((t) => t.platform))],
+      status: sub.draft ? "draft" : sub.scheduledTime ? "scheduled" : "queued",
       scheduledTime: sub.scheduledTime ? Timestamp.fromDate(sub.scheduledTime) : null,
       requestId: sub.requestId,
       createdAt: FieldValue.serverTimestamp(),
@@ -124,14 +127,15 @@ export class SubmissionStore {
       error: null,
     });
     batch.set(log.ref, log.data);
-    const scheduled = sub.scheduledTime
-      ? [
-          this.events.write(
-            batch,
-            postScheduledEvent({ id: sub.id, userId: sub.userId, mode: sub.mode }, sub.scheduledTime, sub.targets),
-          ),
-        ]
-      : [];
+    const scheduled =
+      sub.scheduledTime && !sub.draft
+        ? [
+            this.events.write(
+              batch,
+              postScheduledEvent({ id: sub.id, userId: sub.userId, mode: sub.mode }, sub.scheduledTime, sub.targets),
+            ),
+          ]
+        : [];
     try {
       await batch.commit();
       await this.events.relay(scheduled);

@@ -1,4 +1,5 @@
 import { FieldValue, Timestamp } from "firebase-admin/firestore";
+import type { EventData } from "../domain/event-data";
 import type { EventType } from "../domain/events";
 import { webhookHeaders } from "../domain/webhook-signature";
 import { logs } from "../logs";
@@ -157,13 +158,13 @@ async function disable(
       change: `endpoint.disabled/${endpointId}/${eventId}`,
       data: {
         endpointId,
-        url: snap.get("url") as unknown,
+        url: snap.get("url") as string,
         reason,
         message:
           reason === "gone"
             ? "The endpoint answered 410 Gone."
             : `Every delivery to the endpoint failed for ${FAILING_LIMIT_MS / 86_400_000} days.`,
-      },
+      } satisfies EventData<"endpoint.disabled">,
     });
   });
   logs.webhookDisabled(endpointId, reason);

@@ -7,7 +7,15 @@ import { DEFAULT_ACCOUNTS, DEMO_LIVE_KEY, DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_
 import { PLATFORMS } from "../../src/domain/platforms";
 import { connectOnStack } from "../../dev/local-connect";
 import { DEMO_UID } from "../../dev/seed";
+import {
+  checkReference,
+  describeInChromium,
+  launchChromium,
+  NO_FINDINGS,
+  type OpenApiPaths,
+} from "../support/reference-page";
 import { runningStack } from "./running-stack";
+import { until } from "./until";
 
 jest.setTimeout(240_000);
 
@@ -22,16 +30,6 @@ async function submit(body: object, key = DEMO_TEST_KEY): Promise<string> {
   const json = (await res.json()) as { postSubmissionId: string };
   expect({ status: res.status, json }).toMatchObject({ status: 202 });
   return json.postSubmissionId;
-}
-
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const submission = (db: Firestore, id: string) => async () =>
@@ -209,6 +207,19 @@ describe("the local stack end to end", () => {
     for (const t of targets) {
       const posted = stack.fakes.fakes[t.platform as (typeof PLATFORMS)[number]].postsOf(t.accountId);
       expect({ ...t, posts: posted.filter((p) => p.text.includes(caption)).length }).toEqual({ ...t, posts: 1 });
+    }
+  });
+});
+
+describeInChromium("the stack's /docs")("the stack's API reference", () => {
+  it("shows every operation of the stack's own document at $BASE/docs, in Chromium, under the emulator's prefix", async () => {
+    const doc = (await (await fetch(`${stack.base}/v1/openapi.json`)).json()) as OpenApiPaths;
+    const browser = await launchChromium();
+    try {
+      const findings = await checkReference(browser, `${stack.base}/docs`, doc, { dir: `${stack.base}/docs/` });
+      expect(findings).toEqual(NO_FINDINGS);
+    } finally {
+      await browser.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 import request from "supertest";
 import { Harness } from "../support/harness";
+import { postsApi } from "../support/posts-api";
 
 const h = new Harness();
 afterAll(() => h.close());
@@ -11,23 +12,7 @@ const body = (extra: Record<string, unknown> = {}, platform: unknown = [xPrimary
   ...extra,
 });
 
-const api = (key: string) => ({
-  create: (b: unknown) =>
-    request(h.app)
-      .post("/v1/posts")
-      .set("soku-api-key", key)
-      .send(b as object),
-  list: (query: Record<string, string | number> = {}) =>
-    request(h.app).get("/v1/posts").query(query).set("soku-api-key", key),
-  get: (id: string) => request(h.app).get(`/v1/posts/${id}`).set("soku-api-key", key),
-  cancel: (id: string) => request(h.app).delete(`/v1/posts/${id}`).set("soku-api-key", key),
-  patch: (id: string, b: unknown, ifMatch?: string) => {
-    const r = request(h.app).patch(`/v1/posts/${id}`).set("soku-api-key", key);
-    if (ifMatch !== undefined) r.set("If-Match", ifMatch);
-    return r.send(b as object);
-  },
-  publishNow: (id: string) => request(h.app).post(`/v1/posts/${id}/publish-now`).set("soku-api-key", key),
-});
+const api = (key: string) => postsApi(h.app, key);
 
 async function created(key: string, b: unknown): Promise<string> {
   const res = await api(key).create(b);

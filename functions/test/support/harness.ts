@@ -39,6 +39,7 @@ import { WebhookStore } from "../../src/store/webhook-store";
 import { testDb } from "./firestore";
 import { InlineTasks, type Handlers } from "./inline-tasks";
 import { TEST_KEYRING } from "./keyring";
+import { conformant } from "./openapi-conformance";
 
 /** The API's public URL as the connect flow's tests see it (redirect URIs live under it). */
 export const TEST_API_URL = "https://api.postcast.test";
@@ -137,10 +138,11 @@ export class Harness {
     this.submissions = this.deps.submissions;
     const app = createApp(() => this.deps);
     const address = `2001:db8:${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}::1`;
-    this.app = (req, res) => {
+    // Every answer is checked against openapi.json (test/setup/openapi-conformance.ts fails the test).
+    this.app = conformant((req, res) => {
       req.headers["x-forwarded-for"] ??= address;
       app(req, res);
-    };
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import { hashApiKey, keyModeOf } from "../../domain/api-key";
 import { AppError } from "../../domain/errors";
 import { tierOf } from "../../domain/rate-limit";
+import { grantedScopes } from "../../domain/scopes";
 import { ctx } from "../context";
 import type { AppDeps, DepsProvider } from "../deps";
 import { bearerToken, presentedApiKey } from "./credentials";
@@ -42,7 +43,7 @@ export function identifyApiKey(deps: DepsProvider) {
       c.identity = {
         userId: record.userId,
         ...(await standing(record.userId, d)),
-        auth: { via: "apiKey", userId: record.userId, keyHash, mode },
+        auth: { via: "apiKey", userId: record.userId, keyHash, mode, scopes: grantedScopes(record.scopes) },
       };
     }
     next();

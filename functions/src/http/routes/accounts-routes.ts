@@ -2,6 +2,7 @@ import { documentIdParams } from "../middleware/document-ids";
 import { Router } from "express";
 import { apiKeyAuth, idTokenAuth } from "../context";
 import type { DepsProvider } from "../deps";
+import { scopedRouter } from "../route-scopes";
 import { sendJson } from "../respond";
 import { disconnectAccount } from "../use-cases/connect-account";
 import { platformParam } from "./platform-param";
@@ -9,8 +10,9 @@ import { listAccounts } from "../use-cases/list-accounts";
 
 /** GET /v1/accounts: the caller's connected accounts, so they can find the accountIds posts need. */
 export function accountsRoutes(deps: DepsProvider): Router {
-  const router = Router();
-  router.get("/", async (req, res) => {
+  const r = scopedRouter("/v1/accounts");
+  const router = r.router;
+  r.get("/", async (req, res) => {
     await sendJson(req, res, deps, 200, { data: await listAccounts(deps(), apiKeyAuth(res)) });
   });
   return router;

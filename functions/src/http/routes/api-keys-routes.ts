@@ -3,15 +3,18 @@ import { Router } from "express";
 import { z } from "zod";
 import { KEY_NAME_MAX } from "../../domain/api-key";
 import { validationError } from "../../domain/errors";
+import { SCOPES } from "../../domain/scopes";
 import { zodIssues } from "../../domain/zod-issues";
 import { idTokenAuth } from "../context";
 import type { DepsProvider } from "../deps";
 import { sendJson } from "../respond";
 import { createApiKey, listApiKeys, revokeApiKey } from "../use-cases/api-keys";
 
-const createSchema = z.strictObject({
+export const createKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(KEY_NAME_MAX).optional(),
   mode: z.enum(["live", "test"]).optional(),
+  /** What the key may do (docs/api.md, Scopes); absent: every scope. */
+  scopes: z.array(z.enum(SCOPES)).min(1).optional(),
 });
 
 /**
@@ -23,11 +26,12 @@ export function apiKeysRoutes(deps: DepsProvider): Router {
   documentIdParams(router, { id: "API key" });
 
   router.post("/", async (req, res) => {
-    const parsed = createSchema.safeParse(req.body ?? {});
+    const parsed = createKeyBody.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
     const created = await createApiKey(deps(), idTokenAuth(res), {
       name: parsed.data.name ?? null,
       mode: parsed.data.mode ?? "live",
+      ...(parsed.data.scopes ? { scopes: parsed.data.scopes } : {}),
     });
     res.setHeader("Location", `/v1/api-keys/${created.id}`);
     await sendJson(req, res, deps, 201, created);

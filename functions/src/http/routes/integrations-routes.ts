@@ -11,9 +11,9 @@ import { platformParam } from "./platform-param";
 import { listAccounts } from "../use-cases/list-accounts";
 import { completeSelection, getSelection, redeemConnection } from "../use-cases/redeem-connection";
 
-const connectSchema = z.strictObject({ returnTo: z.string().max(2048).optional() });
-const redeemSchema = z.strictObject({ code: z.string().min(1).max(256) });
-const selectSchema = z.strictObject({ accountIds: z.array(z.string().min(1).max(200)).min(1).max(100) });
+export const connectBody = z.strictObject({ returnTo: z.string().max(2048).optional() });
+export const redeemBody = z.strictObject({ code: z.string().min(1).max(256) });
+export const selectBody = z.strictObject({ accountIds: z.array(z.string().min(1).max(200)).min(1).max(100) });
 
 /**
  * /v1/integrations: the dashboard's side of connecting accounts (Firebase ID token only). The
@@ -26,7 +26,7 @@ export function integrationsRoutes(deps: DepsProvider): Router {
 
   router.post("/:platform/connect", async (req, res) => {
     const platform = platformParam(req.params.platform);
-    const parsed = connectSchema.safeParse(req.body ?? {});
+    const parsed = connectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
     const started = await startConnect(deps(), idTokenAuth(res), { platform, returnTo: parsed.data.returnTo });
     await sendJson(req, res, deps, 200, started);
@@ -35,7 +35,7 @@ export function integrationsRoutes(deps: DepsProvider): Router {
   // The code goes in the body, never the path: paths are kept in the request log.
   router.post("/:platform/connections", async (req, res) => {
     const platform = platformParam(req.params.platform);
-    const parsed = redeemSchema.safeParse(req.body ?? {});
+    const parsed = redeemBody.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
     const caller = idTokenAuth(res);
     const redeemed = await redeemConnection(deps(), caller, { platform, code: parsed.data.code });
@@ -52,7 +52,7 @@ export function integrationsRoutes(deps: DepsProvider): Router {
 
   router.post("/:platform/selections/:id", async (req, res) => {
     const platform = platformParam(req.params.platform);
-    const parsed = selectSchema.safeParse(req.body ?? {});
+    const parsed = selectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(zodIssues(parsed.error, req.body));
     const caller = idTokenAuth(res);
     const accountIds = [...new Set(parsed.data.accountIds)];

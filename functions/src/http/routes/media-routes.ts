@@ -3,6 +3,7 @@ import { Router } from "express";
 import { storedRange } from "../../domain/content-range";
 import { apiKeyAuth } from "../context";
 import type { DepsProvider } from "../deps";
+import { scopedRouter } from "../route-scopes";
 import { sendJson } from "../respond";
 import { Readable } from "node:stream";
 import { createMedia, deleteMedia, getMedia, mediaView } from "../use-cases/media";
@@ -10,29 +11,30 @@ import { completeUpload, createUpload, getUpload, uploadView } from "../use-case
 
 /** /v1/media: rehost a URL or upload a file, read what Postcast knows of it, delete it (API key). */
 export function mediaRoutes(deps: DepsProvider): Router {
-  const router = Router();
+  const r = scopedRouter("/v1/media");
+  const router = r.router;
   documentIdParams(router, { id: "media or upload" });
 
-  router.post("/uploads", async (req, res) => {
+  r.post("/uploads", async (req, res) => {
     const { id, upload } = await createUpload(deps(), apiKeyAuth(res), { body: req.body });
     res.setHeader("Location", `/v1/media/uploads/${id}`);
     await sendJson(req, res, deps, 201, uploadView(id, upload, true, deps().oauth.apiUrl()));
   });
 
-  router.get("/uploads/:id", async (req, res) => {
+  r.get("/uploads/:id", async (req, res) => {
     const id = String(req.params.id);
     const upload = await getUpload(deps(), apiKeyAuth(res), { id });
     await sendJson(req, res, deps, 200, uploadView(id, upload, upload.state === "open", deps().oauth.apiUrl()));
   });
 
-  router.post("/uploads/:id/complete", async (req, res) => {
+  r.post("/uploads/:id/complete", async (req, res) => {
     const id = String(req.params.id);
     const { media, created } = await completeUpload(deps(), apiKeyAuth(res), { id });
     if (created) res.setHeader("Location", `/v1/media/${id}`);
     await sendJson(req, res, deps, created ? 201 : 200, mediaView(id, media));
   });
 
-  router.post("/", async (req, res) => {
+  r.post("/", async (req, res) => {
     const created = await createMedia(deps(), apiKeyAuth(res), {
       idempotencyKey: req.get("idempotency-key"),
       body: req.body,
@@ -42,12 +44,12 @@ export function mediaRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 201, { ...mediaView(created.id, created.media), replayed: created.replayed });
   });
 
-  router.get("/:id", async (req, res) => {
+  r.get("/:id", async (req, res) => {
     const id = String(req.params.id);
     await sendJson(req, res, deps, 200, mediaView(id, await getMedia(deps(), apiKeyAuth(res), { id })));
   });
 
-  router.delete("/:id", async (req, res) => {
+  r.delete("/:id", async (req, res) => {
     const id = String(req.params.id);
     await deleteMedia(deps(), apiKeyAuth(res), { id });
     await sendJson(req, res, deps, 200, { id, deleted: true });

@@ -3,13 +3,14 @@ import { Router, type Request, type Response } from "express";
 import { validationError } from "../../domain/errors";
 import type { ApiKeyAuth } from "../caller";
 import { apiKeyAuth, ctx } from "../context";
+import { scopedRouter } from "../route-scopes";
 import type { AppDeps, DepsProvider } from "../deps";
 import { requestEntry, sendJson } from "../respond";
 import { createPost } from "../use-cases/create-post";
 import { dryRunPost } from "../use-cases/dry-run-post";
 import { getPost } from "../use-cases/get-post";
 import { listPosts } from "../use-cases/list-posts";
-import { cancelPost, editPost, publishPostNow } from "../use-cases/post-lifecycle";
+import { cancelPost, editPost, publishDraft, publishPostNow } from "../use-cases/post-lifecycle";
 
 /** `?dryRun=true|false` (also 1/0); anything else is a validation error, not a silent real post. */
 export function wantsDryRun(query: Request["query"]): boolean {
@@ -19,12 +20,13 @@ export function wantsDryRun(query: Request["query"]): boolean {
   throw validationError([{ field: "dryRun", reason: "invalid_value", message: "dryRun must be true or false." }]);
 }
 
-/** /v1/posts: create, list, read, edit, cancel, publish now. Mounted behind requireApiKey. */
+/** /v1/posts: create (or draft), list, read, edit, cancel, publish a draft, publish now. Mounted behind requireApiKey. */
 export function postsRoutes(deps: DepsProvider): Router {
-  const router = Router();
+  const r = scopedRouter("/v1/posts");
+  const router = r.router;
   documentIdParams(router, { id: "post" });
 
-  router.post("/", async (req, res) => {
+  r.post("/", async (req, res) => {
     const caller = apiKeyAuth(res);
     if (wantsDryRun(req.query)) {
       await sendJson(req, res, deps, 200, await dryRunPost(deps(), caller, { body: req.body }));
@@ -47,7 +49,7 @@ export function postsRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 202, { postSubmissionId: result.postSubmissionId, replayed: result.replayed });
   });
 
-  router.get("/", async (req, res) => {
+  r.get("/", async (req, res) => {
     await sendJson(req, res, deps, 200, await listPosts(deps(), apiKeyAuth(res), { query: req.query }));
   });
 
@@ -61,19 +63,23 @@ export function postsRoutes(deps: DepsProvider): Router {
     await sendJson(req, res, deps, 200, post);
   };
 
-  router.get(
+  r.get(
     "/:id",
     answer((d, caller, id) => getPost(d, caller, { id })),
   );
-  router.delete(
+  r.delete(
     "/:id",
     answer((d, caller, id) => cancelPost(d, caller, { id })),
   );
-  router.patch(
+  r.patch(
     "/:id",
     answer((d, caller, id, req) => editPost(d, caller, { id, body: req.body, ifMatch: req.get("if-match") ?? null })),
   );
-  router.post(
+  r.post(
+    "/:id/publish",
+    answer((d, caller, id, req) => publishDraft(d, caller, { id, body: req.body })),
+  );
+  r.post(
     "/:id/publish-now",
     answer((d, caller, id) => publishPostNow(d, caller, { id })),
   );

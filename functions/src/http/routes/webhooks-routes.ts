@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { apiKeyAuth, ctx } from "../context";
 import type { DepsProvider } from "../deps";
+import { scopedRouter } from "../route-scopes";
 import { documentIdParams } from "../middleware/document-ids";
 import { sendJson } from "../respond";
 import {
@@ -16,32 +17,33 @@ import {
 
 /** /v1/webhooks: endpoints, their secrets, test events and delivery attempts. Behind requireApiKey. */
 export function webhooksRoutes(deps: DepsProvider): Router {
-  const router = Router();
+  const r = scopedRouter("/v1/webhooks");
+  const router = r.router;
   documentIdParams(router, { id: "webhook endpoint" });
-  router.post("/", async (req, res) => {
+  r.post("/", async (req, res) => {
     await sendJson(req, res, deps, 201, await createWebhook(deps(), apiKeyAuth(res), { body: req.body }));
   });
-  router.get("/", async (req, res) => {
+  r.get("/", async (req, res) => {
     await sendJson(req, res, deps, 200, await listWebhooks(deps(), apiKeyAuth(res)));
   });
-  router.get("/:id", async (req, res) => {
+  r.get("/:id", async (req, res) => {
     await sendJson(req, res, deps, 200, await getWebhook(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
-  router.patch("/:id", async (req, res) => {
+  r.patch("/:id", async (req, res) => {
     const result = await updateWebhook(deps(), apiKeyAuth(res), { id: req.params.id, body: req.body });
     await sendJson(req, res, deps, 200, result);
   });
-  router.delete("/:id", async (req, res) => {
+  r.delete("/:id", async (req, res) => {
     await sendJson(req, res, deps, 200, await deleteWebhook(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
-  router.post("/:id/rotate", async (req, res) => {
+  r.post("/:id/rotate", async (req, res) => {
     await sendJson(req, res, deps, 200, await rotateWebhookSecret(deps(), apiKeyAuth(res), { id: req.params.id }));
   });
-  router.post("/:id/test", async (req, res) => {
+  r.post("/:id/test", async (req, res) => {
     const input = { id: req.params.id, requestLogId: ctx(res).logId };
     await sendJson(req, res, deps, 202, await testWebhook(deps(), apiKeyAuth(res), input));
   });
-  router.get("/:id/deliveries", async (req, res) => {
+  r.get("/:id/deliveries", async (req, res) => {
     const result = await listDeliveries(deps(), apiKeyAuth(res), { id: req.params.id, query: req.query });
     await sendJson(req, res, deps, 200, result);
   });

@@ -8,7 +8,9 @@ import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
 import type { ApiKeyAuth } from "../caller";
 import type { AppDeps } from "../deps";
-import { draftAccounts, parsePost, preparePost, type PostDraft } from "./prepare-post";
+import { wantsDraft } from "../../domain/post-request";
+import type { ResolvedTarget } from "../../domain/post-model";
+import { draftAccounts, parsePost, prepareDraft, preparePost, type PostDraft } from "./prepare-post";
 
 export interface CreatePostInput {
   body: unknown;
@@ -30,7 +32,8 @@ export interface CreatePostResult {
 /**
  * POST /v1/posts (docs/contract.md §5): validate, replay or refuse a reused idempotency key, resolve the
  * targets, store everything in one commit, then hand the post to Cloud Tasks. If that hand-over
- * fails the post is still accepted: the sweeper finds it and enqueues it.
+ * fails the post is still accepted: the sweeper finds it and enqueues it. With `"draft": true` the
+ * post is validated without its accounts and stored as a draft: no targets, no task, no event.
  */
 export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: CreatePostInput): Promise<CreatePostResult> {
   const now = deps.clock();
@@ -40,9 +43,11 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
   // post costs one round trip before its commit. Replays are answered before validation: a retry
   // of an accepted post must get the original answer even when, say, its scheduledTime is no
   // longer 60 s ahead.
+  const asDraft = wantsDraft(input.body);
   const parsing = parsePost(deps, caller, { body: input.body });
-  const accounts = parsing.then((draft) => draftAccounts(deps, caller, draft));
-  accounts.catch(() => undefined); // a parse error is reported through `parsed`; a replay never awaits these
+  // A draft's accounts are resolved when it is published, never read now.
+  const accounts = asDraft ? null : parsing.then((draft) => draftAccounts(deps, caller, draft));
+  accounts?.catch(() => undefined); // a parse error is reported through `parsed`; a replay never awaits these
   const [earlier, parsed] = await Promise.all([
     deps.submissions.idempotencyRef(caller.userId, idem.recordId).get(),
     parsing.then(
@@ -56,13 +61,12 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
     await deps.submissions.deleteIdempotency(caller.userId, idem.recordId, earlier.updateTime);
   }
   if (!parsed.draft) throw parsed.error;
-  const prepared = await preparePost(deps, caller, { draft: parsed.draft, accounts });
-  const { request, plan, mediaIds } = prepared.plan();
-  const targets = acceptedTargets(plan);
+  const { request, targets, mediaIds } = await accepted(deps, caller, parsed.draft, accounts);
 
   const id = deps.newId();
   const scheduledTime = request.scheduledTime ? new Date(request.scheduledTime) : null;
-  const deferred = scheduledTime !== null && scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
+  const deferred =
+    !asDraft && scheduledTime !== null && scheduledTime.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
   const log = {
     ref: deps.apiRequests.ref(caller.userId, input.requestLog.logId),
     data: deps.apiRequests.data(input.requestLog.entry(id), now),
@@ -81,6 +85,7 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
         requestId: input.requestId,
         deferred,
         mediaIds,
+        draft: asDraft,
       },
       idem,
       log,
@@ -99,7 +104,7 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
   }
   if (!created.created) return replay(created.existing, idem.fingerprint);
 
-  if (!deferred) {
+  if (!deferred && !asDraft) {
     try {
       await dispatch(deps.enqueuer).orchestrate(id, scheduledTime);
     } catch (error) {
@@ -107,6 +112,18 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
     }
   }
   return { postSubmissionId: id, replayed: false, logged: true };
+}
+
+/** What is stored: a post's accepted targets, or a draft's checked request and no targets (`accounts` null). */
+async function accepted(
+  deps: AppDeps,
+  caller: ApiKeyAuth,
+  draft: PostDraft,
+  accounts: ReturnType<typeof draftAccounts> | null,
+): Promise<{ request: PostDraft["request"]; targets: ResolvedTarget[]; mediaIds: string[] }> {
+  if (accounts === null) return { ...(await prepareDraft(deps, caller, draft)).check(), targets: [] };
+  const { request, plan, mediaIds } = (await preparePost(deps, caller, { draft, accounts })).plan();
+  return { request, targets: acceptedTargets(plan), mediaIds };
 }
 
 function replay(record: IdempotencyRecord, fingerprint: string): CreatePostResult {

@@ -12,10 +12,14 @@ export const EVENTS_LIMIT = { default: 20, max: 100 } as const;
 
 const single = (v: unknown) => (Array.isArray(v) ? (v as unknown[])[v.length - 1] : v);
 
-const feedQuery = z.strictObject({
-  after: z.preprocess(single, z.string().max(500).optional()),
-  type: z.preprocess(single, z.enum(EVENT_TYPES).optional()),
-  limit: z.preprocess(single, z.coerce.number().int().min(1).max(EVENTS_LIMIT.max).optional()),
+export const feedQuery = z.strictObject({
+  after: z
+    .preprocess(single, z.string().max(500).optional())
+    .meta({ description: "The `next` of your previous call (absent: from the oldest kept event)." }),
+  type: z.preprocess(single, z.enum(EVENT_TYPES).optional()).meta({ description: "One event type." }),
+  limit: z
+    .preprocess(single, z.coerce.number().int().min(1).max(EVENTS_LIMIT.max).optional())
+    .meta({ description: `Page size (default ${EVENTS_LIMIT.default}).` }),
 });
 
 /**

@@ -1,7 +1,27 @@
-import { healthOf } from "../../domain/account-health";
+import { z } from "zod";
+import { ACCOUNT_HEALTH, healthOf } from "../../domain/account-health";
+import { PLATFORMS } from "../../domain/platforms";
+import { ACCOUNT_STATUSES } from "../../store/records";
 import type { Platform } from "../../domain/platforms";
 import type { Caller } from "../caller";
 import type { AppDeps } from "../deps";
+
+export const accountViewSchema = z
+  .object({
+    platform: z.enum(PLATFORMS),
+    accountId: z.string(),
+    displayName: z.string().nullable(),
+    username: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    status: z.enum(ACCOUNT_STATUSES),
+    health: z.enum(ACCOUNT_HEALTH),
+    tokenExpiresAt: z.iso.datetime().nullable(),
+    reconnectBy: z.iso.datetime().nullable(),
+    onlyAccount: z.boolean(),
+    connectedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "Account" });
+export type AccountView = z.output<typeof accountViewSchema>;
 
 /** Only these accounts (the ones a connection just attached); all of the caller's without it. */
 export interface AccountFilter {
@@ -14,7 +34,7 @@ export interface AccountFilter {
  * `expiring`, computed now, so it is right between runs of the token-health job), with when its
  * token expires and when the user must reconnect. Never a token.
  */
-export async function listAccounts(deps: AppDeps, caller: Caller, input: AccountFilter = {}) {
+export async function listAccounts(deps: AppDeps, caller: Caller, input: AccountFilter = {}): Promise<AccountView[]> {
   const now = deps.clock();
   const accounts = (await deps.users.listAccounts(caller.userId)).filter(
     (a) =>

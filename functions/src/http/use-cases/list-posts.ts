@@ -30,22 +30,36 @@ function param<T>(parse: (value: string) => T | null, expected: string) {
   );
 }
 
-const querySchema = z.strictObject({
-  status: z.preprocess(
-    (v) => (Array.isArray(v) ? v.join(",") : v),
-    param(
-      (value) => {
-        const list = [...new Set(value.split(",").map((x) => x.trim()))];
-        return list.length <= 10 && list.every(isStatus) ? list : null;
-      },
-      `must be up to 10 of ${SUBMISSION_STATUSES.join(", ")}, comma-separated`,
-    ),
-  ),
-  platform: param(normalizePlatform, "is not a supported platform"),
-  from: param(parseZonedIso, "must be an ISO 8601 time with a zone"),
-  to: param(parseZonedIso, "must be an ISO 8601 time with a zone"),
-  limit: z.preprocess(single, z.coerce.number().int().min(1).max(LIST_LIMIT.max).optional()),
-  cursor: z.preprocess(single, z.string().max(500).optional()),
+export const listPostsQuery = z.strictObject({
+  status: z
+    .preprocess(
+      (v) => (Array.isArray(v) ? v.join(",") : v),
+      param(
+        (value) => {
+          const list = [...new Set(value.split(",").map((x) => x.trim()))];
+          return list.length <= 10 && list.every(isStatus) ? list : null;
+        },
+        `must be up to 10 of ${SUBMISSION_STATUSES.join(", ")}, comma-separated`,
+      ),
+    )
+    .meta({
+      description: `One status or a comma list (≤ 10) of: ${SUBMISSION_STATUSES.join(", ")} (\`draft\` lists drafts).`,
+    }),
+  platform: param(normalizePlatform, "is not a supported platform").meta({
+    description: "A platform name (case-insensitive; `twitter` is `x`).",
+  }),
+  from: param(parseZonedIso, "must be an ISO 8601 time with a zone").meta({
+    description: "Created at or after (ISO 8601 with a zone).",
+  }),
+  to: param(parseZonedIso, "must be an ISO 8601 time with a zone").meta({
+    description: "Created before (ISO 8601 with a zone).",
+  }),
+  limit: z
+    .preprocess(single, z.coerce.number().int().min(1).max(LIST_LIMIT.max).optional())
+    .meta({ description: `Page size (default ${LIST_LIMIT.default}).` }),
+  cursor: z
+    .preprocess(single, z.string().max(500).optional())
+    .meta({ description: "The previous page's nextCursor (valid with the same filters only)." }),
 });
 
 interface Cursor {
@@ -87,7 +101,7 @@ function decodeCursor(raw: string, filters: string) {
  */
 export async function listPosts(deps: AppDeps, caller: Owner, input: { query: unknown }) {
   const { query } = input;
-  const parsed = querySchema.safeParse(query);
+  const parsed = listPostsQuery.safeParse(query);
   if (!parsed.success) throw validationError(zodIssues(parsed.error, query));
   const { status: statuses = [], platform = null, from = null, to = null, limit = LIST_LIMIT.default } = parsed.data;
   if (from && to && from >= to) {

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { validationError } from "../../domain/errors";
 import type { Owner } from "../../domain/owner";
 import { originalRef, type StoredMediaRef } from "../../media/stored-media-urls";
@@ -5,6 +6,13 @@ import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
 const MEDIA_IDS_MAX = 35;
+
+/** `post.content.mediaIds` of POST /v1/posts (the OpenAPI document adds it to the body's content). */
+export const mediaIdsSchema = z
+  .array(z.string().min(1).max(128))
+  .min(1)
+  .max(MEDIA_IDS_MAX)
+  .meta({ description: "Media stored with POST /v1/media, by id: images join imageUrls, a video becomes videoUrl." });
 
 /** The body with mediaIds in place of URLs, and those media by their URL. */
 export interface BodyWithMedia {
@@ -25,12 +33,8 @@ export async function resolveMediaIds(deps: AppDeps, caller: Owner, input: { bod
   const content = post?.content;
   if (!content || typeof content !== "object" || !("mediaIds" in content)) return { body, media: new Map() };
   const { mediaIds, ...rest } = content as Record<string, unknown> & { mediaIds: unknown };
-  if (
-    !Array.isArray(mediaIds) ||
-    mediaIds.length === 0 ||
-    mediaIds.length > MEDIA_IDS_MAX ||
-    mediaIds.some((id) => typeof id !== "string" || id.length === 0 || id.length > 128)
-  ) {
+  const parsed = mediaIdsSchema.safeParse(mediaIds);
+  if (!parsed.success) {
     throw validationError([
       {
         field: "post.content.mediaIds",
@@ -39,7 +43,7 @@ export async function resolveMediaIds(deps: AppDeps, caller: Owner, input: { bod
       },
     ]);
   }
-  const ids = mediaIds as string[];
+  const ids = parsed.data;
   const records = await Promise.all(ids.map((id) => deps.media.records.visibleTo(caller, id)));
   const missing = ids.flatMap((id, i) =>
     records[i]

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
 import { parseUploadRequest, UPLOAD_SESSION_TTL_MS } from "../../domain/media-upload";
@@ -8,11 +9,29 @@ import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 import { recordOf, recordOrDiscard } from "../../media/ingest";
 
+export const uploadViewSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(["open", "completing", "completed", "failed"]),
+    contentType: z.string(),
+    size: z.number().int(),
+    fileName: z.string().optional(),
+    uploadUrl: z.string().optional().meta({ description: "Where to PUT the bytes: in the creator's answer only." }),
+    method: z.literal("PUT").optional(),
+    completeUrl: z.string(),
+    mediaId: z.string().optional(),
+    failure: z.object({ reason: z.string(), message: z.string() }).optional(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: "Upload" });
+export type UploadView = z.output<typeof uploadViewSchema>;
+
 /**
  * The answer of POST and GET /v1/media/uploads/{id}; the upload URL only to the creator. Both URLs
  * are absolute (`apiUrl` is where the API is reached from outside), so a client follows either as given.
  */
-export function uploadView(id: string, u: MediaUpload, withUrl: boolean, apiUrl: string) {
+export function uploadView(id: string, u: MediaUpload, withUrl: boolean, apiUrl: string): UploadView {
   return {
     id,
     state: u.state,

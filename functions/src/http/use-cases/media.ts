@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError, validationError } from "../../domain/errors";
 import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
 import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
@@ -6,8 +7,23 @@ import { recordOf, recordOrDiscard, type IngestedMedia } from "../../media/inges
 import type { MediaRecord } from "../../store/media-record-store";
 import type { AppDeps } from "../deps";
 
+export const mediaViewSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    durationSeconds: z.number().optional(),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: "Media" });
+export type MediaView = z.output<typeof mediaViewSchema>;
+
 /** The answer of POST and GET /v1/media: Soku's fields, the dimensional ones only where they apply. */
-export function mediaView(id: string, m: MediaRecord) {
+export function mediaView(id: string, m: MediaRecord): MediaView {
   return {
     id,
     url: m.url,
@@ -21,6 +37,11 @@ export function mediaView(id: string, m: MediaRecord) {
   };
 }
 
+/** POST /v1/media's body. Which URLs may be fetched is decided when fetching (media/safe-fetch.ts). */
+export const createMediaBody = z.strictObject({
+  url: z.string().min(1).max(4096).meta({ description: "The http(s) URL of an image or video to rehost." }),
+});
+
 /**
  * POST /v1/media: rehosts a URL. Idempotent like POST /v1/posts (the Idempotency-Key header, or a
  * key derived from the body): a retry gets the same media instead of a second download; a request
@@ -32,15 +53,16 @@ export async function createMedia(
   input: { idempotencyKey: string | undefined; body: unknown },
 ): Promise<{ id: string; media: MediaRecord; replayed: boolean }> {
   const { body } = input;
-  const url = (body as { url?: unknown } | null)?.url;
-  const extra = body && typeof body === "object" ? Object.keys(body).filter((k) => k !== "url") : [];
-  if (typeof url !== "string" || url.length === 0 || url.length > 4096 || extra.length > 0) {
+  const parsed = createMediaBody.safeParse(body);
+  if (!parsed.success) {
+    const extra = body && typeof body === "object" ? Object.keys(body).filter((k) => k !== "url") : [];
     throw validationError([
       extra.length > 0
         ? { field: extra[0]!, reason: "unknown_field", message: `Unknown field '${extra[0]!}'.` }
         : { field: "url", reason: "required", message: "url is required: the http(s) URL of an image or video." },
     ]);
   }
+  const { url } = parsed.data;
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, { url });
   const now = deps.clock();
   const claim = await deps.media.records.claim(

@@ -10,15 +10,22 @@ import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
 import type { ApiKeyAuth } from "../caller";
 import type { AppDeps } from "../deps";
 import { getPost } from "./get-post";
-import { preparePost } from "./prepare-post";
+import { prepareDraft, preparePost } from "./prepare-post";
+import { parsePublishDraft, publishedRequest, samePublish } from "../../domain/draft-publish";
 
-const VERB = { cancel: "canceled", edit: "edited", publishNow: "published now" } as const;
+const VERB = { cancel: "canceled", edit: "edited", publishNow: "published now", publish: "published" } as const;
 
 function settle(id: string, change: Change, verb: keyof typeof VERB): void {
   if (change.kind === "missing") throw new AppError("not_found", `No post ${id}.`);
   if (change.kind === "conflict") {
     const when =
-      verb === "cancel" ? "only while it is scheduled or queued" : "only while it is scheduled (not yet picked up)";
+      verb === "cancel"
+        ? "only while it is a draft, scheduled or queued"
+        : verb === "publish"
+          ? "only while it is a draft (publish-now publishes a scheduled post early)"
+          : verb === "edit"
+            ? "only while it is a draft or scheduled (not yet picked up)"
+            : "only while it is scheduled (not yet picked up)";
     throw new AppError("conflict", `The post is ${change.status}; it can be ${VERB[verb]} ${when}.`, {
       status: change.status,
     });
@@ -70,6 +77,16 @@ export async function editPost(
   if (!current || !ownsPost(caller, current)) throw new AppError("not_found", `No post ${id}.`);
   const now = deps.clock();
   const edited = (stored: NormalizedPostRequest) => applyPostEdit(stored, input.body, { now, mode: current.mode });
+  if (current.status === "draft") {
+    // Checked like a new draft: its accounts are resolved when it is published.
+    const draft = await prepareDraft(deps, caller, { request: edited(current.request), media: new Map() });
+    settle(
+      id,
+      await deps.lifecycle.editDraft(id, caller, input.ifMatch, (sub) => draft.check(edited(sub.request))),
+      "edit",
+    );
+    return getPost(deps, caller, input);
+  }
   // Validated once before the transaction, so a bad body fails fast and never waits on a lock.
   const prepared = await preparePost(deps, caller, {
     draft: { request: edited(current.request), media: new Map() },
@@ -102,4 +119,53 @@ export async function publishPostNow(deps: AppDeps, caller: ApiKeyAuth, input: P
   settle(input.id, change, "publishNow");
   await orchestrateAt(deps, input.id, null);
   return getPost(deps, caller, input);
+}
+
+/** How many times a publish plans again when the draft was edited meanwhile, before answering 409. */
+const PUBLISH_ATTEMPTS = 3;
+
+/**
+ * POST /v1/posts/{id}/publish: a draft is published at once or scheduled, its targets resolved
+ * against the accounts connected now (none connected: 400 missing_integrations, and it stays a
+ * draft) and its content validated as a new post's. A repeat answers as the first publish did;
+ * one asking for another time is a 409. Any other post is a 409: only drafts are published here.
+ */
+export async function publishDraft(deps: AppDeps, caller: ApiKeyAuth, input: PostRef & { body: unknown }) {
+  const { id } = input;
+  const body = parsePublishDraft(input.body);
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.submissions.get(id);
+    if (!current || !ownsPost(caller, current)) throw new AppError("not_found", `No post ${id}.`);
+    if (current.status !== "draft") {
+      const first = current.publishedFromDraft;
+      if (first && samePublish(body, first.scheduledTime?.toDate() ?? null)) return getPost(deps, caller, input);
+      settle(id, { kind: "conflict", status: current.status }, "publish");
+    }
+    const now = deps.clock();
+    const draft = publishedRequest(current.request, body, { now, mode: current.mode });
+    const prepared = await preparePost(deps, caller, { draft: { request: draft, media: new Map() } });
+    const { request, plan, mediaIds } = prepared.plan();
+    const targets = acceptedTargets(plan);
+    const at = request.scheduledTime ? new Date(request.scheduledTime) : null;
+    const deferred = at !== null && at.getTime() - now.getTime() > CLOUD_TASKS_HORIZON_MS;
+    const change = await deps.lifecycle.publishDraft(id, caller, current.updatedAt, {
+      request,
+      targets,
+      at,
+      deferred,
+      mediaIds,
+    });
+    // Edited (or published by a concurrent call) since it was read: plan again from what is stored.
+    if ((change.kind === "stale" || change.kind === "conflict") && attempt < PUBLISH_ATTEMPTS) continue;
+    if (change.kind === "stale") {
+      // The caller sent no If-Match: the draft was edited under every attempt, not by them.
+      throw new AppError("conflict", "The draft kept changing while it was being published; publish it again.", {
+        status: "stale",
+        etag: etagOf(change.version),
+      });
+    }
+    settle(id, change, "publish");
+    if (!deferred) await orchestrateAt(deps, id, at);
+    return getPost(deps, caller, input);
+  }
 }

@@ -2,7 +2,9 @@ import type { Owner } from "../../domain/owner";
 import type { Platform } from "../../domain/platforms";
 import type { NormalizedPostRequest } from "../../domain/post-model";
 import { parsePostRequest } from "../../domain/post-request";
+import { validationError } from "../../domain/errors";
 import { planSubmission, type SubmissionPlan } from "../../domain/submission-plan";
+import { planIssues, planRequest } from "../../domain/target-plan";
 import { ownMedia, ownMediaIds, withRewrites } from "../../media/own-media";
 import type { StoredMediaRef } from "../../media/stored-media-urls";
 import type { AppDeps } from "../deps";
@@ -79,6 +81,34 @@ export async function preparePost(
     plan(version) {
       const request = version ? withRewrites(version, own.rewrites) : own.request;
       return { request, plan: planSubmission(request, accounts, own.known), mediaIds: ownMediaIds(request, own) };
+    },
+  };
+}
+
+/** A draft as stored: its request (own media named as the store gave them) and the media it keeps. */
+export interface CheckedDraft {
+  request: NormalizedPostRequest;
+  mediaIds: string[];
+}
+
+/**
+ * What a draft is checked for when written (create, edit): everything a post is except its accounts,
+ * which may be connected later and are resolved when it is published. Its own media must be the
+ * caller's and of its mode, and each target's content must keep its platform's rules (converted
+ * copies are made at publish). `check` applies to the version stored when its transaction runs.
+ */
+export async function prepareDraft(
+  deps: AppDeps,
+  caller: Owner,
+  draft: PostDraft,
+): Promise<{ check(version?: NormalizedPostRequest): CheckedDraft }> {
+  const own = await ownMedia(deps, caller, draft.request, { resolved: draft.media, convert: false });
+  return {
+    check(version) {
+      const request = version ? withRewrites(version, own.rewrites) : own.request;
+      const issues = planIssues(planRequest(request, own.known));
+      if (issues.length > 0) throw validationError(issues);
+      return { request, mediaIds: ownMediaIds(request, own) };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError, validationError } from "../../domain/errors";
+import type { EventData } from "../../domain/event-data";
 import { EVENT_TYPES, type NewEvent } from "../../domain/events";
 import { newWebhookSecret } from "../../domain/webhook-signature";
 import { zodIssues } from "../../domain/zod-issues";
@@ -23,12 +24,12 @@ const fields = {
   description: z.string().max(500).nullable(),
   enabled: z.boolean(),
 };
-const createSchema = z.strictObject({
+export const createWebhookBody = z.strictObject({
   url: fields.url,
   events: fields.events.optional(),
   description: fields.description.optional(),
 });
-const updateSchema = z
+export const updateWebhookBody = z
   .strictObject({
     url: fields.url.optional(),
     events: fields.events.optional(),
@@ -43,8 +44,43 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
+export const endpointViewSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    livemode: z.boolean(),
+    createdAt: z.iso.datetime(),
+    failingSince: z.iso.datetime().nullable(),
+    disabledAt: z.iso.datetime().nullable(),
+    disabledReason: z.string().nullable(),
+    previousSecretExpiresAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "WebhookEndpoint" });
+export type EndpointView = z.output<typeof endpointViewSchema>;
+/** POST /v1/webhooks and its rotate: the signing secret, shown in this answer only. */
+export const endpointWithSecretSchema = endpointViewSchema
+  .extend({ secret: z.string() })
+  .meta({ id: "WebhookEndpointWithSecret" });
+export const deliveryViewSchema = z
+  .object({
+    eventId: z.string(),
+    eventType: z.string(),
+    attempt: z.number().int(),
+    statusCode: z.number().int().nullable(),
+    durationMs: z.number().nullable(),
+    error: z.string().nullable(),
+    at: z.iso.datetime(),
+    nextRetryAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "WebhookDelivery" });
+export type DeliveryView = z.output<typeof deliveryViewSchema>;
+export const webhookTestSchema = z.object({ eventId: z.string(), type: z.literal("webhook.test") });
+
 /** An endpoint as the API shows it: never its secret. */
-export function endpointView(id: string, e: EndpointRecord) {
+export function endpointView(id: string, e: EndpointRecord): EndpointView {
   return {
     id,
     url: e.url,
@@ -60,7 +96,7 @@ export function endpointView(id: string, e: EndpointRecord) {
   };
 }
 
-function deliveryView(d: DeliveryRecord) {
+function deliveryView(d: DeliveryRecord): DeliveryView {
   return {
     eventId: d.eventId,
     eventType: d.eventType,
@@ -89,7 +125,7 @@ async function owned(deps: AppDeps, caller: ApiKeyAuth, id: string): Promise<End
 
 /** POST /v1/webhooks: a new endpoint of the key's world; its secret is in this answer only. */
 export async function createWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { body: unknown }) {
-  const body = parse(createSchema, input.body);
+  const body = parse(createWebhookBody, input.body);
   await checkUrl(deps, body.url);
   if ((await deps.webhooks.count(caller.userId)) >= MAX_ENDPOINTS) {
     throw new AppError("conflict", `A user may have at most ${MAX_ENDPOINTS} webhook endpoints; delete one first.`);
@@ -121,7 +157,7 @@ export async function getWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { id:
 
 /** PATCH /v1/webhooks/{id}: url, filter, description; `enabled: true` revives a disabled endpoint. */
 export async function updateWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { id: string; body: unknown }) {
-  const body = parse(updateSchema, input.body);
+  const body = parse(updateWebhookBody, input.body);
   await owned(deps, caller, input.id);
   if (body.url !== undefined) await checkUrl(deps, body.url);
   await deps.webhooks.update(caller.userId, input.id, body);
@@ -151,13 +187,13 @@ export async function testWebhook(deps: AppDeps, caller: ApiKeyAuth, input: { id
     livemode: endpoint.livemode,
     type: "webhook.test",
     change: `webhook.test/${input.id}/${input.requestLogId}`,
-    data: { endpointId: input.id, message: "A test event from Postcast." },
+    data: { endpointId: input.id, message: "A test event from Postcast." } satisfies EventData<"webhook.test">,
   };
   const ref = await deps.submissions.events.record(event);
   return { eventId: ref.eventId, type: event.type };
 }
 
-const deliveriesQuery = z.strictObject({
+export const deliveriesQuery = z.strictObject({
   limit: z.preprocess(
     (v) => (Array.isArray(v) ? (v as unknown[])[v.length - 1] : v),
     z.coerce.number().int().min(1).max(DELIVERIES_LIMIT.max).optional(),

@@ -1,6 +1,6 @@
 /**
- * Every relative link in README.md and docs/*.md resolves: the file it names exists, and the
- * heading its #anchor names is in that file (anchors as GitHub renders them).
+ * Every relative link in README.md, docs/*.md and the TypeScript client's README resolves: the file
+ * it names exists, and the heading its #anchor names is in that file (anchors as GitHub renders them).
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { REPO_ROOT } from "../../../dev/local-config";
 
 const documents = [
   "README.md",
+  "clients/typescript/README.md",
   ...readdirSync(path.join(REPO_ROOT, "docs"))
     .filter((f) => f.endsWith(".md"))
     .map((f) => `docs/${f}`),
