@@ -4,8 +4,9 @@ import path from "node:path";
 /**
  * What an instance loads before its first request. Cloud Functions loads index.js in every instance
  * of every function, naming the one it serves in FUNCTION_TARGET; the deploy's discovery loads it
- * with none. Each case loads src/index.ts in a fresh process, as the runtime does, and lists the
- * modules it required (bench section 10 times the built lib/index.js the same way).
+ * with FUNCTIONS_CONTROL_API=true (every function's wiring, so every param is declared: the
+ * deploy-check test holds that). Each case loads src/index.ts in a fresh process, as the runtime
+ * does, and lists the modules it required (bench section 10 times the built lib/index.js the same way).
  */
 const FUNCTIONS_DIR = path.join(__dirname, "..", "..");
 const SRC = path.join(FUNCTIONS_DIR, "src");
@@ -19,6 +20,7 @@ process.stdout.write(JSON.stringify(Object.keys(require.cache)));
 function loadedModules(target: string | null): Promise<string[]> {
   const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: "demo-cold-start" };
   delete env.FUNCTION_TARGET;
+  delete env.FUNCTIONS_CONTROL_API;
   if (target) env.FUNCTION_TARGET = target;
   return new Promise((resolve, reject) => {
     execFile(
@@ -52,7 +54,7 @@ const loaded = (modules: readonly string[], parts: readonly string[]) =>
   parts.filter((part) => modules.some((file) => file.split(path.sep).join("/").includes(part)));
 
 describe("what each function's instance loads at start", () => {
-  it("the deploy's discovery (no FUNCTION_TARGET) loads the wiring only: no function's own code", async () => {
+  it("a process that names no function (a script, a test) loads the wiring only: no function's own code", async () => {
     const modules = await loadedModules(null);
     expect(loaded(modules, [...HEAVY, ...API, ...TASKS])).toEqual([]);
     expect(loaded(modules, ["node_modules/firebase-functions/lib/v2/providers/https.js"])).toHaveLength(1);
