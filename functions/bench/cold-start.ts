@@ -25,9 +25,9 @@ const API_GOAL_MS = 250;
 /** Runs in the child: times the require and the export's first touch, lists what was loaded. */
 const PROBE = `
 const t0 = performance.now();
-const fn = require(process.argv[1])[process.env.FUNCTION_TARGET];
+const fn = require(process.argv[1])[process.argv[2]];
 const ms = performance.now() - t0;
-if (!fn) throw new Error("no export " + process.env.FUNCTION_TARGET);
+if (!fn) throw new Error("no export " + process.argv[2]);
 const files = Object.keys(require.cache);
 process.stdout.write(JSON.stringify({ ms, modules: files.length }));
 `;
@@ -37,9 +37,12 @@ interface Sample {
   modules: number;
 }
 
-/** The env a deployed function's instance has, without this process's (emulator hosts and the like). */
-export function deployEnv(target: string): NodeJS.ProcessEnv {
-  return {
+/**
+ * The env a deployed function's instance has, without this process's (emulator hosts and the like).
+ * No target: the wiring alone, what every function pays (FUNCTION_TARGET unset, nothing preloaded).
+ */
+export function deployEnv(target: string | null): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: "production",
@@ -47,24 +50,29 @@ export function deployEnv(target: string): NodeJS.ProcessEnv {
     GCLOUD_PROJECT: PROJECT,
     GOOGLE_CLOUD_PROJECT: PROJECT,
     FIREBASE_CONFIG: JSON.stringify({ projectId: PROJECT, storageBucket: `${PROJECT}.appspot.com` }),
+  };
+  if (target === null) return env;
+  return {
+    ...env,
     FUNCTION_TARGET: target,
     FUNCTION_SIGNATURE_TYPE: target === "api" ? "http" : "cloudevent",
     K_SERVICE: target.toLowerCase(),
   };
 }
 
-function sample(target: string): Sample {
-  const out = execFileSync(process.execPath, ["-e", PROBE, LIB], { env: deployEnv(target), encoding: "utf8" });
+/** One cold load of `target` in a fresh process (null: the wiring alone, the api's export touched). */
+export function sample(target: string | null, lib = LIB): Sample {
+  const env = deployEnv(target);
+  const out = execFileSync(process.execPath, ["-e", PROBE, lib, target ?? "api"], { env, encoding: "utf8" });
   return JSON.parse(out) as Sample;
 }
 
 /** The exported functions, as the deploy discovers them (no FUNCTION_TARGET). */
 export function exportedFunctions(): string[] {
-  const env = { ...deployEnv(""), FUNCTION_TARGET: undefined, K_SERVICE: undefined };
   const out = execFileSync(
     process.execPath,
     ["-e", "process.stdout.write(JSON.stringify(Object.keys(require(process.argv[1]))))", LIB],
-    { env, encoding: "utf8" },
+    { env: deployEnv(null), encoding: "utf8" },
   );
   return JSON.parse(out) as string[];
 }
@@ -75,8 +83,11 @@ export function coldStart(
 ): void {
   if (!existsSync(LIB)) throw new Error(`${LIB} is missing: run \`npm run build\` first`);
   const names = exportedFunctions().filter((name) => only.length === 0 || only.includes(name));
-  const figures = new Map<string, Sample[]>(names.map((n) => [n, []]));
-  for (let i = 0; i < samples; i++) for (const name of names) figures.get(name)!.push(sample(name));
+  const WIRING = "(index.ts alone)";
+  const figures = new Map<string, Sample[]>([WIRING, ...names].map((n) => [n, []]));
+  for (let i = 0; i < samples; i++) {
+    for (const name of [WIRING, ...names]) figures.get(name)!.push(sample(name === WIRING ? null : name));
+  }
   console.log(`   ${samples} fresh processes per function (require lib/index.js + touch the export), in ms`);
   console.log("   function          |   median      p90 | modules loaded");
   for (const [name, list] of figures) {
