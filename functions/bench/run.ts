@@ -16,6 +16,8 @@
  *     (bench/demo-posts.ts; `npm run bench:demo -- --realistic` for the platforms' own timing).
  *  9. Webhooks: Firestore writes per event, and event committed → first delivery attempt p50/p95,
  *     in-process and on the full emulator stack (bench/webhooks.ts).
+ * 10. Each deployed function's module load time, as a cold start pays it: fresh processes loading the
+ *     built lib/index.js with FUNCTION_TARGET naming it (bench/cold-start.ts; last, on a quiet machine).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -216,6 +218,10 @@ async function main() {
     });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`demo-posts exited ${code}`))));
   });
+
+  console.log("\n10. Cold start: each function's module load time (bench/cold-start.ts)");
+  const { coldStart } = await import("./cold-start");
+  coldStart();
 }
 
 main()

@@ -26,7 +26,7 @@ import { Harness } from "../support/harness";
 /**
  * The task and scheduled functions as deployed: src/index.ts's exports, wrapped by
  * firebase-functions-test, against the Firestore emulator, with their own runtime wiring
- * (config/runtime.ts). Cloud Tasks is a recording stand-in for firebase-tools' emulator, reached
+ * (config/task-runtime.ts). Cloud Tasks is a recording stand-in for firebase-tools' emulator, reached
  * the way production code reaches that emulator (CLOUD_TASKS_EMULATOR_HOST).
  */
 
