@@ -16,6 +16,9 @@
  *     (bench/demo-posts.ts; `npm run bench:demo -- --realistic` for the platforms' own timing).
  *  9. Webhooks: Firestore writes per event, and event committed → first delivery attempt p50/p95,
  *     in-process and on the full emulator stack (bench/webhooks.ts).
+ * 10. Fan-out: writes and reads per target for 1, 8 and 50 targets; 50-account posts on the stack,
+ *     accepted → every run final, and the most writes one document took within a second
+ *     (bench/fanout.ts).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -127,6 +130,10 @@ async function main() {
   const { webhooksInProcess, webhooksOnStack } = await import("./webhooks");
   await webhooksInProcess(h, fs.stats);
 
+  console.log("\n10. Fan-out (bench/fanout.ts; the stack's figures come after section 9's)");
+  const { fanoutInProcess, fanoutOnStack } = await import("./fanout");
+  await fanoutInProcess(fs.stats);
+
   console.log(
     "\n4. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)",
   );
@@ -165,6 +172,9 @@ async function main() {
       });
       if (res.status !== 202) throw new Error(`bench post: ${res.status}`);
     });
+
+    console.log("\n10. (continued) Fan-out of 50-target posts on the stack (sk_test_ key: publishing simulated)");
+    await fanoutOnStack(stack, fs.stats);
   } finally {
     await stack.stop();
     await fs.stop();

@@ -75,12 +75,7 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
   )) {
     await orchestrate(id, "orchestrating");
   }
-  for (const { id } of await deps.queries.stuck(
-    "dispatched",
-    "updatedAt",
-    before(SWEEP.settleGraceMs),
-    SWEEP.batch,
-  )) {
+  for (const { id } of await deps.queries.stuck("dispatched", "updatedAt", before(SWEEP.settleGraceMs), SWEEP.batch)) {
     const status = await deps.submissions.settle(id);
     if (status !== null && status !== "dispatched") counts.settled = (counts.settled ?? 0) + 1;
   }

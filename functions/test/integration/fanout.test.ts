@@ -32,7 +32,7 @@ const get = async (key: string, id: string) => {
 function drainOnly(fns: string[]) {
   const all = h.handlers() as Record<string, unknown>;
   const some = Object.fromEntries(Object.entries(all).filter(([fn]) => fns.includes(fn)));
-  return h.tasks.drain(some as ReturnType<Harness["handlers"]>, { now: h.clock });
+  return h.tasks.drain(some, { now: h.clock });
 }
 
 const eventsOf = async (uid: string, type: string) =>
@@ -106,10 +106,7 @@ describe("fan-out without a hot submission document", () => {
 
     const heard = await h.tenant();
     h.webhookRequest = { timeoutMs: 15_000, loopbackOrigins: "any" };
-    const hook = await request(h.app)
-      .post("/v1/webhooks")
-      .set("soku-api-key", heard.key)
-      .send({ url: receiver.url });
+    const hook = await request(h.app).post("/v1/webhooks").set("soku-api-key", heard.key).send({ url: receiver.url });
     expect(hook.status).toBe(201);
     const from = h.tasks.delivered.length;
     await submit(heard.key, ["threads"]);
