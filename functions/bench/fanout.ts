@@ -64,7 +64,9 @@ export async function fanoutInProcess(stats: EmulatorStats, log = console.log): 
     });
     if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${await res.text()}`);
   };
-  log("   targets |  reads  writes | request path: reads writes | fan-out per target: reads writes");
+  log(
+    "   targets |  reads  writes | request path: reads writes | fan-out per target: reads writes | most writes to one document",
+  );
   const rows: [string, unknown][] = [
     ["1", [{ platform: "x", accountId: "x_0" }]],
     ["8", PLATFORMS.map((p) => ({ platform: p, accountId: `${p}_0` }))],
@@ -76,7 +78,9 @@ export async function fanoutInProcess(stats: EmulatorStats, log = console.log): 
     let writes = 0;
     let reqReads = 0;
     let reqWrites = 0;
+    let most = { path: "", count: 0 };
     for (let i = 0; i < samples; i++) {
+      stats.writeLog = [];
       stats.reset();
       await post(body(i, platform));
       reqReads += stats.reads;
@@ -85,12 +89,16 @@ export async function fanoutInProcess(stats: EmulatorStats, log = console.log): 
       if (errors.length > 0) throw new Error(`drain: ${String(errors[0])}`);
       reads += stats.reads;
       writes += stats.writes;
+      const perDoc = new Map<string, number>();
+      for (const w of stats.writeLog) perDoc.set(w.path, (perDoc.get(w.path) ?? 0) + 1);
+      for (const [path, count] of perDoc) if (count > most.count) most = { path, count };
     }
+    stats.writeLog = null;
     const n = Number(label);
     const fanReads = (reads - reqReads) / samples / n;
     const fanWrites = (writes - reqWrites) / samples / n;
     log(
-      `   ${label.padStart(7)} | ${fmt(reads / samples, 1)} ${fmt(writes / samples, 1)} | ${fmt(reqReads / samples, 1)} ${fmt(reqWrites / samples, 1)} | ${fmt(fanReads, 2)} ${fmt(fanWrites, 2)}`,
+      `   ${label.padStart(7)} | ${fmt(reads / samples, 1)} ${fmt(writes / samples, 1)} | ${fmt(reqReads / samples, 1)} ${fmt(reqWrites / samples, 1)} | ${fmt(fanReads, 2)} ${fmt(fanWrites, 2)} | ${most.count} (${most.path.split("/").slice(0, -1).join("/")}/…)`,
     );
   }
   await h.close();
