@@ -18,6 +18,9 @@
  *     in-process and on the full emulator stack (bench/webhooks.ts).
  * 10. Each deployed function's module load time, as a cold start pays it: fresh processes loading the
  *     built lib/index.js with FUNCTION_TARGET naming it (bench/cold-start.ts; last, on a quiet machine).
+ * 11. Fan-out: writes and reads per target for 1, 8 and 50 targets; 50-account posts on the stack,
+ *     accepted → every run final, and the most writes one document took within a second
+ *     (bench/fanout.ts).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -129,6 +132,10 @@ async function main() {
   const { webhooksInProcess, webhooksOnStack } = await import("./webhooks");
   await webhooksInProcess(h, fs.stats);
 
+  console.log("\n11. Fan-out (bench/fanout.ts; the stack's figures come after section 9's)");
+  const { fanoutInProcess, fanoutOnStack } = await import("./fanout");
+  await fanoutInProcess(fs.stats);
+
   console.log(
     "\n4. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)",
   );
@@ -167,6 +174,9 @@ async function main() {
       });
       if (res.status !== 202) throw new Error(`bench post: ${res.status}`);
     });
+
+    console.log("\n11. (continued) Fan-out of 50-target posts on the stack (sk_test_ key: publishing simulated)");
+    await fanoutOnStack(stack, fs.stats);
   } finally {
     await stack.stop();
     await fs.stop();
