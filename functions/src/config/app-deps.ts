@@ -1,5 +1,5 @@
 import type { Firestore } from "firebase-admin/firestore";
-import { randomUUID } from "node:crypto";
+import { v4 as uuidv4 } from "uuid";
 import type { RateLimitConfig } from "../domain/rate-limit";
 import type { Keyring } from "../domain/credentials";
 import type { AppDeps, MediaDeps, OAuthDeps } from "../http/deps";
@@ -92,7 +92,7 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     enqueuer: o.enqueuer,
     verifyIdToken: o.verifyIdToken,
     clock: o.clock,
-    newId: () => randomUUID(),
+    newId: () => uuidv4(),
     trustedProxyHops: o.trustedProxyHops ?? (() => 1),
   };
 }
