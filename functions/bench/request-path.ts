@@ -1,0 +1,197 @@
+/**
+ * Bench sections 1–3 (`npm run bench` runs them from run.ts; `npx tsx bench/request-path.ts` alone):
+ *  1. POST /v1/posts throughput and p50/p99 at concurrency 1 and 32 next to a bare commit loop.
+ *  2. Firestore documents per accepted post, and the request path's sequential round trips.
+ *  3. The rate limiter's Firestore cost per request and the latency it adds.
+ * Round trips are counted by wrapping this process's Firestore client (bench only): each maximal
+ * stretch of time with at least one RPC in flight is one round; RPCs in parallel share it.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Firestore } from "firebase-admin/firestore";
+import type { EmulatorStats } from "../dev/firestore-emulator";
+import { DEMO_TARGETS_ALL_PLATFORMS } from "../dev/seed";
+import type { Harness } from "../test/support/harness";
+import { fmt, measure } from "./stats";
+
+type Rpc = (...args: unknown[]) => Promise<unknown>;
+
+/** Counts RPCs and sequential rounds (busy stretches) of one Firestore client. */
+export function roundTripCounter(db: Firestore) {
+  const client = db as unknown as { request: Rpc; requestStream: Rpc };
+  let inFlight = 0;
+  let rounds = 0;
+  let rpcs = 0;
+  const begin = () => {
+    rpcs += 1;
+    if (inFlight++ === 0) rounds += 1;
+  };
+  const end = () => {
+    inFlight -= 1;
+  };
+  const request = client.request.bind(db);
+  client.request = (...args) => {
+    begin();
+    return request(...args).finally(end);
+  };
+  const requestStream = client.requestStream.bind(db);
+  client.requestStream = (...args) => {
+    begin();
+    return requestStream(...args).then(
+      (stream) => {
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          end();
+        };
+        const s = stream as NodeJS.ReadableStream;
+        s.once("end", finish);
+        s.once("close", finish);
+        s.once("error", finish);
+        return stream;
+      },
+      (error: unknown) => {
+        end();
+        throw error;
+      },
+    );
+  };
+  return {
+    reset() {
+      rounds = 0;
+      rpcs = 0;
+    },
+    get rounds() {
+      return rounds;
+    },
+    get rpcs() {
+      return rpcs;
+    },
+  };
+}
+
+export async function requestPathSections(h: Harness, stats: EmulatorStats, key: string): Promise<void> {
+  const trips = roundTripCounter(h.db);
+  // The app served in-process on a real socket, called with keep-alive like a production client.
+  const server: Server = createServer(h.app).listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${base}/v1/posts`;
+  const post = async (b: object) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "soku-api-key": key },
+      body: JSON.stringify(b),
+    });
+    const json = await res.json();
+    if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(json)}`);
+  };
+  const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
+    post: { content: { text: `bench ${i} ${randomUUID()}`, videoUrl: "https://cdn.example.com/bench.mp4", platform } },
+  });
+  try {
+    // Warm the caches (key, subscription, role, lastUsedAt) as a running instance has them.
+    await post(body(-1));
+    await h.drain();
+
+    console.log("\n1. POST /v1/posts vs a bare Firestore commit, same emulator, same concurrency");
+    console.log("   concurrency |  API req/s   p50 ms   p99 ms | commit/s   p50 ms   p99 ms | API/commit throughput");
+    for (const concurrency of [1, 32]) {
+      const total = concurrency === 1 ? 300 : 1000;
+      const commits = await measure(total, concurrency, async (i) => {
+        await h.db.collection("benchCommits").doc(`${concurrency}-${i}-${randomUUID()}`).create({ i, at: new Date() });
+      });
+      const api = await measure(total, concurrency, async (i) => {
+        await post(body(i));
+      });
+      h.tasks.pending.length = 0;
+      console.log(
+        `   ${String(concurrency).padStart(11)} | ${fmt(api.perSecond)} ${fmt(api.p50)} ${fmt(api.p99)} | ${fmt(commits.perSecond)} ${fmt(commits.p50)} ${fmt(commits.p99)} | ${(api.perSecond / commits.perSecond).toFixed(2)} (one POST ≈ ${(commits.perSecond / api.perSecond).toFixed(2)} commits)`,
+      );
+    }
+
+    console.log("\n2. Firestore documents per accepted post, counted at the emulator (request → every run finished)");
+    console.log("   targets |  reads  writes | request path: reads writes  RPCs  sequential round trips");
+    for (const [label, platform] of [
+      ["1", { platform: "x", accountId: "x_primary" }],
+      ["8", DEMO_TARGETS_ALL_PLATFORMS],
+    ] as const) {
+      const samples = 5;
+      let reads = 0;
+      let writes = 0;
+      let reqReads = 0;
+      let reqWrites = 0;
+      let rpcs = 0;
+      let rounds = 0;
+      for (let i = 0; i < samples; i++) {
+        stats.reset();
+        trips.reset();
+        await post(body(i, platform));
+        reqReads += stats.reads;
+        reqWrites += stats.writes;
+        rpcs += trips.rpcs;
+        rounds += trips.rounds;
+        await h.drain();
+        reads += stats.reads;
+        writes += stats.writes;
+      }
+      console.log(
+        `   ${label.padStart(7)} | ${fmt(reads / samples, 1)} ${fmt(writes / samples, 1)} | ${fmt(reqReads / samples, 1)} ${fmt(reqWrites / samples, 1)} ${fmt(rpcs / samples, 1)} ${fmt(rounds / samples, 1)}`,
+      );
+    }
+
+    console.log("\n3. Rate limiter: Firestore cost per request, and the latency it adds");
+    const limited = async () => {
+      // A route that does nothing else (404 after the limiter) with a valid key: all its I/O is the limiter's.
+      const res = await fetch(`${base}/v1/no-such-route`, { headers: { "soku-api-key": key } });
+      await res.arrayBuffer();
+    };
+    await limited();
+    stats.reset();
+    trips.reset();
+    for (let i = 0; i < 20; i++) await limited();
+    console.log(
+      `   per request: ${fmt(stats.writes / 20, 1)} writes, ${fmt(stats.reads / 20, 1)} reads, ${fmt(trips.rpcs / 20, 1)} RPCs in ${fmt(trips.rounds / 20, 1)} sequential round trips`,
+    );
+    const { limiterCheck } = await import("./limiter-check");
+    for (const concurrency of [1, 32]) {
+      for (const filled of [0, 5000]) {
+        const check = await limiterCheck(h, `user:bench-${concurrency}-${randomUUID()}`, filled);
+        const added = await measure(concurrency === 1 ? 300 : 1000, concurrency, check);
+        console.log(
+          `   added latency at concurrency ${String(concurrency).padStart(2)}, ${String(filled).padStart(4)} requests already in the window: p50 ${fmt(added.p50)} ms, p99 ${fmt(added.p99)} ms (${fmt(added.perSecond)} checks/s)`,
+        );
+      }
+    }
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+}
+
+async function main() {
+  const { startFirestoreEmulator } = await import("../dev/firestore-emulator");
+  const fs = await startFirestoreEmulator({ port: 0 });
+  process.env.FIRESTORE_EMULATOR_HOST = fs.host;
+  process.env.GCLOUD_PROJECT = "demo-postcast";
+  const { Harness } = await import("../test/support/harness");
+  const { RELAXED_RATE_LIMITS } = await import("../test/support/rate-limits");
+  const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
+  try {
+    const t = await h.tenant();
+    await requestPathSections(h, fs.stats, t.key);
+  } finally {
+    await fs.stop();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
