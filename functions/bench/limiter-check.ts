@@ -7,10 +7,11 @@ import type { Harness } from "../test/support/harness";
 export async function limiterCheck(h: Harness, subject: string, filled: number): Promise<() => Promise<void>> {
   const limiter = h.deps.rateLimits.store;
   for (let i = 0; i < filled; i += 250) {
-    await Promise.all(Array.from({ length: Math.min(250, filled - i) }, () => limiter.hit(subject, null, new Date())));
+    await Promise.all(
+      Array.from({ length: Math.min(250, filled - i) }, () => limiter.consume(subject, null, new Date(), 60_000)),
+    );
   }
   return async () => {
-    const entry = await limiter.hit(subject, null, new Date());
-    await limiter.count(subject, null, entry.at, 60_000);
+    await limiter.consume(subject, null, new Date(), 60_000);
   };
 }
