@@ -39,7 +39,7 @@ async function main() {
   // a minute's allowance here.
   const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
   const t = await h.tenant();
-  await requestPathSections(h, fs.stats, t.key);
+  await requestPathSections(h, fs.stats, { key: t.key, uid: t.uid });
   const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
     post: { content: { text: `bench ${i} ${randomUUID()}`, videoUrl: "https://cdn.example.com/bench.mp4", platform } },
   });
