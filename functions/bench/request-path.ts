@@ -198,19 +198,27 @@ export async function requestPathSections(
   }
 }
 
+/**
+ * Alone, on the embedded emulator; or on the emulator FIRESTORE_EMULATOR_HOST names, e.g. Google's:
+ * `npx tsx dev/with-google-firestore.ts -- npx tsx bench/request-path.ts` (documents are counted
+ * only by the embedded one: NaN there).
+ */
 async function main() {
   const { startFirestoreEmulator } = await import("../dev/firestore-emulator");
-  const fs = await startFirestoreEmulator({ port: 0 });
-  process.env.FIRESTORE_EMULATOR_HOST = fs.host;
+  const external = process.env.FIRESTORE_EMULATOR_HOST;
+  const fs = external ? null : await startFirestoreEmulator({ port: 0 });
+  if (fs) process.env.FIRESTORE_EMULATOR_HOST = fs.host;
+  console.log(`Firestore: ${fs ? "the embedded emulator" : `the emulator at ${external}`}`);
+  const stats = fs?.stats ?? { reads: NaN, writes: NaN, reset: () => undefined };
   process.env.GCLOUD_PROJECT = "demo-postcast";
   const { Harness } = await import("../test/support/harness");
   const { RELAXED_RATE_LIMITS } = await import("../test/support/rate-limits");
   const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
   try {
     const t = await h.tenant();
-    await requestPathSections(h, fs.stats, { key: t.key, uid: t.uid });
+    await requestPathSections(h, stats, { key: t.key, uid: t.uid });
   } finally {
-    await fs.stop();
+    await fs?.stop();
   }
 }
 
