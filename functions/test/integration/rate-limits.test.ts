@@ -74,6 +74,14 @@ describe("rate limits", () => {
     const refused = posts.find((r) => r.status === 429)!;
     expect(refused.body.error.details).toMatchObject({ limit: 3, scope: "endpoint:POST /v1/posts" });
     expect(refused.headers["x-ratelimit-limit"]).toBe("3");
+    // The limit is decided beside the post's own reads, yet still answers before anything else.
+    const malformed = await request(h.app)
+      .post("/v1/posts")
+      .set("soku-api-key", t.key)
+      .set("Content-Type", "application/json")
+      .send("{not json");
+    expect(malformed.status).toBe(429);
+    expect(malformed.body.error.details).toMatchObject({ scope: "endpoint:POST /v1/posts" });
     expect(await h.countSubmissions(t.uid)).toBe(3);
     expect((await accounts(t.key)).status).toBe(200); // the tier still has room
   });
