@@ -215,7 +215,7 @@ async function main() {
   const fs = external ? null : await startFirestoreEmulator({ port: 0 });
   if (fs) process.env.FIRESTORE_EMULATOR_HOST = fs.host;
   console.log(`Firestore: ${fs ? "the embedded emulator" : `the emulator at ${external}`}`);
-  const stats = fs?.stats ?? { reads: NaN, writes: NaN, reset: () => undefined };
+  const stats = fs?.stats ?? { reads: NaN, writes: NaN, writeLog: null, reset: () => undefined };
   process.env.GCLOUD_PROJECT = "demo-postcast";
   const { Harness } = await import("../test/support/harness");
   const { RELAXED_RATE_LIMITS } = await import("../test/support/rate-limits");
