@@ -3,8 +3,8 @@
  *  1. POST /v1/posts throughput and p50/p99 at concurrency 1 and 32 (app in-process, embedded
  *     Firestore emulator) next to a bare single-document commit loop on the same emulator.
  *  2. Firestore document reads and writes per accepted post, counted at the emulator, for 1 and 8
- *     targets, through to every run finished.
- *  3. The rate limiter's Firestore cost per request and the latency it adds.
+ *     targets, through to every run finished; the request path's RPCs and sequential round trips.
+ *  3. The rate limiter's Firestore cost per request and the latency it adds (bench/request-path.ts).
  *  4. Accepted → all runs finished, p50 and p95, for an 8-target post on the full emulator stack.
  *  5. Peak memory while ingesting a 400 MB video through POST /v1/media's path.
  *  6. Peak memory of a publisher process while publishing a 400 MB video to each platform that
@@ -16,16 +16,20 @@
  *     (bench/demo-posts.ts; `npm run bench:demo -- --realistic` for the platforms' own timing).
  *  9. Webhooks: Firestore writes per event, and event committed → first delivery attempt p50/p95,
  *     in-process and on the full emulator stack (bench/webhooks.ts).
+ * 10. Each deployed function's module load time, as a cold start pays it: fresh processes loading the
+ *     built lib/index.js with FUNCTION_TARGET naming it (bench/cold-start.ts; last, on a quiet machine).
+ * 11. Fan-out: writes and reads per target for 1, 8 and 50 targets; 50-account posts on the stack,
+ *     accepted → every run final, and the most writes one document took within a second
+ *     (bench/fanout.ts).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { createServer } from "node:http";
 import { createInterface } from "node:readline";
-import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
 import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY, seedTenant } from "../dev/seed";
-import { fmt, measure, percentile } from "./stats";
+import { requestPathSections } from "./request-path";
+import { percentile } from "./stats";
 
 const TARGETS_8 = DEMO_TARGETS_ALL_PLATFORMS;
 
@@ -40,97 +44,22 @@ async function main() {
   // a minute's allowance here.
   const h = new Harness({ rateLimits: RELAXED_RATE_LIMITS });
   const t = await h.tenant();
-  // The app served in-process on a real socket, called with keep-alive like a production client.
-  const server = createServer(h.app).listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/posts`;
-  const post = async (b: object) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "soku-api-key": t.key },
-      body: JSON.stringify(b),
-    });
-    const json = await res.json();
-    if (res.status !== 202) throw new Error(`unexpected ${res.status}: ${JSON.stringify(json)}`);
-  };
+  await requestPathSections(h, fs.stats, { key: t.key, uid: t.uid });
   const body = (i: number, platform: unknown = { platform: "x", accountId: "x_primary" }) => ({
     post: { content: { text: `bench ${i} ${randomUUID()}`, videoUrl: "https://cdn.example.com/bench.mp4", platform } },
   });
-
-  console.log("\n1. POST /v1/posts vs a bare Firestore commit, same emulator, same concurrency");
-  console.log("   concurrency |  API req/s   p50 ms   p99 ms | commit/s   p50 ms   p99 ms | API/commit throughput");
-  for (const concurrency of [1, 32]) {
-    const total = concurrency === 1 ? 300 : 1000;
-    const commits = await measure(total, concurrency, async (i) => {
-      await h.db.collection("benchCommits").doc(`${concurrency}-${i}-${randomUUID()}`).create({ i, at: new Date() });
-    });
-    const api = await measure(total, concurrency, async (i) => {
-      await post(body(i));
-    });
-    h.tasks.pending.length = 0;
-    console.log(
-      `   ${String(concurrency).padStart(11)} | ${fmt(api.perSecond)} ${fmt(api.p50)} ${fmt(api.p99)} | ${fmt(commits.perSecond)} ${fmt(commits.p50)} ${fmt(commits.p99)} | ${(api.perSecond / commits.perSecond).toFixed(2)} (one POST ≈ ${(commits.perSecond / api.perSecond).toFixed(2)} commits)`,
-    );
-  }
-
-  console.log("\n2. Firestore documents per accepted post, counted at the emulator (request → every run finished)");
-  console.log("   targets |  reads  writes | request path: reads writes");
-  for (const [label, platform] of [
-    ["1", { platform: "x", accountId: "x_primary" }],
-    ["8", TARGETS_8],
-  ] as const) {
-    const samples = 5;
-    let reads = 0;
-    let writes = 0;
-    let reqReads = 0;
-    let reqWrites = 0;
-    for (let i = 0; i < samples; i++) {
-      fs.stats.reset();
-      await post(body(i, platform));
-      reqReads += fs.stats.reads;
-      reqWrites += fs.stats.writes;
-      await h.drain();
-      reads += fs.stats.reads;
-      writes += fs.stats.writes;
-    }
-    console.log(
-      `   ${label.padStart(7)} | ${fmt(reads / samples, 1)} ${fmt(writes / samples, 1)} | ${fmt(reqReads / samples, 1)} ${fmt(reqWrites / samples, 1)}`,
-    );
-  }
-
-  console.log("\n3. Rate limiter: Firestore cost per request, and the latency it adds");
-  const base = url.replace(/\/v1\/posts$/, "");
-  const limited = async () => {
-    // A route that does nothing else (404 after the limiter) with a valid key: all its I/O is the limiter's.
-    const res = await fetch(`${base}/v1/no-such-route`, { headers: { "soku-api-key": t.key } });
-    await res.arrayBuffer();
-  };
-  await limited();
-  fs.stats.reset();
-  for (let i = 0; i < 20; i++) await limited();
-  console.log(
-    `   per request: ${fmt(fs.stats.writes / 20, 1)} writes, ${fmt(fs.stats.reads / 20, 1)} reads (count() aggregations, billed per 1,000 entries)`,
-  );
-  const limiter = h.deps.rateLimits.store;
-  for (const concurrency of [1, 32]) {
-    const subject = `user:bench-${concurrency}-${randomUUID()}`;
-    const added = await measure(concurrency === 1 ? 300 : 1000, concurrency, async () => {
-      const entry = await limiter.hit(subject, null, new Date());
-      await limiter.count(subject, null, entry.at, 60_000);
-    });
-    console.log(
-      `   added latency at concurrency ${String(concurrency).padStart(2)}: p50 ${fmt(added.p50)} ms, p99 ${fmt(added.p99)} ms (${fmt(added.perSecond)} checks/s)`,
-    );
-  }
 
   console.log("\n9. Webhooks (bench/webhooks.ts; the stack's figure comes after section 4's)");
   const { webhooksInProcess, webhooksOnStack } = await import("./webhooks");
   await webhooksInProcess(h, fs.stats);
 
+  console.log("\n11. Fan-out (bench/fanout.ts; the stack's figures come after section 9's)");
+  const { fanoutInProcess, fanoutOnStack } = await import("./fanout");
+  await fanoutInProcess(fs.stats);
+
   console.log(
     "\n4. Accepted → all runs finished, 8-target post, full emulator stack (Functions + Cloud Tasks emulators)",
   );
-  server.close();
   const { startStack } = await import("../dev/stack");
   const stack = await startStack({ quiet: true });
   try {
@@ -165,6 +94,9 @@ async function main() {
       });
       if (res.status !== 202) throw new Error(`bench post: ${res.status}`);
     });
+
+    console.log("\n11. (continued) Fan-out of 50-target posts on the stack (sk_test_ key: publishing simulated)");
+    await fanoutOnStack(stack, fs.stats);
   } finally {
     await stack.stop();
     await fs.stop();
@@ -216,6 +148,10 @@ async function main() {
     });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`demo-posts exited ${code}`))));
   });
+
+  console.log("\n10. Cold start: each function's module load time (bench/cold-start.ts)");
+  const { coldStart } = await import("./cold-start");
+  coldStart();
 }
 
 main()

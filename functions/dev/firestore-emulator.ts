@@ -5,6 +5,11 @@ import { freePort } from "./processes";
 export interface EmulatorStats {
   reads: number;
   writes: number;
+  /**
+   * When set (a bench turns it on), every write's document path (within the database) and time,
+   * for writes per document per second.
+   */
+  writeLog: { path: string; at: number }[] | null;
   reset(): void;
 }
 
@@ -40,15 +45,22 @@ export async function startFirestoreEmulator(
   const stats: EmulatorStats = {
     reads: 0,
     writes: 0,
+    writeLog: null,
     reset() {
       this.reads = 0;
       this.writes = 0;
+      if (this.writeLog) this.writeLog = [];
     },
   };
   const state = server.state as unknown as StateInternals;
   const write = state.writeV1Document.bind(state);
   state.writeV1Document = (...args) => {
     stats.writes += 1;
+    if (stats.writeLog) {
+      const write = args[1] as { has_delete?: boolean; delete?: string; update?: { name?: string } };
+      const name = (write.has_delete ? write.delete : write.update?.name) ?? "";
+      stats.writeLog.push({ path: name.replace(/^.*?\/documents\//, ""), at: performance.now() });
+    }
     return write(...args);
   };
   const query = state.v1Query.bind(state);

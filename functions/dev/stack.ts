@@ -171,7 +171,7 @@ export async function startStack(options: { quiet?: boolean } = {}) {
 
   // Loaded after the emulator env is set, so the sweeper's enqueuer points at the emulator.
   const { sweep } = await import("../src/tasks/sweeper");
-  const { sweeperDeps } = await import("../src/config/runtime");
+  const { sweeperDeps } = await import("../src/config/task-runtime");
   timers.sweeper = setInterval(() => {
     sweep(sweeperDeps()).catch((error: unknown) => console.error("sweeper:", error));
   }, SWEEP_EVERY_MS);

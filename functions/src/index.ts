@@ -1,25 +1,22 @@
 /**
  * Wiring only: every deployed function and its options. Behaviour lives in http/ and tasks/.
+ *
+ * Only what every function needs is imported here (firebase-functions' own providers by subpath,
+ * the options): Cloud Functions loads this file in every instance of every function. The api's
+ * wiring and the task functions' are loaded for the functions that use them (config/on-first-use.ts):
+ * a publisher's instance never loads Express, the api's never loads the platforms' publishers.
  */
-import { setGlobalOptions } from "firebase-functions/v2";
+import { setGlobalOptions } from "firebase-functions/v2/options";
 import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type Request as TaskRequest } from "firebase-functions/v2/tasks";
+import type * as ApiRuntime from "./config/api-runtime";
+import { loadedFor } from "./config/on-first-use";
 import { CLIENT_SECRETS, credentialsKey, REFRESH_NEEDS_SECRET } from "./config/secrets";
 import { REGION } from "./config/params";
-import {
-  appDeps,
-  mediaRetentionDeps,
-  orchestratorDeps,
-  publisherDeps,
-  sweeperDeps,
-  tokenHealthDeps,
-  webhookDeps,
-} from "./config/runtime";
+import type * as TaskRuntime from "./config/task-runtime";
 import type { Platform } from "./domain/platforms";
-import { createApp } from "./http/app";
-import { PUBLISH_FUNCTION } from "./tasks/dispatch";
-import { taskHandlers } from "./tasks/handlers";
+import { PUBLISH_FUNCTION, TASK_FUNCTIONS } from "./tasks/dispatch";
 import {
   ORCHESTRATOR_RATE_LIMITS,
   ORCHESTRATOR_RETRY,
@@ -33,17 +30,18 @@ import {
 } from "./tasks/queue-options";
 
 const ALL_CLIENT_SECRETS = Object.values(CLIENT_SECRETS);
+const SCHEDULED_FUNCTIONS = ["sweepSubmissions", "renewTokens", "purgeMedia"] as const;
 
 setGlobalOptions({ region: REGION });
 
-const handlers = taskHandlers({
-  orchestrator: orchestratorDeps,
-  publisher: publisherDeps,
-  sweeper: sweeperDeps,
-  tokenHealth: tokenHealthDeps,
-  mediaRetention: mediaRetentionDeps,
-  webhooks: webhookDeps,
-});
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+const apiRuntime = loadedFor(["api"], () => require("./config/api-runtime") as typeof ApiRuntime);
+const taskRuntime = loadedFor(
+  [...Object.values(TASK_FUNCTIONS), ...SCHEDULED_FUNCTIONS],
+  () => require("./config/task-runtime") as typeof TaskRuntime,
+);
+/* eslint-enable @typescript-eslint/no-require-imports */
+const handlers = () => taskRuntime().handlers;
 
 // The api connects accounts (code exchange with each platform's client secret) and disconnects them.
 // 1 GiB and 540 s: POST /v1/media streams files of up to 500 MB through (memory stays flat; the
@@ -59,13 +57,15 @@ export const api = onRequest(
     cors: false,
     secrets: [credentialsKey, ...ALL_CLIENT_SECRETS],
   },
-  createApp(appDeps),
+  (req, res) => {
+    apiRuntime().app(req, res);
+  },
 );
 
 // 1 GiB and 540 s: before fan-out it rehosts a live post's external media (up to 500 MB streamed).
 export const orchestratePost = onTaskDispatched(
   { retryConfig: ORCHESTRATOR_RETRY, rateLimits: ORCHESTRATOR_RATE_LIMITS, timeoutSeconds: 540, memory: "1GiB" },
-  (req: TaskRequest) => handlers.tasks.orchestratePost(req.data, { retryCount: req.retryCount }),
+  (req: TaskRequest) => handlers().tasks.orchestratePost(req.data, { retryCount: req.retryCount }),
 );
 
 // Publishers stream media from the store a part at a time, so memory is a baseline plus a little
@@ -89,7 +89,7 @@ function publisher(platform: Platform) {
       concurrency: PUBLISHER_CONCURRENCY,
       secrets: [credentialsKey, ...(REFRESH_NEEDS_SECRET.has(platform) ? [CLIENT_SECRETS[platform]] : [])],
     },
-    (req: TaskRequest) => handlers.tasks[PUBLISH_FUNCTION[platform]](req.data, { retryCount: req.retryCount }),
+    (req: TaskRequest) => handlers().tasks[PUBLISH_FUNCTION[platform]](req.data, { retryCount: req.retryCount }),
   );
 }
 
@@ -105,7 +105,7 @@ export const publishSnapchat = publisher("snapchat");
 // Fans an event out to its endpoints: reads and enqueues only.
 export const relayEvent = onTaskDispatched(
   { retryConfig: RELAY_RETRY, rateLimits: RELAY_RATE_LIMITS, timeoutSeconds: 60 },
-  (req: TaskRequest) => handlers.tasks.relayEvent(req.data, { retryCount: req.retryCount }),
+  (req: TaskRequest) => handlers().tasks.relayEvent(req.data, { retryCount: req.retryCount }),
 );
 
 // One delivery: a 15 s POST and its bookkeeping; 60 s leaves room for both. Mostly waiting on the
@@ -119,20 +119,20 @@ export const deliverWebhook = onTaskDispatched(
     cpu: 1,
     secrets: [credentialsKey],
   },
-  (req: TaskRequest) => handlers.tasks.deliverWebhook(req.data, { retryCount: req.retryCount }),
+  (req: TaskRequest) => handlers().tasks.deliverWebhook(req.data, { retryCount: req.retryCount }),
 );
 
 export const sweepSubmissions = onSchedule({ schedule: "every 1 minutes", timeoutSeconds: 300 }, async () => {
-  await handlers.scheduled.sweepSubmissions();
+  await handlers().scheduled.sweepSubmissions();
 });
 
 export const renewTokens = onSchedule(
   { schedule: "every 30 minutes", timeoutSeconds: 540, secrets: [credentialsKey, ...ALL_CLIENT_SECRETS] },
   async () => {
-    await handlers.scheduled.renewTokens();
+    await handlers().scheduled.renewTokens();
   },
 );
 
 export const purgeMedia = onSchedule({ schedule: "every 6 hours", timeoutSeconds: 540 }, async () => {
-  await handlers.scheduled.purgeMedia();
+  await handlers().scheduled.purgeMedia();
 });

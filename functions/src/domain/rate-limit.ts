@@ -1,9 +1,13 @@
 /**
- * Rate limiting by a rolling window over a log of requests (pure: the counting is in the store).
- * Every request that reaches the limiter is logged with Firestore's commit time; a request is
- * admitted when the log holds at most `allowance` entries in the window that ends at its own
- * entry. Entries are ordered by commit time, so two instances can never both admit the request
- * that would exceed the allowance, and no document is shared between requests.
+ * Rate limiting over a rolling window, counted in fixed buckets (pure: the counters are in the
+ * store). The window is split into RATE_LIMIT_BUCKETS buckets; every request that reaches the
+ * limiter adds one to its bucket's counter, and a request is admitted when the buckets that
+ * overlap the window ending at it hold at most `allowance` requests, itself included.
+ *
+ * The approximation is one-sided: the oldest bucket is counted whole until all of it has left
+ * the window, so the count never misses a request of the rolling window (no rolling window ever
+ * admits more than the allowance) and may include requests up to one bucket older than it (a
+ * request may be refused, and Retry-After may be, at most one bucket width early/late).
  */
 export const RATE_LIMIT_TIERS = ["default", "authenticated", "premium", "admin"] as const;
 export type RateLimitTier = (typeof RATE_LIMIT_TIERS)[number];
@@ -85,4 +89,56 @@ export function entriesToAgeOut(binding: WindowCount): number {
 /** Whole seconds until `oldestToLeave` leaves the window (at least 1). */
 export function retryAfterSeconds(oldestToLeave: Date, now: Date, windowMs: number): number {
   return Math.max(1, Math.ceil((oldestToLeave.getTime() + windowMs - now.getTime()) / 1000));
+}
+
+/**
+ * Buckets per window: 6 (10 s for Soku's 60 s window). More buckets make refusals and Retry-After
+ * closer to an exact rolling window but cost more documents to read per request (at most one per
+ * bucket and instance).
+ */
+export const RATE_LIMIT_BUCKETS = 6;
+
+/** A bucket's requests: `bucket` is its index since the epoch (bucket × width = its start). */
+export interface BucketCount {
+  bucket: number;
+  count: number;
+}
+
+export function bucketWidthMs(windowMs: number): number {
+  return windowMs / RATE_LIMIT_BUCKETS;
+}
+
+/** The bucket a request made at `at` counts in. */
+export function bucketOf(at: Date, windowMs: number): number {
+  return Math.floor(at.getTime() / bucketWidthMs(windowMs));
+}
+
+/** The oldest bucket that overlaps the window ending in bucket `current`. */
+export function oldestBucket(current: number): number {
+  return current - RATE_LIMIT_BUCKETS;
+}
+
+/** Requests in the buckets that overlap the window ending in bucket `current` (every one counted whole). */
+export function countInWindow(buckets: readonly BucketCount[], current: number): number {
+  let count = 0;
+  for (const b of buckets) if (b.bucket >= oldestBucket(current) && b.bucket <= current) count += b.count;
+  return count;
+}
+
+/**
+ * When the `nth` oldest request counted in the window (1-based) has left it: the end of its
+ * bucket plus the window. A bucket leaves whole, so this is never earlier than the request's own
+ * time plus the window (Retry-After never invites a request that would be refused).
+ */
+export function nthLeavesAt(buckets: readonly BucketCount[], current: number, nth: number, windowMs: number): Date {
+  const width = bucketWidthMs(windowMs);
+  const inWindow = buckets
+    .filter((b) => b.bucket >= oldestBucket(current) && b.bucket <= current && b.count > 0)
+    .sort((a, b) => a.bucket - b.bucket);
+  let seen = 0;
+  for (const b of inWindow) {
+    seen += b.count;
+    if (seen >= nth) return new Date((b.bucket + 1) * width + windowMs);
+  }
+  return new Date((current + 1) * width + windowMs);
 }

@@ -106,3 +106,21 @@ export function isCancelable(status: SubmissionStatus): boolean {
 export function isEditable(status: SubmissionStatus): boolean {
   return status === "scheduled";
 }
+
+/**
+ * The summary counted from the runs themselves (`unknown` counts as failed). A submission's stored
+ * summary is written once its last run is final, not at every run (docs/architecture.md, "Fan-out
+ * without a hot document"), so while runs are out this is the live count.
+ */
+export function summaryOfRuns(total: number, statuses: readonly RunStatus[]): Summary {
+  const count = (match: (s: RunStatus) => boolean) => statuses.filter(match).length;
+  const succeeded = count((s) => s === "succeeded");
+  const failed = count((s) => s === "failed" || s === "unknown");
+  const canceled = count((s) => s === "canceled");
+  return { total, succeeded, failed, canceled, pending: total - succeeded - failed - canceled };
+}
+
+/** Whether the submission's runs are out (their outcomes not yet folded into its stored summary). */
+export function runsInFlight(status: SubmissionStatus): boolean {
+  return status === "orchestrating" || status === "dispatched";
+}

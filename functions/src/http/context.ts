@@ -25,6 +25,11 @@ export interface RequestContext {
   auth?: ApiKeyAuth | IdTokenAuth;
   /** Set once the request's apiRequests document is written (or included in a batch). */
   logged?: boolean;
+  /**
+   * The rate limiter's verdict when it runs beside the route's own reads (middleware/rate-limit.ts):
+   * rejects with the 429. Whoever commits or answers awaits it first.
+   */
+  admission?: Promise<void>;
   /** The submission the request created or read, for the request log. */
   postSubmissionId?: string;
 }

@@ -23,7 +23,7 @@ import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import type { WebhookRequestOptions } from "../tasks/webhook-request";
 import type { WebhookStore } from "../store/webhook-store";
 
-/** Everything the HTTP layer talks to; built lazily in config/runtime.ts, faked nowhere. */
+/** Everything the HTTP layer talks to; built lazily in config/api-runtime.ts, faked nowhere. */
 export interface AppDeps {
   apiKeys: ApiKeyStore;
   users: UserStore;

@@ -61,6 +61,8 @@ export async function sendJson(
   status: number,
   body: unknown,
 ): Promise<void> {
+  // Nothing is answered before the rate limiter has decided (a refusal throws its 429).
+  await ctx(res).admission;
   await logRequest(req, res, deps, status, null);
   res.status(status).json(body);
 }

@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   idempotencyKeys: "idempotencyKeys",
   rateLimits: "rateLimits",
   hits: "hits",
+  rateCounters: "rateCounters",
   credentials: "credentials",
   accountUsage: "accountUsage",
   publishes: "publishes",

@@ -105,7 +105,7 @@ export class EventStore {
    * Writes the event in `commit`. A set, not a create: the id is the change's, so writing it again
    * (a retried commit) rewrites the same event, and never fails the change it reports.
    */
-  write(commit: Writes, event: NewEvent): EventRef {
+  write(commit: Writes, event: NewEvent, relayed = false): EventRef {
     const id = eventId(event.userId, event.change);
     commit.set(this.ref(event.userId, id), {
       userId: event.userId,
@@ -115,7 +115,7 @@ export class EventStore {
       data: event.data,
       createdAt: FieldValue.serverTimestamp(),
       expireAt: Timestamp.fromMillis(Date.now() + EVENT_RETENTION_MS),
-      relayed: false,
+      relayed,
     });
     return { userId: event.userId, eventId: id };
   }
@@ -123,15 +123,39 @@ export class EventStore {
   /**
    * Runs `work` in a transaction whose events (`record`) are relayed once it has committed. Only
    * the last attempt's events count: a transaction retried on contention runs `work` again.
+   *
+   * `world`: the user and world (live or test) the events are for. The transaction then reads
+   * whether that world has any webhook endpoint; when it has none, its events are written already
+   * relayed and no relay task is made: there is nothing to fan out to, and the relay's task and
+   * mark would be a task and a write per event for nothing. The read is in the transaction, so an
+   * endpoint registered concurrently either commits first (the events are relayed to it) or after
+   * (it takes only later events), as a relay would have decided it.
    */
-  async transaction<T>(work: (tx: Transaction, record: (event: NewEvent) => void) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (tx: Transaction, record: (event: NewEvent) => void) => Promise<T>,
+    world?: { userId: string; livemode: boolean },
+  ): Promise<T> {
     let written: EventRef[] = [];
     const result = await this.db.runTransaction(async (tx) => {
       written = [];
-      return work(tx, (event) => written.push(this.write(tx, event)));
+      const quiet = world ? (await tx.get(this.endpointsOf(world.userId, world.livemode).limit(1))).empty : false;
+      return work(tx, (event) => {
+        const unheard = quiet && event.userId === world?.userId && event.livemode === world.livemode;
+        const ref = this.write(tx, event, unheard);
+        if (!unheard) written.push(ref);
+      });
     });
     await this.relay(written);
     return result;
+  }
+
+  /** A user's webhook endpoints of one world, enabled or not (store/webhook-store.ts owns them). */
+  private endpointsOf(userId: string, livemode: boolean) {
+    return this.db
+      .collection(COLLECTIONS.users)
+      .doc(userId)
+      .collection(COLLECTIONS.webhooks)
+      .where("livemode", "==", livemode);
   }
 
   /** An event that is a change of its own (a test event): written, then relayed. */

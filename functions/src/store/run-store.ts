@@ -10,14 +10,8 @@ import { sha256Hex } from "../domain/canonical-json";
 import type { Platform } from "../domain/platforms";
 import type { RunWait, UploadProgress } from "../domain/run-waiting";
 import type { NewEvent } from "../domain/events";
-import { postCompletedEvent, runEndedEvent } from "../domain/post-events";
-import {
-  isFinalRun,
-  isFinalSubmission,
-  statusForSummary,
-  summaryAfterRun,
-  type RunStatus,
-} from "../domain/submission-status";
+import { runEndedEvent } from "../domain/post-events";
+import { isFinalRun, type RunStatus } from "../domain/submission-status";
 import { COLLECTIONS } from "./collections";
 import type { EventRelay, EventStore } from "./event-store";
 import { converters, recordOf, wellFormed, type RunError, type RunRecord, type SubmissionRecord } from "./records";
@@ -144,7 +138,8 @@ export class RunStore {
     leaseMs: number,
     options: { countAttempt: boolean; maxAttempts?: number; platform?: Platform } = { countAttempt: true },
   ): Promise<ClaimResult> {
-    return this.events.transaction(async (tx, record): Promise<ClaimResult> => {
+    let exhaustedWorld: { userId: string; livemode: boolean } | undefined;
+    const claimed = await this.events.transaction(async (tx, record): Promise<ClaimResult> => {
       const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
       const run = recordOf(runSnap);
       const submission = recordOf(subSnap);
@@ -162,7 +157,9 @@ export class RunStore {
       const spent = options.maxAttempts !== undefined && run.attempts >= options.maxAttempts;
       if (options.countAttempt && spent && !releasedWhileWaiting) {
         const outcome = exhaustedOutcome(run);
-        this.recordFinal(tx, record, { runSnap, subSnap, run, submission }, outcome, {
+        const post = { id, userId: submission.userId, mode: submission.mode };
+        exhaustedWorld = { userId: post.userId, livemode: post.mode === "live" };
+        this.recordFinal(tx, record, { runSnap, run, post }, outcome, {
           userId: submission.userId,
           attempts: run.attempts,
         });
@@ -188,6 +185,8 @@ export class RunStore {
         submission,
       };
     });
+    if (claimed.kind === "exhausted") await this.submissions.settle(id, exhaustedWorld);
+    return claimed;
   }
 
   /** Runs `change` on the run if this delivery still holds its lease. */
@@ -297,46 +296,47 @@ export class RunStore {
   }
 
   /**
-   * Records a final outcome and the submission's new summary (and final status once nothing is
-   * pending) in one transaction, with a dead-letter record when the run needs an operator's eye.
-   * Returns false when this delivery no longer holds the lease.
+   * Records a final outcome, with a dead-letter record when the run needs an operator's eye, then
+   * settles the submission (its summary and final status once no run is pending). The run's
+   * transaction reads and writes the run alone: `post` (the submission's owner and mode, which never
+   * change) comes from the claim. Returns false when this delivery no longer holds the lease.
    */
   async finish(
     id: string,
     runId: string,
     leaseId: string,
+    post: { userId: string; mode: SubmissionRecord["mode"] },
     outcome: RunOutcome,
     deadLetter?: DeadLetter,
   ): Promise<boolean> {
-    return this.events.transaction(async (tx, record) => {
-      const { runSnap, subSnap } = await this.readRunAndSubmission(tx, id, runId);
+    const world = { userId: post.userId, livemode: post.mode === "live" };
+    const done = await this.events.transaction(async (tx, record) => {
+      const runSnap = await tx.get(this.submissions.runRef(id, runId));
       const run = recordOf(runSnap);
-      const submission = recordOf(subSnap);
-      if (!run || !submission || run.status !== "processing" || run.leaseId !== leaseId) return false;
-      this.recordFinal(tx, record, { runSnap, subSnap, run, submission }, outcome, deadLetter);
+      if (!run || run.status !== "processing" || run.leaseId !== leaseId) return false;
+      this.recordFinal(tx, record, { runSnap, run, post: { id, ...post } }, outcome, deadLetter);
       return true;
-    });
+    }, world);
+    if (done) await this.submissions.settle(id, world);
+    return done;
   }
 
   /**
-   * The writes of a final outcome: the run, the submission's summary and status, the dead letter,
-   * and their events (the run's outcome; `post.completed` when the submission became final).
+   * The writes of a final outcome: the run, the dead letter, and the run's event. The submission is
+   * not written here (SubmissionStore.settle does, once per post).
    */
   private recordFinal(
     tx: Transaction,
     record: (event: NewEvent) => void,
     read: {
       runSnap: DocumentSnapshot<RunRecord>;
-      subSnap: DocumentSnapshot<SubmissionRecord>;
       run: RunRecord;
-      submission: SubmissionRecord;
+      post: { id: string; userId: string; mode: SubmissionRecord["mode"] };
     },
     outcome: RunOutcome,
     deadLetter?: DeadLetter,
   ): void {
-    const { runSnap, subSnap, run, submission } = read;
-    const summary = summaryAfterRun(submission.summary, outcome.status);
-    const status = statusForSummary(submission.status, summary);
+    const { runSnap, run, post } = read;
     tx.update(runSnap.ref.withConverter(null), {
       status: outcome.status,
       platformPostId: outcome.status === "succeeded" ? outcome.platformPostId : null,
@@ -350,15 +350,10 @@ export class RunStore {
       updatedAt: FieldValue.serverTimestamp(),
       finishedAt: FieldValue.serverTimestamp(),
     });
-    tx.update(subSnap.ref.withConverter(null), { summary, status, updatedAt: FieldValue.serverTimestamp() });
-    const post = { id: subSnap.id, userId: submission.userId, mode: submission.mode };
     const deadLettered = Boolean(deadLetter) && outcome.status !== "succeeded";
     record(runEndedEvent(post, { runId: runSnap.id, ...run }, outcome, deadLettered));
-    if (isFinalSubmission(status) && !isFinalSubmission(submission.status)) {
-      record(postCompletedEvent(post, status, summary));
-    }
     if (deadLetter && outcome.status !== "succeeded") {
-      const id = subSnap.id;
+      const id = post.id;
       tx.set(this.db.collection(COLLECTIONS.deadLetters).doc(sha256Hex(`${id}/${runSnap.id}`)), {
         postSubmissionId: id,
         runId: runSnap.id,

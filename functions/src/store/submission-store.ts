@@ -10,9 +10,13 @@ import {
   initialSummary,
   isFinalRun,
   isFinalSubmission,
+  runsInFlight,
   statusForSummary,
   summaryAfterRun,
+  summaryOfRuns,
+  type RunStatus,
   type SubmissionStatus,
+  type Summary,
 } from "../domain/submission-status";
 import { postCompletedEvent, postScheduledEvent, runEndedEvent } from "../domain/post-events";
 import { COLLECTIONS } from "./collections";
@@ -27,6 +31,16 @@ import {
   type RunRecord,
   type SubmissionRecord,
 } from "./records";
+
+function sameSummary(a: Summary, b: Summary): boolean {
+  return (
+    a.total === b.total &&
+    a.succeeded === b.succeeded &&
+    a.failed === b.failed &&
+    a.pending === b.pending &&
+    (a.canceled ?? 0) === (b.canceled ?? 0)
+  );
+}
 
 export interface NewSubmission {
   id: string;
@@ -344,11 +358,12 @@ export class SubmissionStore {
       if (!sub || sub.status !== "orchestrating") return;
       const runSnaps = await Promise.all(sub.targets.map((t) => tx.get(this.runRef(id, t.runId))));
       const post = { id, userId: sub.userId, mode: sub.mode };
-      let summary = sub.summary;
+      const statuses: RunStatus[] = [];
       runSnaps.forEach((runSnap) => {
         const run = recordOf(runSnap);
-        if (!run || isFinalRun(run.status) || run.status === "processing") return;
-        summary = summaryAfterRun(summary, "failed");
+        if (!run) return;
+        if (isFinalRun(run.status) || run.status === "processing") return void statuses.push(run.status);
+        statuses.push("failed");
         record(runEndedEvent(post, { runId: runSnap.id, ...run }, { status: "failed", error }, false));
         tx.update(runSnap.ref.withConverter(null), {
           status: "failed",
@@ -357,10 +372,52 @@ export class SubmissionStore {
           finishedAt: FieldValue.serverTimestamp(),
         });
       });
+      const summary = summaryOfRuns(sub.summary.total, statuses);
       const status = finalStatus(summary);
       tx.update(this.ref(id).withConverter(null), { status, summary, error, updatedAt: FieldValue.serverTimestamp() });
       if (isFinalSubmission(status)) record(postCompletedEvent(post, status, summary));
     });
+  }
+
+  /**
+   * After a run became final: once no run of the submission is pending, its summary is counted from
+   * the runs and its final status written, with `post.completed`, in one transaction that only the
+   * first caller to find it in flight gets to commit. Runs never write the submission themselves,
+   * so a post to many accounts has no hot document: the submission takes one write here, and each
+   * finished run costs a count() (one read) instead. Called after every final outcome's commit;
+   * the sweeper calls it again for a submission left in flight (a publisher that died between its
+   * run's commit and this).
+   */
+  async settle(id: string, world?: { userId: string; livemode: boolean }): Promise<SubmissionStatus | null> {
+    const count = async (statuses: RunStatus[]) =>
+      (await this.runsCollection(id).where("status", "in", statuses).count().get()).data().count;
+    if ((await count(["queued", "processing"])) > 0) return null;
+    // No run is open, and a final run never changes again: these counts are the outcome, whoever
+    // reads them, so they need no transaction (and cost a read each, not one per run).
+    const [succeeded, failed, canceled] = await Promise.all([
+      count(["succeeded"]),
+      count(["failed", "unknown"]),
+      count(["canceled"]),
+    ]);
+    return this.events.transaction(async (tx, record) => {
+      const sub = recordOf(await tx.get(this.ref(id)));
+      if (!sub) return null;
+      const late = sub.status === "dispatch_failed";
+      if (!runsInFlight(sub.status) && !late) return sub.status;
+      const total = sub.summary.total;
+      const summary: Summary = { total, succeeded, failed, canceled, pending: total - succeeded - failed - canceled };
+      if (summary.pending > 0) return null;
+      // A dispatch that failed left its runs that were under way to finish: only its count follows.
+      const status = late ? sub.status : statusForSummary("dispatched", summary);
+      if (late && sameSummary(summary, sub.summary)) return status;
+      tx.update(this.ref(id).withConverter(null), { status, summary, updatedAt: FieldValue.serverTimestamp() });
+      if (!late) record(postCompletedEvent({ id, userId: sub.userId, mode: sub.mode }, status, summary));
+      return status;
+    }, world);
+  }
+
+  private runsCollection(id: string) {
+    return this.db.collection(COLLECTIONS.postSubmissions).doc(id).collection(COLLECTIONS.runs);
   }
 
   /**

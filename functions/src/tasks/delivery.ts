@@ -133,7 +133,7 @@ export class Delivery {
     switch (step.kind) {
       case "succeed": {
         const { platformPostId, permalink } = step;
-        await runs.finish(id, runId, leaseId, { status: "succeeded", platformPostId, permalink });
+        await runs.finish(id, runId, leaseId, this.post(), { status: "succeeded", platformPostId, permalink });
         return logs.runFinished(id, runId, "succeeded");
       }
       case "check": {
@@ -163,10 +163,14 @@ export class Delivery {
         const deadLetter = step.deadLetter
           ? { userId: this.submission.userId, attempts: this.run.attempts }
           : undefined;
-        await runs.finish(id, runId, leaseId, { status, error }, deadLetter);
+        await runs.finish(id, runId, leaseId, this.post(), { status, error }, deadLetter);
         return logs.runFinished(id, runId, status, error.code);
       }
     }
+  }
+
+  private post() {
+    return { userId: this.submission.userId, mode: this.submission.mode };
   }
 
   /**

@@ -40,7 +40,7 @@ export interface PublisherDeps {
 
 /**
  * The dependencies of every task and scheduled function, each built when first asked for: a
- * deployed function's cold start pays only for what it runs (config/runtime.ts), and the test
+ * deployed function's cold start pays only for what it runs (config/task-runtime.ts), and the test
  * harness passes its own.
  */
 export interface TaskDeps {

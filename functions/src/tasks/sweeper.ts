@@ -24,6 +24,11 @@ export const SWEEP = {
   orchestratingMs: 10 * 60_000,
   /** How long a queued run may wait (retry-after included) before its task is replaced. */
   queuedRunMs: 30 * 60_000,
+  /**
+   * How long a dispatched post may go without a write before its settling is checked again (its
+   * last run's publisher may have died between the run's commit and the settling).
+   */
+  settleGraceMs: 2 * 60_000,
   /** How long a recorded event may wait for its relay (normally well under a second). */
   relayGraceMs: 60_000,
   batch: 200,
@@ -69,6 +74,10 @@ export async function sweep(deps: SweeperDeps): Promise<Record<string, number>> 
     SWEEP.batch,
   )) {
     await orchestrate(id, "orchestrating");
+  }
+  for (const { id } of await deps.queries.stuck("dispatched", "updatedAt", before(SWEEP.settleGraceMs), SWEEP.batch)) {
+    const status = await deps.submissions.settle(id);
+    if (status !== null && status !== "dispatched") counts.settled = (counts.settled ?? 0) + 1;
   }
   const staleRuns = [
     ...(await deps.runs.stale("processing", "leaseExpiresAt", before(SWEEP.graceMs), SWEEP.batch)),

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
-import type { RateLimitConfig } from "../../src/domain/rate-limit";
+import { bucketOf, type RateLimitConfig } from "../../src/domain/rate-limit";
+import { RateLimitStore } from "../../src/store/rate-limit-store";
 import { Harness } from "../support/harness";
 
 // Small numbers and a short window, so the rolling behaviour shows in seconds.
@@ -45,7 +46,8 @@ describe("rate limits", () => {
     expect(refused.headers["x-ratelimit-remaining"]).toBe("0");
     const retryAfter = Number(refused.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(3);
+    // The window (3 s) plus at most one bucket (0.5 s): domain/rate-limit.ts.
+    expect(retryAfter).toBeLessThanOrEqual(4);
     expect(refused.body.error).toMatchObject({
       type: "invalid_request_error",
       code: "rate_limit_exceeded",
@@ -72,6 +74,14 @@ describe("rate limits", () => {
     const refused = posts.find((r) => r.status === 429)!;
     expect(refused.body.error.details).toMatchObject({ limit: 3, scope: "endpoint:POST /v1/posts" });
     expect(refused.headers["x-ratelimit-limit"]).toBe("3");
+    // The limit is decided beside the post's own reads, yet still answers before anything else.
+    const malformed = await request(h.app)
+      .post("/v1/posts")
+      .set("soku-api-key", t.key)
+      .set("Content-Type", "application/json")
+      .send("{not json");
+    expect(malformed.status).toBe(429);
+    expect(malformed.body.error.details).toMatchObject({ scope: "endpoint:POST /v1/posts" });
     expect(await h.countSubmissions(t.uid)).toBe(3);
     expect((await accounts(t.key)).status).toBe(200); // the tier still has room
   });
@@ -145,5 +155,37 @@ describe("rate limits", () => {
     } finally {
       h.rateLimits = SMALL;
     }
+  });
+
+  it("shares one count between instances, at one write and one query per check", async () => {
+    // Two instances: each has its own counter documents and sees the other's once committed.
+    const a = new RateLimitStore(h.db);
+    const b = new RateLimitStore(h.db);
+    const subject = `user:${randomUUID()}`;
+    const now = new Date();
+    const seen: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await (i % 2 === 0 ? a : b).consume(subject, "POST /v1/posts", now, 60_000);
+      seen.push(r.tier.reduce((n, x) => n + x.count, 0));
+      expect(r.endpoint?.reduce((n, x) => n + x.count, 0)).toBe(i + 1);
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    const docs = await h.db.collection(`rateLimits/${RateLimitStore.subjectId(subject)}/rateCounters`).get();
+    expect(docs.size).toBe(2); // one per instance and bucket, whatever the number of requests
+  });
+
+  it("ignores Soku-era hit logs and malformed counters under the same subject", async () => {
+    const t = await h.tenant();
+    const subjectId = RateLimitStore.subjectId(`user:${t.uid}`);
+    await h.db.doc(`rateLimits/${subjectId}`).set({ legacy: true });
+    await h.db.collection(`rateLimits/${subjectId}/hits`).add({ at: new Date(), endpoint: null });
+    await h.db.collection(`rateLimits/${subjectId}/rateCounters`).doc("x").set({ bucket: "soon", n: "many" });
+    await h.db
+      .collection(`rateLimits/${subjectId}/rateCounters`)
+      .doc("y")
+      .set({ bucket: bucketOf(new Date(), SMALL.windowMs), n: -5 });
+    const res = await accounts(t.key);
+    expect(res.status).toBe(200);
+    expect(res.headers["x-ratelimit-remaining"]).toBe("6");
   });
 });

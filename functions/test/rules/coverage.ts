@@ -81,6 +81,11 @@ export const RULES_COVERAGE = {
   },
   rateLimits: { readers: "server", doc: (uid) => `rateLimits/key_${uid}`, data: owned },
   hits: { readers: "server", doc: (uid) => `rateLimits/key_${uid}/hits/h1`, data: (uid) => ({ ...owned(uid), at: 1 }) },
+  rateCounters: {
+    readers: "server",
+    doc: (uid) => `rateLimits/key_${uid}/rateCounters/100-s1`,
+    data: (uid) => ({ ...owned(uid), bucket: 100, shard: "s1", n: 3 }),
+  },
   credentials: {
     readers: "server",
     doc: (uid) => `credentials/cred_${uid}`,

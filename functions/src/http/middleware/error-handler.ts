@@ -28,7 +28,14 @@ export function notFound(req: Request, _res: Response, next: NextFunction): void
  * anything else is logged and answered with a generic 500 that reveals nothing.
  */
 export function errorHandler(deps: DepsProvider) {
-  return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
+  return async (thrown: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
+    // A request the limiter refuses is answered 429 whatever else went wrong, as if it had been
+    // refused before the route ran (middleware/rate-limit.ts).
+    const error =
+      (await ctx(res).admission?.then(
+        () => thrown,
+        (refusal: unknown) => refusal,
+      )) ?? thrown;
     let appError =
       error instanceof AppError
         ? error

@@ -38,6 +38,7 @@ export function postsRoutes(deps: DepsProvider): Router {
       idempotencyKey: req.get("idempotency-key"),
       requestId: c.requestId,
       requestLog: { logId: c.logId, entry: (id) => requestEntry(req, res, 202, null, id) },
+      ...(c.admission ? { admission: c.admission } : {}),
     });
     c.postSubmissionId = result.postSubmissionId;
     // Stored with the post in one commit: not written again.

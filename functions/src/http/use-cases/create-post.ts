@@ -18,6 +18,8 @@ export interface CreatePostInput {
   requestId: string;
   /** The request's log entry, stored in the same commit as the post (so an accepted post is always logged). */
   requestLog: { logId: string; entry: (postSubmissionId: string) => ApiRequestEntry };
+  /** The rate limiter's verdict, decided beside this post's own reads (rejects with the 429). */
+  admission?: Promise<void>;
 }
 
 type Parsed = { draft: PostDraft; error?: undefined } | { draft?: undefined; error: unknown };
@@ -39,8 +41,8 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
   const now = deps.clock();
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, input.body);
 
-  // The idempotency record is read while the body is parsed and its accounts are read, so a new
-  // post costs one round trip before its commit. Replays are answered before validation: a retry
+  // The idempotency record is read while the body is parsed, its accounts are read and the rate
+  // limiter counts the request, so a new post costs one round trip before its commit. Replays are answered before validation: a retry
   // of an accepted post must get the original answer even when, say, its scheduledTime is no
   // longer 60 s ahead.
   const asDraft = wantsDraft(input.body);
@@ -48,8 +50,10 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
   // A draft's accounts are resolved when it is published, never read now.
   const accounts = asDraft ? null : parsing.then((draft) => draftAccounts(deps, caller, draft));
   accounts?.catch(() => undefined); // a parse error is reported through `parsed`; a replay never awaits these
-  const [earlier, parsed] = await Promise.all([
+  const [earlier, , parsed] = await Promise.all([
     deps.submissions.idempotencyRef(caller.userId, idem.recordId).get(),
+    // Refused: nothing below runs (no write, not even of an expired record's removal).
+    input.admission,
     parsing.then(
       (draft): Parsed => ({ draft }),
       (error: unknown): Parsed => ({ error }),

@@ -2,7 +2,13 @@ import type { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 import { PLATFORMS } from "../../domain/platforms";
 import { WAIT_REASONS } from "../../domain/run-waiting";
-import { RUN_STATUSES, shownSummary, SUBMISSION_STATUSES } from "../../domain/submission-status";
+import {
+  RUN_STATUSES,
+  runsInFlight,
+  shownSummary,
+  SUBMISSION_STATUSES,
+  summaryOfRuns,
+} from "../../domain/submission-status";
 import type { AccountIssueRecord, RunRecord, RunWaitingRecord, SubmissionRecord } from "../../store/records";
 
 export const iso = (t: Timestamp | null | undefined): string | null => (t ? t.toDate().toISOString() : null);
@@ -143,7 +149,16 @@ export function postView(id: string, sub: SubmissionRecord, runs: ReadonlyMap<st
     requestId: sub.requestId,
     request: sub.request,
     targets: sub.targets,
-    summary: shownSummary(sub.summary, sub.status),
+    // While runs are out the stored summary is the orchestration's: the runs give the live count.
+    summary: shownSummary(
+      runsInFlight(sub.status) && runs.size > 0
+        ? summaryOfRuns(
+            sub.summary.total,
+            [...runs.values()].map((r) => r.status),
+          )
+        : sub.summary,
+      sub.status,
+    ),
     error: sub.error ?? null,
     runs: sub.targets.map((t) => {
       const run = runs.get(t.runId);

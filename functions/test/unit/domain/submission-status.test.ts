@@ -4,6 +4,7 @@ import {
   statusForSummary,
   summaryAfterRun,
   summaryCanceled,
+  summaryOfRuns,
 } from "../../../src/domain/submission-status";
 
 describe("submission state machine", () => {
@@ -40,5 +41,19 @@ describe("submission state machine", () => {
     expect(shownSummary({ total: 2, succeeded: 1, failed: 0, pending: 1 }, "dispatched").canceled).toBe(0);
     expect(shownSummary({ total: 2, succeeded: 0, failed: 0, pending: 0 }, "canceled").canceled).toBe(2);
     expect(shownSummary({ total: 2, succeeded: 0, failed: 1, pending: 0, canceled: 1 }, "canceled").canceled).toBe(1);
+  });
+
+  it("counts a summary from the runs as the incremental one would (unknown as failed, canceled apart)", () => {
+    let incremental = initialSummary(5);
+    for (const outcome of ["succeeded", "unknown", "failed"] as const)
+      incremental = summaryAfterRun(incremental, outcome);
+    expect(summaryOfRuns(5, ["succeeded", "unknown", "failed", "queued", "processing"])).toEqual(incremental);
+    expect(summaryOfRuns(3, ["succeeded", "canceled"])).toEqual({
+      total: 3,
+      succeeded: 1,
+      failed: 0,
+      canceled: 1,
+      pending: 1,
+    });
   });
 });

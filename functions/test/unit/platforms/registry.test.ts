@@ -14,7 +14,7 @@ const settings = (clientId: string): PlatformSettings => ({
   clientSecret: () => "secret",
 });
 
-// As production wires it (config/runtime.ts): X has no app configured in this deployment, LinkedIn has one.
+// As production wires it (config/task-runtime.ts): X has no app configured in this deployment, LinkedIn has one.
 const registry = defaultAdapterRegistry(liveAdapters((p: Platform) => settings(p === "linkedin" ? "li-app" : "")));
 
 describe("adapter registry", () => {

@@ -1,0 +1,78 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+
+/**
+ * What an instance loads before its first request. Cloud Functions loads index.js in every instance
+ * of every function, naming the one it serves in FUNCTION_TARGET; the deploy's discovery loads it
+ * with FUNCTIONS_CONTROL_API=true (every function's wiring, so every param is declared: the
+ * deploy-check test holds that). Each case loads src/index.ts in a fresh process, as the runtime
+ * does, and lists the modules it required (bench section 10 times the built lib/index.js the same way).
+ */
+const FUNCTIONS_DIR = path.join(__dirname, "..", "..");
+const SRC = path.join(FUNCTIONS_DIR, "src");
+
+const PROBE = `
+const fn = require(process.argv[1])[process.env.FUNCTION_TARGET || "api"];
+if (!fn) throw new Error("no such export");
+process.stdout.write(JSON.stringify(Object.keys(require.cache)));
+`;
+
+function loadedModules(target: string | null): Promise<string[]> {
+  const env: NodeJS.ProcessEnv = { ...process.env, GCLOUD_PROJECT: "demo-cold-start" };
+  delete env.FUNCTION_TARGET;
+  delete env.FUNCTIONS_CONTROL_API;
+  if (target) env.FUNCTION_TARGET = target;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--require", require.resolve("tsx/cjs"), "-e", PROBE, path.join(SRC, "index.ts")],
+      { cwd: FUNCTIONS_DIR, env, encoding: "utf8", timeout: 60_000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
+  });
+}
+
+/** Packages (and files of them) that only some requests or deliveries need: loaded on first use. */
+const HEAVY = [
+  "node_modules/sharp/",
+  "node_modules/@google-cloud/tasks/",
+  "node_modules/@google-cloud/storage/",
+  "node_modules/@ffprobe-installer/",
+  "node_modules/twitter-text/",
+  "node_modules/standardwebhooks/",
+  // firebase-functions/v2's index requires every v2 provider (Firestore, Database, Pub/Sub, …).
+  "node_modules/firebase-functions/lib/v2/index.js",
+  "node_modules/firebase-functions/lib/v2/providers/firestore.js",
+  // The OpenAPI document (zod's JSON Schema over every schema): GET /v1/openapi.json only.
+  "src/http/openapi/document.ts",
+];
+const API = ["node_modules/express/", "src/http/app.ts"];
+const TASKS = ["src/tasks/handlers.ts", "src/platforms/live-adapters.ts"];
+
+const loaded = (modules: readonly string[], parts: readonly string[]) =>
+  parts.filter((part) => modules.some((file) => file.split(path.sep).join("/").includes(part)));
+
+describe("what each function's instance loads at start", () => {
+  it("a process that names no function (a script, a test) loads the wiring only: no function's own code", async () => {
+    const modules = await loadedModules(null);
+    expect(loaded(modules, [...HEAVY, ...API, ...TASKS])).toEqual([]);
+    expect(loaded(modules, ["node_modules/firebase-functions/lib/v2/providers/https.js"])).toHaveLength(1);
+  }, 90_000);
+
+  it("the api loads the app and nothing of the task functions', nor what only some requests need", async () => {
+    const modules = await loadedModules("api");
+    expect(loaded(modules, API)).toEqual(API);
+    expect(loaded(modules, [...HEAVY, ...TASKS])).toEqual([]);
+  }, 90_000);
+
+  it.each(["publishX", "orchestratePost", "deliverWebhook", "sweepSubmissions"])(
+    "%s loads the task functions' code and not the api's",
+    async (target) => {
+      const modules = await loadedModules(target);
+      expect(loaded(modules, TASKS)).toEqual(TASKS);
+      expect(loaded(modules, [...HEAVY, ...API])).toEqual([]);
+    },
+    90_000,
+  );
+});
