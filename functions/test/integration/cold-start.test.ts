@@ -46,6 +46,20 @@ const HEAVY = [
   "node_modules/firebase-functions/lib/v2/providers/firestore.js",
   // The OpenAPI document (zod's JSON Schema over every schema): GET /v1/openapi.json only.
   "src/http/openapi/document.ts",
+  // What the dependencies loaded eagerly and no function uses at start (functions/patches/ makes them
+  // load on first use; each line fails if its patch is not applied). firebase-functions' HTTPS provider
+  // checks callable functions' tokens with firebase-admin/auth and /app-check (~200 modules); the api
+  // verifies ID tokens with firebase-admin/auth itself, on its first key-management request.
+  "node_modules/firebase-admin/lib/auth/",
+  "node_modules/firebase-admin/lib/app-check/",
+  // zod's ~40 locales (English, the default, is loaded on its own).
+  "node_modules/zod/v4/locales/index.cjs",
+  // body-parser's parsers other than raw (the one the api uses), and qs (express 5's "extended" query
+  // parser and the urlencoded parser, neither used).
+  "node_modules/body-parser/lib/types/json.js",
+  "node_modules/body-parser/lib/types/text.js",
+  "node_modules/body-parser/lib/types/urlencoded.js",
+  "node_modules/qs/",
 ];
 const API = ["node_modules/express/", "src/http/app.ts"];
 const TASKS = ["src/tasks/handlers.ts", "src/platforms/live-adapters.ts"];
