@@ -209,11 +209,11 @@ async function main() {
   process.env.FIRESTORE_EMULATOR_HOST = fs.host;
   process.env.GCLOUD_PROJECT = "demo-postcast";
   if (!stackOnly) {
-    console.log("\n10a. Fan-out: Firestore documents per accepted post, in-process (request → every run final)");
+    console.log("\n11a. Fan-out: Firestore documents per accepted post, in-process (request → every run final)");
     await fanoutInProcess(fs.stats);
   }
   if (!inProcessOnly) {
-    console.log("\n10b. Fan-out of 50-target posts on the full emulator stack (sk_test_ key: publishing simulated)");
+    console.log("\n11b. Fan-out of 50-target posts on the full emulator stack (sk_test_ key: publishing simulated)");
     const { startStack } = await import("../dev/stack");
     const stack = await startStack({ quiet: true });
     try {

@@ -46,10 +46,10 @@ export function peakRssMb(): number {
 export function quietAppInfoLogs(): void {
   const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
   const isInfo = (text: string) => /^\{.*"severity":"(INFO|DEBUG)".*\}\n?$/s.test(text);
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
     if (typeof chunk !== "string" || !isInfo(chunk)) return write(chunk, ...rest);
     const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
     done?.();
     return true;
-  });
+  };
 }
