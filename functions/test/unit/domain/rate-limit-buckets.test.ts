@@ -119,6 +119,43 @@ describe("rate-limit buckets (property-based)", () => {
     );
   });
 
+  it("with requests spread over instances (one count per bucket and instance), never admits over the allowance and Retry-After stays within the window", () => {
+    fc.assert(
+      fc.property(
+        arbTimes,
+        arbAllowance,
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 400, maxLength: 400 }),
+        (times, allowance, instances) => {
+          const counts = new Map<string, BucketCount>();
+          times.forEach((t, i) => {
+            const bucket = bucketOf(new Date(t), WINDOW);
+            const key = `${bucket}|${instances[i]}`;
+            counts.set(key, { bucket, count: (counts.get(key)?.count ?? 0) + 1, last: t });
+            const seen = [...counts.values()];
+            const at = new Date(t);
+            const count = countInWindow(seen, at, WINDOW);
+            if (count <= allowance) {
+              expect(within(times.slice(0, i + 1), t, WINDOW)).toBeLessThanOrEqual(allowance);
+              return;
+            }
+            const leaves = nthLeavesAt(seen, at, count - allowance + 1, WINDOW);
+            const seconds = retryAfterSeconds(new Date(leaves.getTime() - WINDOW), at, WINDOW);
+            expect(seconds).toBeLessThanOrEqual(WINDOW / 1000);
+            const retry = new Date(t + seconds * 1000);
+            expect(
+              countInWindow(
+                [...seen, { bucket: bucketOf(retry, WINDOW), count: 1, last: retry.getTime() }],
+                retry,
+                WINDOW,
+              ),
+            ).toBeLessThanOrEqual(allowance);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("worst case: a bucket keeps counting until its latest request has left the window", () => {
     const allowance = 10;
     const burstAt = 10 * WIDTH; // the first millisecond of bucket 10
