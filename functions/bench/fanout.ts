@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { startFirestoreEmulator, type EmulatorStats } from "../dev/firestore-emulator";
 import { seedTenant } from "../dev/seed";
 import { PLATFORMS, type Platform } from "../src/domain/platforms";
-import { fmt, percentile } from "./stats";
+import { fmt, percentile, quietAppInfoLogs } from "./stats";
 
 /** 50 accounts: seven on each of six platforms, four on the other two. */
 export const FIFTY_ACCOUNTS: Record<Platform, string[]> = Object.fromEntries(
@@ -31,6 +31,21 @@ export const FIFTY_TARGETS = Object.entries(FIFTY_ACCOUNTS).flatMap(([platform, 
 const body = (i: number, platform: unknown) => ({
   post: { content: { text: `fanout ${i} ${randomUUID()}`, videoUrl: "https://cdn.example.com/bench.mp4", platform } },
 });
+
+/** What kind of document a write log's path is, for the writes-by-document breakdown. */
+export function documentKind(path: string): string {
+  const kinds: [RegExp, string][] = [
+    [/^postSubmissions\/[^/]+$/, "submission"],
+    [/^postSubmissions\/[^/]+\/runs\/[^/]+$/, "run"],
+    [/^users\/[^/]+\/events\/[^/]+$/, "event"],
+    [/^accountUsage\//, "account usage"],
+    [/^users\/[^/]+\/idempotencyKeys\//, "idempotency"],
+    [/^users\/[^/]+\/apiRequests\//, "request log"],
+    [/^rateLimits\//, "limiter"],
+    [/^deadLetters\//, "dead letter"],
+  ];
+  return kinds.find(([re]) => re.test(path))?.[1] ?? path.split("/").slice(0, -1).join("/");
+}
 
 /** The most writes one document took within any one second, and which document. */
 export function hottest(
@@ -89,18 +104,24 @@ export async function fanoutInProcess(stats: EmulatorStats, log = console.log): 
     let reqReads = 0;
     let reqWrites = 0;
     let most = { path: "", count: 0 };
+    const byKind = new Map<string, number>();
     for (let i = 0; i < samples; i++) {
       stats.writeLog = [];
       stats.reset();
       await post(body(i, platform));
       reqReads += stats.reads;
       reqWrites += stats.writes;
+      const requestWrites = stats.writeLog.length;
       const errors = await h.drain();
       if (errors.length > 0) throw new Error(`drain: ${String(errors[0])}`);
       reads += stats.reads;
       writes += stats.writes;
       const perDoc = new Map<string, number>();
       for (const w of stats.writeLog) perDoc.set(w.path, (perDoc.get(w.path) ?? 0) + 1);
+      for (const w of stats.writeLog.slice(requestWrites)) {
+        const kind = documentKind(w.path);
+        byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      }
       for (const [path, count] of perDoc) if (count > most.count) most = { path, count };
     }
     stats.writeLog = null;
@@ -109,6 +130,10 @@ export async function fanoutInProcess(stats: EmulatorStats, log = console.log): 
     const fanWrites = (writes - reqWrites) / samples / n;
     log(
       `   ${label.padStart(7)} | ${fmt(reads / samples, 1)} ${fmt(writes / samples, 1)} | ${fmt(reqReads / samples, 1)} ${fmt(reqWrites / samples, 1)} | ${fmt(fanReads, 2)} ${fmt(fanWrites, 2)} | ${most.count} (${most.path.split("/").slice(0, -1).join("/")}/…)`,
+    );
+    const kinds = [...byKind].sort((a, b) => b[1] - a[1]);
+    log(
+      `             fan-out writes per post by document: ${kinds.map(([kind, count]) => `${kind} ${(count / samples).toFixed(1)}`).join(", ")}`,
     );
   }
   server.closeAllConnections();
@@ -177,17 +202,18 @@ export async function fanoutOnStack(
 }
 
 async function main() {
+  quietAppInfoLogs();
   const inProcessOnly = process.argv.includes("--in-process");
   const stackOnly = process.argv.includes("--stack-only");
   const fs = await startFirestoreEmulator({ port: 0 });
   process.env.FIRESTORE_EMULATOR_HOST = fs.host;
   process.env.GCLOUD_PROJECT = "demo-postcast";
   if (!stackOnly) {
-    console.log("\n10a. Fan-out: Firestore documents per accepted post, in-process (request → every run final)");
+    console.log("\n11a. Fan-out: Firestore documents per accepted post, in-process (request → every run final)");
     await fanoutInProcess(fs.stats);
   }
   if (!inProcessOnly) {
-    console.log("\n10b. Fan-out of 50-target posts on the full emulator stack (sk_test_ key: publishing simulated)");
+    console.log("\n11b. Fan-out of 50-target posts on the full emulator stack (sk_test_ key: publishing simulated)");
     const { startStack } = await import("../dev/stack");
     const stack = await startStack({ quiet: true });
     try {

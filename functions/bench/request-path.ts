@@ -116,9 +116,9 @@ export async function requestPathSections(
       // The same Firestore work as one POST, without HTTP or the app: the emulator's own ceiling.
       const firestoreOnly = await measure(total, concurrency, async (i) => {
         const id = `${concurrency}-${i}-${randomUUID()}`;
+        // (No idempotency read: the commit's create() of the record finds a used key.)
         await Promise.all([
           h.deps.rateLimits.store.consume(`user:bench-ceiling-${concurrency}`, "POST /v1/posts", new Date(), 60_000),
-          h.db.doc(`users/${uid}/idempotencyKeys/bench-${id}`).get(),
           h.db.collection(`users/${uid}/integrations/x/accounts`).get(),
         ]);
         const batch = h.db.batch();

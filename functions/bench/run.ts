@@ -29,11 +29,12 @@ import { createInterface } from "node:readline";
 import { startFirestoreEmulator } from "../dev/firestore-emulator";
 import { DEMO_TARGETS_ALL_PLATFORMS, DEMO_TEST_KEY, seedTenant } from "../dev/seed";
 import { requestPathSections } from "./request-path";
-import { percentile } from "./stats";
+import { percentile, quietAppInfoLogs } from "./stats";
 
 const TARGETS_8 = DEMO_TARGETS_ALL_PLATFORMS;
 
 async function main() {
+  quietAppInfoLogs();
   const fs = await startFirestoreEmulator({ port: 0 });
   process.env.FIRESTORE_EMULATOR_HOST = fs.host;
   process.env.GCLOUD_PROJECT = "demo-postcast";

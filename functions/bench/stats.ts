@@ -37,3 +37,19 @@ export function peakRssMb(): number {
   const line = readFileSync("/proc/self/status", "utf8").match(/^VmHWM:\s+(\d+) kB/m);
   return line ? Number(line[1]) / 1024 : process.memoryUsage().rss / (1024 * 1024);
 }
+
+/**
+ * Drops the app's own info lines (firebase-functions' logger writes each as one JSON object on
+ * stdout: "submission dispatched", "run finished", …) from this process's output, so the tables
+ * read cleanly when the app runs in-process. Warnings and errors go to stderr and are kept.
+ */
+export function quietAppInfoLogs(): void {
+  const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const isInfo = (text: string) => /^\{.*"severity":"(INFO|DEBUG)".*\}\n?$/s.test(text);
+  process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== "string" || !isInfo(chunk)) return write(chunk, ...rest);
+    const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    done?.();
+    return true;
+  };
+}

@@ -5,12 +5,14 @@
  * FUNCTIONS_CONTROL_API, as a deploy does), loads the dotenv files a deploy loads, and fails on:
  *  - a param without a value (a deploy would prompt, and `--non-interactive` fails);
  *  - a secret the functions bind that the secrets table of docs/operations.md does not document;
- *  - a task queue the code enqueues to that no deployed function defines.
+ *  - a task queue the code enqueues to that no deployed function defines;
+ *  - a dependency patch (functions/patches/) that the deploy would not apply: left out of the upload by
+ *    firebase.json's `ignore`, or patch-package not a runtime dependency run by `postinstall`.
  *
  * Usage: npm run deploy:check [-- --project <projectId>] (default: a placeholder production project,
  * so only the committed functions/.env applies; name yours to include functions/.env.<projectId>).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -134,6 +136,11 @@ async function main(): Promise<void> {
   const unserved = Object.values(TASK_FUNCTIONS).filter((name) => !queues.has(name));
   if (unserved.length > 0) problems.push(`task queues enqueued to but defined by no function: ${unserved.join(", ")}`);
 
+  // 4. Dependency patches (docs/development.md, "Cold start"): Cloud Build runs `npm ci` in the uploaded
+  // functions/ without devDependencies, and its postinstall applies functions/patches/. A patch missing
+  // there would deploy the unpatched dependency silently (slower cold starts, same behaviour).
+  problems.push(...(await dependencyPatchProblems()));
+
   const functions = Object.keys(build.endpoints).length;
   console.log(
     `deploy:check (${projectId}): ${functions} functions, ${build.params.length} params (${secrets.size} secrets), ${queues.size} task queues`,
@@ -142,7 +149,41 @@ async function main(): Promise<void> {
     for (const p of problems) console.error(`  ✗ ${p}`);
     process.exit(1);
   }
-  console.log("  ✓ every param has a value, every secret is documented, every enqueued queue is served");
+  console.log(
+    "  ✓ every param has a value, every secret is documented, every enqueued queue is served, every dependency patch is applied",
+  );
+}
+
+/** What would keep the deploy's `npm ci` from applying functions/patches/ (firebase-tools lists the upload). */
+async function dependencyPatchProblems(): Promise<string[]> {
+  const patches = readdirSync(path.join(FUNCTIONS_DIR, "patches")).filter((name) => name.endsWith(".patch"));
+  if (patches.length === 0) return [];
+  const problems: string[] = [];
+  const pkg = JSON.parse(readFileSync(path.join(FUNCTIONS_DIR, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+    dependencies?: Record<string, string>;
+  };
+  if (
+    !pkg.dependencies?.["patch-package"] ||
+    !/\bpatch-package --patch-dir patches\b/.test(pkg.scripts?.postinstall ?? "")
+  ) {
+    problems.push("functions/package.json must list patch-package in dependencies and run it on postinstall");
+  }
+  const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    functions: { ignore?: string[] }[];
+  };
+  const fsAsync = fromRoot("firebase-tools/lib/fsAsync") as {
+    readdirRecursive(options: { path: string; ignoreStrings: string[] }): Promise<{ name: string }[]>;
+  };
+  const uploaded = await fsAsync.readdirRecursive({
+    path: FUNCTIONS_DIR,
+    ignoreStrings: [...(firebaseJson.functions[0]!.ignore ?? ["node_modules", ".git"])],
+  });
+  const names = new Set(uploaded.map((file) => path.relative(FUNCTIONS_DIR, file.name).split(path.sep).join("/")));
+  const left = patches.filter((name) => !names.has(`patches/${name}`));
+  if (left.length > 0)
+    problems.push(`dependency patches firebase.json's ignore leaves out of the upload: ${left.join(", ")}`);
+  return problems;
 }
 
 main().catch((error: unknown) => {

@@ -9,8 +9,8 @@ export interface RetryOptions {
   maxRetryDelayMs?: number;
   /**
    * The longest `Retry-After` (on 429 or 503) the client waits for before retrying. A longer one is
-   * answered to the caller at once (RateLimitedError.retryAfter says how long). Default 90 s: the
-   * API's 60 s window, plus up to one of its limiter's 10 s buckets, with room.
+   * answered to the caller at once (RateLimitedError.retryAfter says how long). Default 60 s: the
+   * API's rate-limit window, which its Retry-After never exceeds.
    */
   maxRetryAfterSeconds?: number;
   /** Called before each retry's wait, e.g. to log it. */
@@ -68,7 +68,7 @@ export function retryingFetch(fetchImpl: Fetch, options: RetryOptions = {}): Fet
   const retries = Math.max(0, Math.floor(options.retries ?? 2));
   const minDelay = options.minRetryDelayMs ?? 500;
   const maxDelay = options.maxRetryDelayMs ?? 8000;
-  const maxRetryAfter = options.maxRetryAfterSeconds ?? 90;
+  const maxRetryAfter = options.maxRetryAfterSeconds ?? 60;
 
   const backoff = (attempt: number) => {
     const ceiling = Math.min(maxDelay, minDelay * 2 ** (attempt - 1));

@@ -1,13 +1,17 @@
 /**
  * Rate limiting over a rolling window, counted in fixed buckets (pure: the counters are in the
  * store). The window is split into RATE_LIMIT_BUCKETS buckets; every request that reaches the
- * limiter adds one to its bucket's counter, and a request is admitted when the buckets that
- * overlap the window ending at it hold at most `allowance` requests, itself included.
+ * limiter adds one to its bucket's counter and records its time as the bucket's latest, and a
+ * request is admitted when the buckets whose latest request is still in the window ending at it
+ * hold at most `allowance` requests, itself included.
  *
- * The approximation is one-sided: the oldest bucket is counted whole until all of it has left
- * the window, so the count never misses a request of the rolling window (no rolling window ever
- * admits more than the allowance) and may include requests up to one bucket older than it (a
- * request may be refused, and Retry-After may be, at most one bucket width early/late).
+ * The approximation is one-sided: a bucket is counted whole until its latest request has left the
+ * window, so the count never misses a request of the rolling window (no rolling window ever admits
+ * more than the allowance) and may include requests up to one bucket older than it (a request may
+ * be refused at most one bucket width early). Retry-After is when the bucket holding the oldest
+ * request that must leave has had its latest request leave: never more than the window, since that
+ * request was made at or before the refused one, and a client that waits exactly that long (with
+ * nothing sent in between) is admitted.
  */
 export const RATE_LIMIT_TIERS = ["default", "authenticated", "premium", "admin"] as const;
 export type RateLimitTier = (typeof RATE_LIMIT_TIERS)[number];
@@ -98,10 +102,15 @@ export function retryAfterSeconds(oldestToLeave: Date, now: Date, windowMs: numb
  */
 export const RATE_LIMIT_BUCKETS = 6;
 
-/** A bucket's requests: `bucket` is its index since the epoch (bucket × width = its start). */
+/**
+ * A bucket's requests: `bucket` is its index since the epoch (bucket × width = its start); `last`
+ * the time (ms) of its latest request, when known (counters written before it was recorded: the
+ * bucket's end is assumed).
+ */
 export interface BucketCount {
   bucket: number;
   count: number;
+  last?: number;
 }
 
 export function bucketWidthMs(windowMs: number): number {
@@ -113,32 +122,53 @@ export function bucketOf(at: Date, windowMs: number): number {
   return Math.floor(at.getTime() / bucketWidthMs(windowMs));
 }
 
-/** The oldest bucket that overlaps the window ending in bucket `current`. */
+/** The oldest bucket that can hold a request of the window ending in bucket `current`. */
 export function oldestBucket(current: number): number {
   return current - RATE_LIMIT_BUCKETS;
 }
 
-/** Requests in the buckets that overlap the window ending in bucket `current` (every one counted whole). */
-export function countInWindow(buckets: readonly BucketCount[], current: number): number {
+/**
+ * A bucket's latest request as a check at `at` relies on it: never past the bucket's own end (a
+ * bad `last` cannot keep it counted longer), nor past `at` (the requests it waits for were made
+ * by then; a later one on another instance is in the window either way).
+ */
+function latest(b: BucketCount, at: number, windowMs: number): number {
+  const end = (b.bucket + 1) * bucketWidthMs(windowMs) - 1;
+  const last = b.last !== undefined && Number.isFinite(b.last) ? Math.min(b.last, end) : end;
+  return Math.min(last, at);
+}
+
+/**
+ * The counts a check at `at` includes (a bucket may come as several, one per instance), each with
+ * the time its latest request leaves the window, first to leave first.
+ */
+function counted(buckets: readonly BucketCount[], at: Date, windowMs: number) {
+  const t = at.getTime();
+  return buckets
+    .filter((b) => b.count > 0 && b.bucket <= bucketOf(at, windowMs))
+    .map((b) => ({ count: b.count, bucket: b.bucket, leavesAt: latest(b, t, windowMs) + windowMs }))
+    .filter((b) => b.leavesAt > t)
+    .sort((a, b) => a.leavesAt - b.leavesAt);
+}
+
+/** Requests in the buckets that hold a request of the window ending at `at` (each counted whole). */
+export function countInWindow(buckets: readonly BucketCount[], at: Date, windowMs: number): number {
   let count = 0;
-  for (const b of buckets) if (b.bucket >= oldestBucket(current) && b.bucket <= current) count += b.count;
+  for (const b of counted(buckets, at, windowMs)) count += b.count;
   return count;
 }
 
 /**
- * When the `nth` oldest request counted in the window (1-based) has left it: the end of its
- * bucket plus the window. A bucket leaves whole, so this is never earlier than the request's own
- * time plus the window (Retry-After never invites a request that would be refused).
+ * When the `nth` oldest request counted at `at` (1-based) has left the window: when the latest
+ * request of its bucket (its count) has. A bucket leaves whole, so this is never earlier than the request's own
+ * time plus the window (Retry-After never invites a request that would be refused), and never later
+ * than `at` plus the window.
  */
-export function nthLeavesAt(buckets: readonly BucketCount[], current: number, nth: number, windowMs: number): Date {
-  const width = bucketWidthMs(windowMs);
-  const inWindow = buckets
-    .filter((b) => b.bucket >= oldestBucket(current) && b.bucket <= current && b.count > 0)
-    .sort((a, b) => a.bucket - b.bucket);
+export function nthLeavesAt(buckets: readonly BucketCount[], at: Date, nth: number, windowMs: number): Date {
   let seen = 0;
-  for (const b of inWindow) {
+  for (const b of counted(buckets, at, windowMs)) {
     seen += b.count;
-    if (seen >= nth) return new Date((b.bucket + 1) * width + windowMs);
+    if (seen >= nth) return new Date(b.leavesAt);
   }
-  return new Date((current + 1) * width + windowMs);
+  return new Date(at.getTime() + windowMs);
 }

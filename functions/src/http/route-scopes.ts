@@ -18,7 +18,8 @@ export interface RouteScope {
 /**
  * Every API-key route and the scope it needs, keyed `METHOD /path/{param}` as OpenAPI writes paths:
  * the one place scopes are decided (docs/api.md's table says the same). Routers declare their routes
- * through `scopedRouter`, which refuses at startup a route missing here, so none is ever unscoped.
+ * through `scopedRouter`, which refuses a route missing here when its router is built (at start, or on
+ * the first request under its prefix: http/app.ts), so none is ever served unscoped.
  * Key management, connections and OAuth take a Firebase ID token, never a key: they have no scope.
  */
 export const ROUTE_SCOPES = {
@@ -78,7 +79,7 @@ type Declare = <P extends string>(path: P, handler: RequestHandler<RouteParamete
 
 /**
  * A Router for API-key routes mounted at `base`: each route declared through it first checks the
- * scope ROUTE_SCOPES gives it, and a route without an entry fails when the app is built.
+ * scope ROUTE_SCOPES gives it, and a route without an entry fails when the router is built.
  */
 export function scopedRouter(base: string): { router: Router } & Record<Verb, Declare> {
   const router = Router();

@@ -92,6 +92,11 @@ export type Reconciliation =
  */
 export interface PlatformAdapter {
   readonly platform: Platform;
+  /**
+   * Calls nothing outside Postcast (the sandbox): its commit marks guard no call, so the delivery
+   * writes them with its outcome instead of before.
+   */
+  readonly simulated?: boolean;
   step(ctx: PublishContext): Promise<StepResult>;
   reconcile(ctx: PublishContext): Promise<Reconciliation>;
   /** New credentials through the platform's refresh grant; null when it has none (reconnect). */

@@ -9,7 +9,12 @@ const COUNTER_RETENTION_MS = 24 * 3600_000;
 /** Local counts kept per instance; the oldest go first past this (a subject's stale buckets). */
 const LEDGER_ENTRIES = 100_000;
 
-/** What one request's check found: its scopes' counts per bucket, itself included. */
+/** The field holding the time (ms) of the latest request a counter field counted. */
+function lastField(field: string): string {
+  return `${field}_at`;
+}
+
+/** What one request's check found: its scopes' counts per bucket and instance, itself included. */
 export interface Consumed {
   current: number;
   tier: BucketCount[];
@@ -21,7 +26,12 @@ export interface Consumed {
  * The rate limiter's counters: `rateLimits/{hash of subject}/rateCounters/{bucket}-{shard}`, one
  * document per subject, bucket (domain/rate-limit.ts) and instance, with `n` (every request) and
  * `e_<hash>` (each endpoint-limited route's requests) raised by FieldValue.increment: no
- * transaction, and no document written by more than one instance.
+ * transaction, and no document written by more than one instance. Beside each, `n_at` / `e_<hash>_at`:
+ * the time (ms) of the latest request it counted, which is when the bucket starts to leave the
+ * window (so Retry-After stays within the window). The instance sends the latest time it has seen;
+ * if two of its commits land out of order the stored time can lag by that much, which other
+ * instances read as the bucket leaving that much early (the same in-flight race as below). Counters
+ * written without it (before it was recorded) are taken to end with their bucket.
  *
  * A check costs one commit and one query, sent together: whatever the number of requests in the
  * window, it reads at most one document per bucket of the window and instance. The instance
@@ -35,8 +45,8 @@ export interface Consumed {
 export class RateLimitStore {
   /** This instance's shard: the counter documents only it writes. */
   private readonly shard = randomBytes(8).toString("hex");
-  /** This instance's requests per `subject|bucket|field`, counted before their increments are sent. */
-  private readonly ledger = new Map<string, number>();
+  /** This instance's requests per `subject|bucket|field` (and the latest one's time), counted before their increments are sent. */
+  private readonly ledger = new Map<string, { n: number; last: number }>();
 
   constructor(private readonly db: Firestore) {}
 
@@ -55,14 +65,15 @@ export class RateLimitStore {
   }
 
   /** Adds one to this instance's count; returns the new count (the request's rank on this instance). */
-  private bump(key: string): number {
-    const n = (this.ledger.get(key) ?? 0) + 1;
+  private bump(key: string, at: number): number {
+    const prior = this.ledger.get(key);
+    const n = (prior?.n ?? 0) + 1;
     this.ledger.delete(key);
     if (this.ledger.size >= LEDGER_ENTRIES) {
       const oldest = this.ledger.keys().next().value;
       if (oldest !== undefined) this.ledger.delete(oldest);
     }
-    this.ledger.set(key, n);
+    this.ledger.set(key, { n, last: Math.max(prior?.last ?? at, at) });
     return n;
   }
 
@@ -72,10 +83,11 @@ export class RateLimitStore {
    */
   async consume(subject: string, endpoint: string | null, now: Date, windowMs: number): Promise<Consumed> {
     const id = RateLimitStore.subjectId(subject);
+    const at = now.getTime();
     const current = bucketOf(now, windowMs);
     const fields = endpoint === null ? ["n"] : ["n", RateLimitStore.endpointField(endpoint)];
     // Synchronously, before any await: the order of this instance's requests is the order they arrived.
-    const ranks = fields.map((f) => this.bump(`${id}|${current}|${f}`));
+    const ranks = fields.map((f) => this.bump(`${id}|${current}|${f}`, at));
     const expireAt = Timestamp.fromMillis((current + 1) * bucketWidthMs(windowMs) + windowMs + COUNTER_RETENTION_MS);
     const [snap] = await Promise.all([
       this.counters(id).where("bucket", ">=", oldestBucket(current)).get(),
@@ -87,14 +99,20 @@ export class RateLimitStore {
             shard: this.shard,
             expireAt,
             ...Object.fromEntries(fields.map((f) => [f, FieldValue.increment(1)])),
+            // This instance's latest request in the bucket so far (its commits may land out of order).
+            ...Object.fromEntries(
+              fields.map((f) => [lastField(f), this.ledger.get(`${id}|${current}|${f}`)?.last ?? at]),
+            ),
           },
           { merge: true },
         ),
     ]);
-    const perField = fields.map(() => new Map<number, number>());
-    const add = (i: number, bucket: number, count: number) =>
-      perField[i]!.set(bucket, (perField[i]!.get(bucket) ?? 0) + count);
-    const ownRead = new Map<string, number>();
+    // One entry per bucket and instance: each leaves the window with its own latest request.
+    const perField = fields.map((): BucketCount[] => []);
+    const add = (i: number, bucket: number, count: number, last: number | undefined) => {
+      if (count > 0) perField[i]!.push(last === undefined ? { bucket, count } : { bucket, count, last });
+    };
+    const ownRead = new Map<string, { count: number; last: number | undefined }>();
     for (const doc of snap.docs) {
       const bucket: unknown = doc.get("bucket");
       if (typeof bucket !== "number" || bucket > current) continue;
@@ -103,21 +121,24 @@ export class RateLimitStore {
         const value: unknown = doc.get(f);
         // Written by increments only: anything else (another writer, a hand edit) counts nothing.
         const count = typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
-        if (own) ownRead.set(`${bucket}|${f}`, count);
-        else add(i, bucket, count);
+        const stamped: unknown = doc.get(lastField(f));
+        const last = typeof stamped === "number" && Number.isFinite(stamped) ? stamped : undefined;
+        if (own) ownRead.set(`${bucket}|${f}`, { count, last });
+        else add(i, bucket, count, last);
       });
     }
-    // This instance's own counts. Its current bucket: the request's rank, not what the read saw
-    // (which may already hold increments of requests that arrived after it). Older buckets: what
+    // This instance's own counts. Its current bucket: the request's rank and time, not what the read
+    // saw (which may already hold increments of requests that arrived after it). Older buckets: what
     // was committed, or the local count if the read has not seen all of it.
     for (let bucket = oldestBucket(current); bucket <= current; bucket++) {
       fields.forEach((f, i) => {
-        const local = bucket === current ? (ranks[i] ?? 0) : (this.ledger.get(`${id}|${bucket}|${f}`) ?? 0);
-        const count = bucket === current ? local : Math.max(local, ownRead.get(`${bucket}|${f}`) ?? 0);
-        if (count > 0) add(i, bucket, count);
+        if (bucket === current) return add(i, bucket, ranks[i] ?? 0, at);
+        const local = this.ledger.get(`${id}|${bucket}|${f}`);
+        const read = ownRead.get(`${bucket}|${f}`);
+        const lasts = [local?.last, read?.last].filter((x): x is number => x !== undefined);
+        add(i, bucket, Math.max(local?.n ?? 0, read?.count ?? 0), lasts.length > 0 ? Math.max(...lasts) : undefined);
       });
     }
-    const list = (m: Map<number, number>) => [...m].map(([bucket, count]) => ({ bucket, count }));
-    return { current, tier: list(perField[0]!), endpoint: perField[1] ? list(perField[1]) : null };
+    return { current, tier: perField[0]!, endpoint: perField[1] ?? null };
   }
 }

@@ -26,7 +26,17 @@ export type ClaimResult =
   | { kind: "not_waiting" }
   /** The run had used up its attempts: the claim finished it instead of taking it. */
   | { kind: "exhausted"; outcome: FailedOutcome; attempts: number }
-  | { kind: "claimed"; run: RunRecord; submission: SubmissionRecord };
+  | { kind: "claimed"; run: RunRecord; submission: SubmissionRecord; lease: Lease };
+
+/**
+ * What a delivery holds a run by. `pending`: the claim was read but not written yet (a deferred
+ * claim, see `claim`): the run as the claim found it (its update time) and the claim's fields,
+ * which the delivery's first write carries, on condition that nobody wrote the run meanwhile.
+ */
+export interface Lease {
+  leaseId: string;
+  pending: { readAt: Timestamp; fields: Record<string, unknown>; run: RunRecord } | null;
+}
 
 export type FailedOutcome = { status: "failed" | "unknown"; error: RunError };
 
@@ -129,6 +139,13 @@ export class RunStore {
    * publisher would be retried, and its media fetched again, for ever. A check never counts and
    * is never capped; a check that dies leaves its lease behind, and what recovers the run then is
    * the sweeper's publish task, which counts.
+   *
+   * `defer`: the claim is decided here but not written; the delivery's first write of the run
+   * carries it (`Lease.pending`), only if the run was not written since this read. A delivery that
+   * touches nothing outside Firestore before that write (the sandbox; a live text post up to its
+   * commit mark) so spends one write where a claim and a mark took two, and loses nothing by it:
+   * until that write it has changed nothing anywhere, so a delivery that dies or loses the race
+   * leaves the run as it found it.
    */
   async claim(
     id: string,
@@ -136,7 +153,9 @@ export class RunStore {
     leaseId: string,
     now: Date,
     leaseMs: number,
-    options: { countAttempt: boolean; maxAttempts?: number; platform?: Platform } = { countAttempt: true },
+    options: { countAttempt: boolean; maxAttempts?: number; platform?: Platform; defer?: boolean } = {
+      countAttempt: true,
+    },
   ): Promise<ClaimResult> {
     let exhaustedWorld: { userId: string; livemode: boolean } | undefined;
     const claimed = await this.events.transaction(async (tx, record): Promise<ClaimResult> => {
@@ -171,75 +190,116 @@ export class RunStore {
       // The wait is over once a delivery has the run, except the platform's processing, which
       // this delivery is about to check.
       const waiting = run.waiting?.reason === "platform_processing" ? run.waiting : null;
-      tx.update(runSnap.ref.withConverter(null), {
-        status: "processing",
-        attempts,
-        leaseId,
-        leaseExpiresAt,
-        waiting,
-        updatedAt: FieldValue.serverTimestamp(),
-      });
-      return {
-        kind: "claimed",
-        run: { ...run, status: "processing", attempts, leaseId, leaseExpiresAt, waiting },
-        submission,
-      };
+      const fields = { status: "processing", attempts, leaseId, leaseExpiresAt, waiting };
+      const claimedRun: RunRecord = { ...run, status: "processing", attempts, leaseId, leaseExpiresAt, waiting };
+      const readAt = runSnap.updateTime;
+      if (options.defer && readAt) {
+        return {
+          kind: "claimed",
+          run: claimedRun,
+          submission,
+          lease: { leaseId, pending: { readAt, fields, run: claimedRun } },
+        };
+      }
+      tx.update(runSnap.ref.withConverter(null), { ...fields, updatedAt: FieldValue.serverTimestamp() });
+      return { kind: "claimed", run: claimedRun, submission, lease: { leaseId, pending: null } };
     });
     if (claimed.kind === "exhausted") await this.submissions.settle(id, exhaustedWorld);
     return claimed;
   }
 
-  /** Runs `change` on the run if this delivery still holds its lease. */
+  /**
+   * The run as this delivery holds it, read in `tx`: null when the lease was lost, or (a deferred
+   * claim) when the run was written since the claim read it.
+   */
+  private async held(tx: Transaction, id: string, runId: string, lease: Lease | string) {
+    const { leaseId, pending } = typeof lease === "string" ? { leaseId: lease, pending: null } : lease;
+    const snap = await tx.get(this.submissions.runRef(id, runId));
+    const run = recordOf(snap);
+    if (!run) return null;
+    if (pending)
+      return snap.updateTime?.isEqual(pending.readAt) ? { snap, run: pending.run, claim: pending.fields } : null;
+    if (run.status !== "processing" || run.leaseId !== leaseId) return null;
+    return { snap, run, claim: {} };
+  }
+
+  /** After a write that carried a deferred claim: the lease is now held as any other. */
+  private static written(lease: Lease | string): void {
+    if (typeof lease !== "string") lease.pending = null;
+  }
+
+  /**
+   * Writes the run's `change` (its fields; other documents through `tx`) if this delivery still
+   * holds its lease, with the claim when it was deferred.
+   */
   private async whileHeld(
     id: string,
     runId: string,
-    leaseId: string,
-    change: (tx: Transaction, ref: DocumentReference, run: RunRecord) => void,
+    lease: Lease | string,
+    change: (tx: Transaction, run: RunRecord) => Record<string, unknown>,
   ): Promise<boolean> {
-    return this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(this.submissions.runRef(id, runId));
-      const run = recordOf(snap);
-      if (!run || run.status !== "processing" || run.leaseId !== leaseId) return false;
-      change(tx, snap.ref.withConverter(null), run);
+    const done = await this.db.runTransaction(async (tx) => {
+      const held = await this.held(tx, id, runId, lease);
+      if (!held) return false;
+      const fields = change(tx, held.run);
+      tx.update(held.snap.ref.withConverter(null), {
+        ...held.claim,
+        ...fields,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
       return true;
     });
+    if (done) RunStore.written(lease);
+    return done;
+  }
+
+  /**
+   * Writes a deferred claim now (before the delivery's first call outside Firestore). False when
+   * the run was written since the claim read it: another delivery has it, and this one must stop.
+   */
+  async hold(id: string, runId: string, lease: Lease): Promise<boolean> {
+    if (!lease.pending) return true;
+    return this.whileHeld(id, runId, lease, () => ({}));
+  }
+
+  /**
+   * A commit mark that guards no call outside Postcast (a simulated adapter's): kept with the
+   * deferred claim, so the delivery's outcome writes both. False when the claim is already written
+   * (the mark is then written as any other, `markCommit`).
+   */
+  static deferMark(lease: Lease, progress: object, mark: { attempt: number; at: Date }): boolean {
+    if (!lease.pending) return false;
+    const pendingCommit = { attempt: mark.attempt, at: Timestamp.fromDate(mark.at) };
+    lease.pending.fields = { ...lease.pending.fields, progress, pendingCommit };
+    return true;
   }
 
   /**
    * Marks the run as about to make a call that may publish, with the progress so far, and (for
-   * per-account pacing) counts the publish. Throws when the lease was lost: the call must not
-   * happen then.
+   * per-account pacing) counts the publish; a deferred claim is written with it. False when the
+   * lease was lost (or the deferred claim overtaken): the call must not happen then.
    */
   async markCommit(
     id: string,
     runId: string,
-    leaseId: string,
+    lease: Lease | string,
     progress: object,
     mark: { attempt: number; at: Date },
     usage?: Write,
-  ) {
-    const held = await this.whileHeld(id, runId, leaseId, (tx, ref) => {
-      tx.update(ref, {
-        progress,
-        pendingCommit: { attempt: mark.attempt, at: Timestamp.fromDate(mark.at) },
-        updatedAt: FieldValue.serverTimestamp(),
-      });
+  ): Promise<boolean> {
+    return this.whileHeld(id, runId, lease, (tx) => {
       if (usage) tx.set(usage.ref, usage.data);
+      return { progress, pendingCommit: { attempt: mark.attempt, at: Timestamp.fromDate(mark.at) } };
     });
-    if (!held) throw new Error(`run ${id}/${runId} lease lost before publishing`);
   }
 
-  async saveProgress(id: string, runId: string, leaseId: string, progress: object): Promise<boolean> {
-    return this.whileHeld(id, runId, leaseId, (tx, ref) =>
-      tx.update(ref, { progress, updatedAt: FieldValue.serverTimestamp() }),
-    );
+  async saveProgress(id: string, runId: string, lease: Lease | string, progress: object): Promise<boolean> {
+    return this.whileHeld(id, runId, lease, () => ({ progress }));
   }
 
   /** The earlier commit was shown not to have published: a new one may be made. */
-  async clearCommit(id: string, runId: string, leaseId: string): Promise<boolean> {
-    return this.whileHeld(id, runId, leaseId, (tx, ref) =>
-      tx.update(ref, { pendingCommit: null, updatedAt: FieldValue.serverTimestamp() }),
-    );
+  async clearCommit(id: string, runId: string, lease: Lease | string): Promise<boolean> {
+    return this.whileHeld(id, runId, lease, () => ({ pendingCommit: null }));
   }
 
   /**
@@ -251,25 +311,24 @@ export class RunStore {
   async wait(
     id: string,
     runId: string,
-    leaseId: string,
+    lease: Lease | string,
     progress: object,
     nextCheckAt: Date,
     message: string,
     now: Date,
   ): Promise<number | null> {
     let checks: number | null = null;
-    await this.whileHeld(id, runId, leaseId, (tx, ref, run) => {
+    await this.whileHeld(id, runId, lease, (_tx, run) => {
       const since = run.platformProcessing?.since ?? Timestamp.fromDate(now);
       checks = (run.platformProcessing?.checks ?? 0) + 1;
-      tx.update(ref, {
+      return {
         progress,
         pendingCommit: null,
         platformProcessing: { since, checks },
         waiting: waitingField({ reason: "platform_processing", message, until: nextCheckAt }, since),
         leaseId: null,
         leaseExpiresAt: Timestamp.fromMillis(nextCheckAt.getTime() + WAIT_GRACE_MS),
-        updatedAt: FieldValue.serverTimestamp(),
-      });
+      };
     });
     return checks;
   }
@@ -278,21 +337,18 @@ export class RunStore {
   async uploading(
     id: string,
     runId: string,
-    leaseId: string,
+    lease: Lease | string,
     message: string,
     { sentBytes, totalBytes }: UploadProgress,
     now: Date,
   ): Promise<boolean> {
-    return this.whileHeld(id, runId, leaseId, (tx, ref, run) =>
-      tx.update(ref, {
-        waiting: waitingField(
-          // Only the counts: a caller's report may carry more (its content type).
-          { reason: "uploading", message, until: null, progress: { sentBytes, totalBytes } },
-          sinceFor(run, "uploading", now),
-        ),
-        updatedAt: FieldValue.serverTimestamp(),
-      }),
-    );
+    return this.whileHeld(id, runId, lease, (_tx, run) => ({
+      waiting: waitingField(
+        // Only the counts: a caller's report may carry more (its content type).
+        { reason: "uploading", message, until: null, progress: { sentBytes, totalBytes } },
+        sinceFor(run, "uploading", now),
+      ),
+    }));
   }
 
   /**
@@ -304,19 +360,20 @@ export class RunStore {
   async finish(
     id: string,
     runId: string,
-    leaseId: string,
+    lease: Lease | string,
     post: { userId: string; mode: SubmissionRecord["mode"] },
     outcome: RunOutcome,
     deadLetter?: DeadLetter,
   ): Promise<boolean> {
     const world = { userId: post.userId, livemode: post.mode === "live" };
     const done = await this.events.transaction(async (tx, record) => {
-      const runSnap = await tx.get(this.submissions.runRef(id, runId));
-      const run = recordOf(runSnap);
-      if (!run || run.status !== "processing" || run.leaseId !== leaseId) return false;
-      this.recordFinal(tx, record, { runSnap, run, post: { id, ...post } }, outcome, deadLetter);
+      const held = await this.held(tx, id, runId, lease);
+      if (!held) return false;
+      const read = { runSnap: held.snap, run: held.run, post: { id, ...post } };
+      this.recordFinal(tx, record, read, outcome, deadLetter, held.claim);
       return true;
     }, world);
+    if (done) RunStore.written(lease);
     if (done) await this.submissions.settle(id, world);
     return done;
   }
@@ -335,9 +392,11 @@ export class RunStore {
     },
     outcome: RunOutcome,
     deadLetter?: DeadLetter,
+    claim: Record<string, unknown> = {},
   ): void {
     const { runSnap, run, post } = read;
     tx.update(runSnap.ref.withConverter(null), {
+      ...claim,
       status: outcome.status,
       platformPostId: outcome.status === "succeeded" ? outcome.platformPostId : null,
       permalink: outcome.status === "succeeded" ? outcome.permalink : null,
@@ -378,24 +437,21 @@ export class RunStore {
   async release(
     id: string,
     runId: string,
-    leaseId: string,
+    lease: Lease | string,
     error: RunError | null,
     wait: RunWait,
     now: Date,
     options: { clearCommit: boolean; refundAttempt?: boolean },
   ): Promise<boolean> {
-    return this.whileHeld(id, runId, leaseId, (tx, ref, run) =>
-      tx.update(ref, {
-        status: "queued",
-        ...(error ? { error } : {}),
-        ...(options.clearCommit ? { pendingCommit: null } : {}),
-        ...(options.refundAttempt ? { attempts: Math.max(0, run.attempts - 1) } : {}),
-        waiting: waitingField(wait, sinceFor(run, wait.reason, now)),
-        leaseId: null,
-        leaseExpiresAt: null,
-        updatedAt: FieldValue.serverTimestamp(),
-      }),
-    );
+    return this.whileHeld(id, runId, lease, (_tx, run) => ({
+      status: "queued",
+      ...(error ? { error } : {}),
+      ...(options.clearCommit ? { pendingCommit: null } : {}),
+      ...(options.refundAttempt ? { attempts: Math.max(0, run.attempts - 1) } : {}),
+      waiting: waitingField(wait, sinceFor(run, wait.reason, now)),
+      leaseId: null,
+      leaseExpiresAt: null,
+    }));
   }
 
   /** Runs in `status` whose `field` is older than `before`, across submissions (collection group). */

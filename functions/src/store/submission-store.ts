@@ -105,7 +105,9 @@ export class SubmissionStore {
   /**
    * Stores an accepted submission, its idempotency record and its request log in one atomic
    * commit. The idempotency record is a create(): of any number of concurrent identical requests
-   * exactly one commit succeeds, on Firestore's own precondition, with no process-local lock.
+   * exactly one commit succeeds, on Firestore's own precondition, with no process-local lock; the
+   * others (and a later retry) read the record then, and get it to replay. An expired record is
+   * removed and the commit tried again, so the key is new again.
    */
   async createAccepted(
     sub: NewSubmission,
@@ -159,13 +161,21 @@ export class SubmissionStore {
     }
     const snap = await this.idempotencyRef(sub.userId, idem.recordId).get();
     const existing = recordOf(snap);
-    if (!existing && snap.exists && snap.updateTime) {
-      // Malformed: it can answer nothing, so it goes, as an expired one would.
+    const live = existing && existing.expireAt.toMillis() > now.getTime() ? existing : undefined;
+    if (!live && snap.exists && snap.updateTime) {
+      // Expired (TTL deletes lazily) or malformed: it can answer nothing, so it goes, unless it was
+      // replaced meanwhile, and the commit is tried again.
       await this.deleteIdempotency(sub.userId, idem.recordId, snap.updateTime);
     }
-    // Deleted between our commit and this read (expired and replaced): the caller retries.
-    if (!existing || !snap.updateTime) return this.createAccepted(sub, idem, log, now);
-    return { created: false, existing, updateTime: snap.updateTime };
+    // Gone (deleted here, or between our commit and this read): the commit is tried again.
+    if (!live || !snap.updateTime) return this.createAccepted(sub, idem, log, now);
+    return { created: false, existing: live, updateTime: snap.updateTime };
+  }
+
+  /** A key's record if it can still answer (not expired, well formed), else null. */
+  async liveIdempotency(uid: string, recordId: string, now: Date): Promise<IdempotencyRecord | null> {
+    const existing = recordOf(await this.idempotencyRef(uid, recordId).get());
+    return existing && existing.expireAt.toMillis() > now.getTime() ? existing : null;
   }
 
   /** Removes an expired key record, only if nobody replaced it meanwhile. */

@@ -7,7 +7,10 @@ import { planTarget, targetInput } from "../domain/target-plan";
 import { logs } from "../logs";
 import { StoredAuthSession } from "../platforms/auth-session";
 import type { AuthSession, PlatformAdapter, Progress, PublishContext } from "../platforms/platform-adapter";
+import { HttpClient, type HttpRequest, type HttpResponse } from "../platforms/http-client";
+import type { PostMedia } from "../platforms/post-media";
 import type { RunRecord, SubmissionRecord } from "../store/records";
+import { RunStore, type Lease } from "../store/run-store";
 import type { PublisherDeps } from "./deps";
 import { dispatch } from "./dispatch";
 import { nextAfter, type AttemptOutcome, type AttemptState, type NextStep } from "./next-after";
@@ -20,6 +23,29 @@ export class RetryLaterError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "RetryLaterError";
+  }
+}
+
+/** The run was written by another delivery between this one's claim and its first write. */
+class ClaimLost extends Error {
+  constructor(id: string, runId: string) {
+    super(`run ${id}/${runId} was taken by another delivery before this one wrote its claim`);
+    this.name = "ClaimLost";
+  }
+}
+
+/** An HttpClient whose every call waits for `before` (the delivery's claim written) first. */
+class HeldHttp extends HttpClient {
+  constructor(
+    private readonly inner: HttpClient,
+    private readonly before: () => Promise<void>,
+  ) {
+    super();
+  }
+
+  override async send(request: HttpRequest): Promise<HttpResponse> {
+    await this.before();
+    return this.inner.send(request);
   }
 }
 
@@ -53,11 +79,17 @@ export class Delivery {
   /** The upload progress last written, and the one waiting to be (only the latest is kept). */
   private uploadWrite: Promise<void> = Promise.resolve();
   private nextUpload: UploadReport | null = null;
+  /** The deferred claim's write, once something outside Firestore needed it. */
+  private claimWrite: Promise<void> | null = null;
+  private claimLost = false;
+  /** The platform calls and media reads of this delivery: each waits for the claim to be written. */
+  private readonly http: HttpClient;
+  private readonly media: PostMedia;
 
   constructor(
     private readonly deps: PublisherDeps,
     private readonly platform: Platform,
-    private readonly leaseId: string,
+    private readonly lease: Lease,
     private readonly run: RunRecord,
     private readonly submission: SubmissionRecord,
     ids: { postSubmissionId: string; runId: string },
@@ -72,6 +104,28 @@ export class Delivery {
     this.adapter = deps.adapters.forRun(platform, submission.mode);
     this.progress = { ...((run.progress ?? {}) as Progress) };
     this.account = { userId: submission.userId, platform, accountId: run.accountId };
+    this.http = new HeldHttp(deps.http, () => this.held());
+    const media = deps.media(submission);
+    this.media = {
+      open: async (url) => {
+        await this.held();
+        return media.open(url);
+      },
+    };
+  }
+
+  /**
+   * Writes the deferred claim (once) before anything leaves Postcast: a platform call, a media
+   * read. From then on the run is held as by a claim written up front, and a delivery that dies
+   * has spent its attempt (the crash-loop cap counts it).
+   */
+  private held(): Promise<void> {
+    this.claimWrite ??= this.deps.runs.hold(this.id, this.runId, this.lease).then((held) => {
+      if (held) return;
+      this.claimLost = true;
+      throw new ClaimLost(this.id, this.runId);
+    });
+    return this.claimWrite;
   }
 
   async perform(): Promise<void> {
@@ -83,6 +137,11 @@ export class Delivery {
       await this.carryOut(await this.advance(this.context()));
     } catch (error) {
       await this.uploadsShown();
+      // Another delivery has the run, and this one did nothing yet: as a claim finding it held.
+      if (this.claimLost) {
+        if (this.check) return;
+        throw new RetryLaterError(`run ${this.id}/${this.runId} is held by another delivery`);
+      }
       const outcome: AttemptOutcome =
         error instanceof PacingDeferral
           ? { kind: "paced", cap: error.cap, until: error.until }
@@ -97,7 +156,7 @@ export class Delivery {
     if (this.run.pendingCommit) {
       const settled = await this.adapter.reconcile(ctx);
       if (settled.kind !== "not_published") return settled;
-      await this.deps.runs.clearCommit(this.id, this.runId, this.leaseId);
+      await this.deps.runs.clearCommit(this.id, this.runId, this.lease);
       // Shown not to have published: until this delivery commits, a failure leaves nothing open.
       this.committed = false;
     }
@@ -128,21 +187,21 @@ export class Delivery {
   }
 
   private async take(step: NextStep, now: Date): Promise<void> {
-    const { id, runId, leaseId } = this;
+    const { id, runId, lease } = this;
     const runs = this.deps.runs;
     switch (step.kind) {
       case "succeed": {
         const { platformPostId, permalink } = step;
-        await runs.finish(id, runId, leaseId, this.post(), { status: "succeeded", platformPostId, permalink });
+        await runs.finish(id, runId, lease, this.post(), { status: "succeeded", platformPostId, permalink });
         return logs.runFinished(id, runId, "succeeded");
       }
       case "check": {
-        const checks = await runs.wait(id, runId, leaseId, step.progress, step.at, step.wait.message, now);
+        const checks = await runs.wait(id, runId, lease, step.progress, step.at, step.wait.message, now);
         if (checks !== null) await dispatch(this.deps.enqueuer).publish(this.runTask, { at: step.at, check: checks });
         return;
       }
       case "pace":
-        await runs.release(id, runId, leaseId, null, step.wait, now, {
+        await runs.release(id, runId, lease, null, step.wait, now, {
           clearCommit: false,
           refundAttempt: step.refundAttempt,
         });
@@ -151,7 +210,7 @@ export class Delivery {
         return;
       case "retry":
       case "reconcile":
-        await runs.release(id, runId, leaseId, step.error, step.wait, now, { clearCommit: step.kind === "retry" });
+        await runs.release(id, runId, lease, step.error, step.wait, now, { clearCommit: step.kind === "retry" });
         logs.runRetry(id, runId, step.error.code, this.run.attempts);
         if (step.tag !== null) {
           await dispatch(this.deps.enqueuer).retry(this.runTask, step.at, step.tag);
@@ -163,7 +222,7 @@ export class Delivery {
         const deadLetter = step.deadLetter
           ? { userId: this.submission.userId, attempts: this.run.attempts }
           : undefined;
-        await runs.finish(id, runId, leaseId, this.post(), { status, error }, deadLetter);
+        await runs.finish(id, runId, lease, this.post(), { status, error }, deadLetter);
         return logs.runFinished(id, runId, status, error.code);
       }
     }
@@ -189,7 +248,7 @@ export class Delivery {
       if (!next) return;
       const wait = runWaits.uploading(this.platform, next.contentType, next);
       await this.deps.runs
-        .uploading(this.id, this.runId, this.leaseId, wait.message, next, this.deps.clock())
+        .uploading(this.id, this.runId, this.lease, wait.message, next, this.deps.clock())
         .catch((error: unknown) => logs.progressNotShown(this.id, this.runId, error));
     });
   }
@@ -219,11 +278,11 @@ export class Delivery {
       commit: (progress) => this.commit(progress),
       save: async (progress) => {
         Object.assign(this.progress, progress);
-        await this.deps.runs.saveProgress(this.id, this.runId, this.leaseId, this.progress);
+        await this.deps.runs.saveProgress(this.id, this.runId, this.lease, this.progress);
       },
       auth: this.auth(),
-      http: this.deps.http,
-      media: reportingUploads(this.deps.media(submission), (report) => this.showUpload(report)),
+      http: this.http,
+      media: reportingUploads(this.media, (report) => this.showUpload(report)),
       clock: this.deps.clock,
     };
   }
@@ -246,7 +305,7 @@ export class Delivery {
       this.account,
       this.adapter,
       this.deps.oauthProvider(this.platform),
-      this.deps.http,
+      this.http,
       this.deps.clock,
     );
   }
@@ -259,15 +318,19 @@ export class Delivery {
       if (slot) throw new PacingDeferral(cap, slot);
     }
     Object.assign(this.progress, progress);
-    const usage = cap ? this.deps.usage.entry(this.account, `${this.id}/${this.runId}`, cap, now) : undefined;
-    await this.deps.runs.markCommit(
-      this.id,
-      this.runId,
-      this.leaseId,
-      this.progress,
-      { attempt: this.run.attempts, at: now },
-      usage,
-    );
+    const mark = { attempt: this.run.attempts, at: now };
+    // A simulated adapter's mark guards no call: it goes with the outcome's write. Otherwise the
+    // mark is written (with the deferred claim, when no call came before it) before the call.
+    if (!(this.adapter.simulated && RunStore.deferMark(this.lease, { ...this.progress }, mark))) {
+      const usage = cap ? this.deps.usage.entry(this.account, `${this.id}/${this.runId}`, cap, now) : undefined;
+      const claiming = this.lease.pending !== null;
+      if (!(await this.deps.runs.markCommit(this.id, this.runId, this.lease, this.progress, mark, usage))) {
+        this.claimLost = claiming;
+        throw claiming
+          ? new ClaimLost(this.id, this.runId)
+          : new Error(`run ${this.id}/${this.runId} lease lost before publishing`);
+      }
+    }
     this.committed = true;
   }
 }

@@ -26,6 +26,8 @@ export function createPublishHandler(platform: Platform, deps: PublisherDeps): T
       countAttempt: !check,
       maxAttempts: MAX_PUBLISH_ATTEMPTS,
       platform,
+      // Written by the delivery's first write (Delivery.held): one write fewer per run.
+      defer: true,
     });
     if (claim.kind === "missing") return logs.taskDropped(task, "no such run", data);
     if (claim.kind === "foreign") return logs.taskDropped(task, "run belongs to another platform", data);
@@ -41,7 +43,7 @@ export function createPublishHandler(platform: Platform, deps: PublisherDeps): T
     await new Delivery(
       deps,
       platform,
-      leaseId,
+      claim.lease,
       claim.run,
       claim.submission,
       { postSubmissionId: id, runId },

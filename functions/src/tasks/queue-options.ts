@@ -29,21 +29,29 @@ export const ORCHESTRATOR_RETRY = {
 export const ORCHESTRATOR_RATE_LIMITS = { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 50 } as const;
 
 /**
- * Each platform has its own queue so one platform's throttling never delays another. The numbers
- * keep well under each platform's published per-app limits.
+ * Each platform has its own queue so one platform's throttling never delays another. The limits are
+ * the whole service's, so they must not pace users: no platform documents a per-second limit for
+ * an app (docs/architecture.md, "Per-platform queues"); its limits are per user or token (per-account
+ * pacing, domain/publish-caps.ts, and the 429 handling keep to those) or per app and day (X 10,000
+ * posts, LinkedIn 100,000 calls, YouTube 100 uploads), which no dispatch rate enforces. 50 a second
+ * sends a 50-account post on one platform at once; 100 at once bounds the instances a burst of
+ * long uploads holds (publishers take 40 deliveries each) and what a runaway (a flood of retries,
+ * a sweeper bug) can send a platform before its 429s take over.
  */
+const PUBLISH_QUEUE = { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 50 } as const;
+
 export const PUBLISH_RATE_LIMITS: Record<
   Platform,
   { maxConcurrentDispatches: number; maxDispatchesPerSecond: number }
 > = {
-  instagram: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
-  tiktok: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
-  youtube: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
-  facebook: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
-  x: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
-  threads: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 5 },
-  linkedin: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
-  snapchat: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 2 },
+  instagram: PUBLISH_QUEUE,
+  tiktok: PUBLISH_QUEUE,
+  youtube: PUBLISH_QUEUE,
+  facebook: PUBLISH_QUEUE,
+  x: PUBLISH_QUEUE,
+  threads: PUBLISH_QUEUE,
+  linkedin: PUBLISH_QUEUE,
+  snapchat: PUBLISH_QUEUE,
 };
 
 /**

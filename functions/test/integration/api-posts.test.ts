@@ -241,6 +241,59 @@ describe("idempotency", () => {
     expect(await h.submissionsOf(t.uid)).toHaveLength(1);
   });
 
+  it("replays an accepted post even when the same request would be refused now", async () => {
+    const t = await h.tenant();
+    const body = textPost(xPrimary, { scheduledTime: new Date(Date.now() + 120_000).toISOString() });
+    const first = await post(t.key, body, { "Idempotency-Key": "k-later" });
+    expect(first.status).toBe(202);
+    // Its scheduledTime is no longer 60 s ahead, and its account has been disconnected since.
+    await h.db.doc(`users/${t.uid}/integrations/x/accounts/x_primary`).delete();
+    h.offsetMs = 90_000;
+    try {
+      const again = await post(t.key, body, { "Idempotency-Key": "k-later" });
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual({ postSubmissionId: first.body.postSubmissionId, replayed: true });
+      // Another key is a new request, refused as such.
+      expect((await post(t.key, body, { "Idempotency-Key": "k-new" })).status).toBe(400);
+    } finally {
+      h.offsetMs = 0;
+    }
+    expect(await h.submissionsOf(t.uid)).toHaveLength(1);
+  });
+
+  it("answers 409 for a used key sent with a different body that is invalid too", async () => {
+    const t = await h.tenant();
+    await post(t.key, textPost(xPrimary), { "Idempotency-Key": "k-bad" });
+    expectEnvelope(
+      await post(t.key, { post: { content: { platform: "x" } } }, { "Idempotency-Key": "k-bad" }),
+      409,
+      "idempotency_conflict",
+    );
+  });
+
+  it("reads no idempotency record for a new post (its commit's create() finds a used key)", async () => {
+    const t = await h.tenant();
+    const original = h.submissions.idempotencyRef.bind(h.submissions);
+    let reads = 0;
+    h.submissions.idempotencyRef = (uid, recordId) => {
+      const ref = original(uid, recordId);
+      const get = ref.get.bind(ref);
+      ref.get = () => ((reads += 1), get());
+      return ref;
+    };
+    try {
+      const body = textPost(xPrimary);
+      const first = await post(t.key, body, { "Idempotency-Key": "k-reads" });
+      expect(first.status).toBe(202);
+      expect(reads).toBe(0);
+      const again = await post(t.key, body, { "Idempotency-Key": "k-reads" });
+      expect(again.body).toEqual({ postSubmissionId: first.body.postSubmissionId, replayed: true });
+      expect(reads).toBe(1);
+    } finally {
+      h.submissions.idempotencyRef = original;
+    }
+  });
+
   it("answers 409 for the same key with a different body", async () => {
     const t = await h.tenant();
     await post(t.key, textPost(xPrimary), { "Idempotency-Key": "k-2" });

@@ -26,8 +26,11 @@ class ScriptedPlatform implements PlatformAdapter {
   script: Move[] = [];
   /** For "container": the publish call made by a later check loses its answer this many times. */
   loseOnCheck = 0;
+  /** Runs first in every step (a test looks at the run from inside a delivery). */
+  probe: ((ctx: PublishContext) => Promise<void>) | null = null;
 
   async step(ctx: PublishContext): Promise<StepResult> {
+    await this.probe?.(ctx);
     let creds = await ctx.auth.credentials();
     const key = `${ctx.run.postSubmissionId}/${ctx.run.runId}`;
     if (typeof ctx.progress.processing === "string") {
@@ -257,6 +260,92 @@ describe("delivery that never posts twice", () => {
     await h.drain();
     expect(platform.publishCalls).toBe(1);
     expect(await runOf(id)).toMatchObject({ status: "succeeded", platformPostId: "post_1", pendingCommit: null });
+  });
+});
+
+describe("deferred claims (the claim is written with the delivery's first write)", () => {
+  const runState = async (id: string) => {
+    const run = await runOf(id);
+    return { status: run.status as string, attempts: run.attempts as number };
+  };
+
+  it("writes the claim before the first platform call, so a delivery that dies in one has spent its attempt", async () => {
+    const t = await liveTenant();
+    const seen: Record<string, unknown> = {};
+    platform.probe = async (ctx) => {
+      seen.before = await runState(ctx.run.postSubmissionId);
+      await ctx.http.send({ method: "GET", url: "http://127.0.0.1:9/", timeoutMs: 1000 }).catch(() => undefined);
+      seen.atCall = await runState(ctx.run.postSubmissionId);
+    };
+    const id = await submitX(t.key);
+    await h.drain();
+    expect(seen).toEqual({
+      before: { status: "queued", attempts: 0 },
+      atCall: { status: "processing", attempts: 1 },
+    });
+    expect(await runOf(id)).toMatchObject({ status: "succeeded", attempts: 1 });
+  });
+
+  it("writes the claim before the first media read too", async () => {
+    const t = await liveTenant();
+    const seen: Record<string, unknown> = {};
+    platform.probe = async (ctx) => {
+      seen.before = await runState(ctx.run.postSubmissionId);
+      await ctx.media.open("https://cdn.example.com/none.png").catch(() => undefined);
+      seen.atRead = await runState(ctx.run.postSubmissionId);
+    };
+    const id = await submitX(t.key);
+    await h.drain();
+    expect(seen).toEqual({
+      before: { status: "queued", attempts: 0 },
+      atRead: { status: "processing", attempts: 1 },
+    });
+    expect(await runOf(id)).toMatchObject({ status: "succeeded", attempts: 1 });
+  });
+
+  it("refuses every write of a claim another delivery overtook: no mark, so no publishing call", async () => {
+    const t = await liveTenant();
+    const id = await submitX(t.key);
+    await h.tasks.drain({ orchestratePost: h.handlers().orchestratePost! });
+    h.tasks.pending.length = 0;
+    const options = { countAttempt: true, maxAttempts: 5, defer: true };
+    const first = await h.runs.claim(id, "x", "first", h.clock(), 60_000, options);
+    const second = await h.runs.claim(id, "x", "second", h.clock(), 60_000, options);
+    if (first.kind !== "claimed" || second.kind !== "claimed") throw new Error("both should read the run claimable");
+    // Neither wrote anything yet: the run is as the orchestrator left it.
+    expect(await runState(id)).toEqual({ status: "queued", attempts: 0 });
+
+    const mark = { attempt: 1, at: h.clock() };
+    expect(await h.runs.markCommit(id, "x", second.lease, { sent: true }, mark)).toBe(true);
+    expect(await h.runs.markCommit(id, "x", first.lease, { sent: true }, mark)).toBe(false);
+    const post = { userId: t.uid, mode: "live" as const };
+    const succeeded = { status: "succeeded" as const, platformPostId: "p", permalink: null };
+    expect(await h.runs.finish(id, "x", first.lease, post, succeeded)).toBe(false);
+    expect(await h.runs.saveProgress(id, "x", first.lease, { other: true })).toBe(false);
+    expect(await runOf(id)).toMatchObject({
+      status: "processing",
+      attempts: 1,
+      leaseId: "second",
+      progress: { sent: true },
+      pendingCommit: { attempt: 1 },
+    });
+    // The winner holds the run as by a claim written up front.
+    expect(await h.runs.finish(id, "x", second.lease, post, succeeded)).toBe(true);
+    expect(await runOf(id)).toMatchObject({ status: "succeeded", attempts: 1, platformPostId: "p" });
+  });
+
+  it("leaves the run as it was when a delivery dies before its first write; the next one publishes once", async () => {
+    const t = await liveTenant();
+    const id = await submitX(t.key);
+    await h.tasks.drain({ orchestratePost: h.handlers().orchestratePost! });
+    const before = await h.db.doc(`postSubmissions/${id}/runs/x`).get();
+    const dead = await h.runs.claim(id, "x", "dead", h.clock(), 60_000, { countAttempt: true, defer: true });
+    expect(dead.kind).toBe("claimed");
+    const after = await h.db.doc(`postSubmissions/${id}/runs/x`).get();
+    expect(after.updateTime?.isEqual(before.updateTime!)).toBe(true);
+    await h.drain();
+    expect(platform.publishCalls).toBe(1);
+    expect(await runOf(id)).toMatchObject({ status: "succeeded", attempts: 1, leaseId: null });
   });
 });
 

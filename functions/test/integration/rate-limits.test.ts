@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
-import { bucketOf, type RateLimitConfig } from "../../src/domain/rate-limit";
+import { bucketOf, countInWindow, type RateLimitConfig } from "../../src/domain/rate-limit";
 import { RateLimitStore } from "../../src/store/rate-limit-store";
 import { Harness } from "../support/harness";
 
@@ -46,8 +46,8 @@ describe("rate limits", () => {
     expect(refused.headers["x-ratelimit-remaining"]).toBe("0");
     const retryAfter = Number(refused.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    // The window (3 s) plus at most one bucket (0.5 s): domain/rate-limit.ts.
-    expect(retryAfter).toBeLessThanOrEqual(4);
+    // Never more than the window (3 s): domain/rate-limit.ts.
+    expect(retryAfter).toBeLessThanOrEqual(3);
     expect(refused.body.error).toMatchObject({
       type: "invalid_request_error",
       code: "rate_limit_exceeded",
@@ -62,6 +62,24 @@ describe("rate limits", () => {
     expect(refused.status).toBe(429);
     await sleep(Number(refused.headers["retry-after"]) * 1000 + 100);
     expect((await accounts(t.key)).status).toBe(200);
+  });
+
+  it("keeps Retry-After within the window for a burst at the start of a bucket, and admits a client that waits exactly that long", async () => {
+    const t = await h.tenant();
+    // The clock moved to just after a bucket starts: a bucket counted whole to its end would ask for 4 s.
+    const bucketMs = SMALL.windowMs / 6;
+    h.offsetMs = Math.ceil(Date.now() / bucketMs + 1) * bucketMs + 5 - Date.now();
+    try {
+      const burst = await Promise.all(Array.from({ length: 8 }, () => accounts(t.key)));
+      expect(statuses(burst)).toEqual([...Array(7).fill(200), 429]);
+      const retryAfter = Number(burst.find((r) => r.status === 429)!.headers["retry-after"]);
+      expect(retryAfter).toBe(3);
+      h.offsetMs += retryAfter * 1000;
+      const retried = await accounts(t.key);
+      expect(retried.status).toBe(200);
+    } finally {
+      h.offsetMs = 0;
+    }
   });
 
   it("applies POST /v1/posts' own limit on top of the tier", async () => {
@@ -172,6 +190,27 @@ describe("rate limits", () => {
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
     const docs = await h.db.collection(`rateLimits/${RateLimitStore.subjectId(subject)}/rateCounters`).get();
     expect(docs.size).toBe(2); // one per instance and bucket, whatever the number of requests
+  });
+
+  it("tells other instances when a bucket's latest request was, so they let it go as early as its own instance", async () => {
+    const a = new RateLimitStore(h.db);
+    const b = new RateLimitStore(h.db);
+    const subject = `user:${randomUUID()}`;
+    const windowMs = 60_000;
+    const start = (bucketOf(new Date(), windowMs) + 1) * (windowMs / 6);
+    for (let i = 0; i < 3; i++) await a.consume(subject, null, new Date(start + i), windowMs);
+    const seen = await b.consume(subject, null, new Date(start + 10), windowMs);
+    const bucket = bucketOf(new Date(start), windowMs);
+    expect(seen.tier).toEqual(
+      expect.arrayContaining([
+        { bucket, count: 3, last: start + 2 },
+        { bucket, count: 1, last: start + 10 },
+      ]),
+    );
+    expect(countInWindow(seen.tier, new Date(start + 10), windowMs)).toBe(4);
+    // A window after a's last request, only b's own one is left (a bucket's end would keep all four).
+    const later = await b.consume(subject, null, new Date(start + 2 + windowMs), windowMs);
+    expect(countInWindow(later.tier, new Date(start + 2 + windowMs), windowMs)).toBe(2);
   });
 
   it("ignores Soku-era hit logs and malformed counters under the same subject", async () => {

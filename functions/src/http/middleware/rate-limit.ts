@@ -67,13 +67,12 @@ async function admit(
     logs.rateLimiterUnavailable(ctx(res).requestId, error);
     return;
   }
-  const { current } = consumed;
   const counts: WindowCount[] = [
-    { scope: "tier", allowance: tierAllowance(config, tier), count: countInWindow(consumed.tier, current) },
+    { scope: "tier", allowance: tierAllowance(config, tier), count: countInWindow(consumed.tier, at, windowMs) },
   ];
   if (endpoint && consumed.endpoint) {
     const allowance = config.endpoints[endpoint] ?? 0;
-    counts.push({ scope: "endpoint", allowance, count: countInWindow(consumed.endpoint, current) });
+    counts.push({ scope: "endpoint", allowance, count: countInWindow(consumed.endpoint, at, windowMs) });
   }
   const verdict = decide(counts, at, windowMs);
   res.setHeader("X-RateLimit-Limit", String(verdict.binding.allowance));
@@ -84,8 +83,8 @@ async function admit(
 
   const { binding } = verdict;
   const buckets = (binding.scope === "endpoint" ? consumed.endpoint : null) ?? consumed.tier;
-  const leaves = nthLeavesAt(buckets, current, entriesToAgeOut(binding), windowMs);
-  // Seconds from the request's own time: when the oldest request it must wait for has left the window.
+  const leaves = nthLeavesAt(buckets, at, entriesToAgeOut(binding), windowMs);
+  // Seconds from the request's own time until the oldest request it must wait for has left the window: at most the window.
   const retryAfter = retryAfterSeconds(new Date(leaves.getTime() - windowMs), at, windowMs);
   const scope = binding.scope === "endpoint" ? `endpoint:${endpoint}` : `tier:${tier}`;
   throw new AppError(

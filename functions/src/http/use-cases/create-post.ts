@@ -3,7 +3,7 @@ import { idempotencyIdentity } from "../../domain/idempotency";
 import { acceptedTargets } from "../../domain/submission-plan";
 import { logs } from "../../logs";
 import type { ApiRequestEntry } from "../../store/api-request-store";
-import { recordOf, type IdempotencyRecord } from "../../store/records";
+import type { IdempotencyRecord } from "../../store/records";
 import { CLOUD_TASKS_HORIZON_MS } from "../../tasks/queue-options";
 import { dispatch, TASK_FUNCTIONS } from "../../tasks/dispatch";
 import type { ApiKeyAuth } from "../caller";
@@ -32,8 +32,8 @@ export interface CreatePostResult {
 }
 
 /**
- * POST /v1/posts (docs/contract.md §5): validate, replay or refuse a reused idempotency key, resolve the
- * targets, store everything in one commit, then hand the post to Cloud Tasks. If that hand-over
+ * POST /v1/posts (docs/contract.md §5): validate, resolve the targets, store everything in one commit
+ * (or replay, or refuse, a reused idempotency key), then hand the post to Cloud Tasks. If that hand-over
  * fails the post is still accepted: the sweeper finds it and enqueues it. With `"draft": true` the
  * post is validated without its accounts and stored as a draft: no targets, no task, no event.
  */
@@ -41,31 +41,35 @@ export async function createPost(deps: AppDeps, caller: ApiKeyAuth, input: Creat
   const now = deps.clock();
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, input.body);
 
-  // The idempotency record is read while the body is parsed, its accounts are read and the rate
-  // limiter counts the request, so a new post costs one round trip before its commit. Replays are answered before validation: a retry
-  // of an accepted post must get the original answer even when, say, its scheduledTime is no
-  // longer 60 s ahead.
+  // The post is parsed, its accounts are read and the rate limiter counts the request in one round;
+  // then one commit, whose create() of the idempotency record is what finds a key already used
+  // (store/submission-store.ts), so a new post reads no idempotency record at all.
   const asDraft = wantsDraft(input.body);
   const parsing = parsePost(deps, caller, { body: input.body });
   // A draft's accounts are resolved when it is published, never read now.
   const accounts = asDraft ? null : parsing.then((draft) => draftAccounts(deps, caller, draft));
-  accounts?.catch(() => undefined); // a parse error is reported through `parsed`; a replay never awaits these
-  const [earlier, , parsed] = await Promise.all([
-    deps.submissions.idempotencyRef(caller.userId, idem.recordId).get(),
-    // Refused: nothing below runs (no write, not even of an expired record's removal).
+  accounts?.catch(() => undefined); // a parse error is reported through `parsed`
+  const [, parsed] = await Promise.all([
+    // Refused: nothing below runs (no write, no read of the idempotency record).
     input.admission,
     parsing.then(
       (draft): Parsed => ({ draft }),
       (error: unknown): Parsed => ({ error }),
     ),
   ]);
-  const earlierRecord = recordOf(earlier);
-  if (earlierRecord && earlier.updateTime) {
-    if (earlierRecord.expireAt.toMillis() > now.getTime()) return replay(earlierRecord, idem.fingerprint);
-    await deps.submissions.deleteIdempotency(caller.userId, idem.recordId, earlier.updateTime);
+  let planned: Awaited<ReturnType<typeof accepted>>;
+  try {
+    if (!parsed.draft) throw parsed.error;
+    planned = await accepted(deps, caller, parsed.draft, accounts);
+  } catch (error) {
+    // A retry of an accepted post gets the original answer even when it would be refused now (its
+    // scheduledTime no longer 60 s ahead, an account since disconnected), and a reused key the
+    // 409: the record is read only when the request is about to be refused.
+    const earlier = await deps.submissions.liveIdempotency(caller.userId, idem.recordId, now).catch(() => null);
+    if (earlier) return replay(earlier, idem.fingerprint);
+    throw error;
   }
-  if (!parsed.draft) throw parsed.error;
-  const { request, targets, mediaIds } = await accepted(deps, caller, parsed.draft, accounts);
+  const { request, targets, mediaIds } = planned;
 
   const id = deps.newId();
   const scheduledTime = request.scheduledTime ? new Date(request.scheduledTime) : null;

@@ -12,6 +12,8 @@ export const SANDBOX_RETRY_AFTER_SECONDS = 2;
  * commits, then loses the answer, and its reconciliation cannot decide, so the run ends `unknown`.
  */
 export class SandboxAdapter implements PlatformAdapter {
+  readonly simulated = true;
+
   constructor(readonly platform: Platform) {}
 
   async step(ctx: PublishContext): Promise<StepResult> {
