@@ -1,0 +1,151 @@
+import { z } from "zod";
+
+/**
+ * The template model (issue 21): a constrained layout of boxes on a canvas, each bound to declared
+ * parameters. Built-in templates and users' templates are both this data, rendered by one engine
+ * (src/templates/). Pure: no firebase, no I/O.
+ *
+ * Geometry is in fractions of the canvas (0..1), so one layout serves every size; a layout that
+ * needs another arrangement for a tall canvas gives per-ratio boxes (`boxes`). Font sizes are in
+ * pixels of a 1200-pixel-wide canvas and scale with the canvas's width.
+ */
+
+/** Soku's ratios and the canvas each renders at; without one, a template's own default. */
+export const CANVAS_SIZES = {
+  "1.91:1": { width: 1200, height: 630 },
+  "1:1": { width: 1080, height: 1080 },
+  "4:5": { width: 1080, height: 1350 },
+  "9:16": { width: 1080, height: 1920 },
+} as const;
+export type CanvasRatio = keyof typeof CANVAS_SIZES;
+/** What a caller may ask for (Soku's three); 1.91:1 is the default canvas, not a requestable ratio. */
+export const REQUESTABLE_RATIOS = ["1:1", "4:5", "9:16"] as const;
+export type AspectRatio = (typeof REQUESTABLE_RATIOS)[number];
+export const REFERENCE_WIDTH = 1200;
+
+export const templateSlugSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then up to 63 letters, digits, '-' or '_'");
+const paramName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, "a letter, then up to 39 letters, digits or '_'");
+export const colorSchema = z
+  .string()
+  .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "a hex colour such as #1d9bf0");
+
+const description = z.string().max(300).optional();
+
+/** A template's declared inputs; a caller's `config` is checked against these (unknown keys refused). */
+export const parameterSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("text"),
+    default: z.string().max(2000),
+    maxLength: z.number().int().min(1).max(2000).default(500),
+    description,
+  }),
+  z.strictObject({ type: z.literal("color"), default: colorSchema, description }),
+  /** An http(s) image URL, fetched with the media safe fetch; null: the element is left out. */
+  z.strictObject({ type: z.literal("image"), default: z.string().max(4096).nullable(), description }),
+  z.strictObject({
+    type: z.literal("choice"),
+    values: z.array(z.string().min(1).max(40)).min(1).max(20),
+    default: z.string(),
+    description,
+  }),
+  z.strictObject({
+    type: z.literal("number"),
+    min: z.number(),
+    max: z.number(),
+    default: z.number(),
+    description,
+  }),
+]);
+export type TemplateParameter = z.output<typeof parameterSchema>;
+
+/** A fraction of the canvas: x/y of the top-left corner, width/height. */
+export const boxSchema = z.strictObject({
+  x: z.number().min(0).max(1),
+  y: z.number().min(0).max(1),
+  width: z.number().gt(0).max(1),
+  height: z.number().gt(0).max(1),
+});
+export type Box = z.output<typeof boxSchema>;
+
+/** A colour given literally or by a `color` (or `choice` mapped through `map`) parameter. */
+export const paintSchema = z.union([
+  colorSchema,
+  z.strictObject({ param: paramName, map: z.record(z.string(), colorSchema).optional() }),
+  z.strictObject({
+    gradient: z.strictObject({ from: colorSchema, to: colorSchema, angle: z.number().min(0).max(360).default(90) }),
+  }),
+]);
+export type Paint = z.output<typeof paintSchema>;
+
+const placement = {
+  box: boxSchema,
+  /** Another box for a given ratio's canvas. */
+  boxes: z.partialRecord(z.enum(["1.91:1", "1:1", "4:5", "9:16"]), boxSchema).optional(),
+  opacity: z.number().min(0).max(1).default(1),
+  /** A `choice` or `text` parameter that hides the element when empty or equal to "none"/"false". */
+  showIf: paramName.optional(),
+};
+
+export const fontFamilySchema = z.enum(["sans", "serif", "mono"]);
+
+export const elementSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("rect"),
+    ...placement,
+    fill: paintSchema,
+    /** Corner radius as a fraction of the box's shorter side (0.5 on a square: a circle). */
+    radius: z.number().min(0).max(0.5).default(0),
+  }),
+  z.strictObject({
+    type: z.literal("text"),
+    ...placement,
+    /** Text with `{{name}}` references to declared parameters. */
+    content: z.string().max(2000),
+    font: z
+      .strictObject({
+        family: fontFamilySchema.default("sans"),
+        weight: z.union([z.literal(400), z.literal(700)]).default(400),
+      })
+      .default({ family: "sans", weight: 400 }),
+    /** The text shrinks from max toward min to fit its box, then clamps with an ellipsis. */
+    size: z.strictObject({ min: z.number().min(8).max(400), max: z.number().min(8).max(400) }),
+    color: paintSchema,
+    align: z.enum(["start", "center", "end"]).default("start"),
+    verticalAlign: z.enum(["top", "middle", "bottom"]).default("top"),
+    lineHeight: z.number().min(0.8).max(3).default(1.25),
+    maxLines: z.number().int().min(1).max(50).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("image"),
+    ...placement,
+    /** An `image` parameter's name. */
+    source: paramName,
+    fit: z.enum(["cover", "contain"]).default("cover"),
+    radius: z.number().min(0).max(0.5).default(0),
+  }),
+]);
+export type TemplateElement = z.output<typeof elementSchema>;
+
+export const templateDefinitionSchema = z
+  .strictObject({
+    slug: templateSlugSchema,
+    name: z.string().min(1).max(100).optional(),
+    description,
+    /** The canvas used when a request gives no aspectRatio. */
+    defaultRatio: z.enum(["1.91:1", "1:1", "4:5", "9:16"]).default("1.91:1"),
+    parameters: z
+      .record(paramName, parameterSchema)
+      .refine((p) => Object.keys(p).length <= 30, "at most 30 parameters"),
+    background: paintSchema.default("#ffffff"),
+    elements: z.array(elementSchema).min(1).max(40),
+  })
+  .superRefine((def, ctx) => {
+    // Every reference names a declared parameter of the right type; defaults fit their declarations.
+    // (Implemented in the engine branch: references in content/paint/source/showIf, choice default
+    // in values, number default in [min, max], size.min <= size.max.)
+    void def;
+    void ctx;
+  });
+export type TemplateDefinition = z.output<typeof templateDefinitionSchema>;
