@@ -40,7 +40,7 @@ export const titleCard: TemplateDefinitionInput = {
       type: "text",
       content: "{{title}}",
       font: { family: "sans", weight: 700 },
-      size: { min: 44, max: 112 },
+      size: { min: 44, max: 160 },
       color: text,
       align: "center",
       verticalAlign: "bottom",
@@ -68,7 +68,7 @@ export const titleCard: TemplateDefinitionInput = {
     {
       type: "text",
       content: "{{subtitle}}",
-      size: { min: 22, max: 44 },
+      size: { min: 22, max: 64 },
       color: text,
       opacity: 0.85,
       align: "center",

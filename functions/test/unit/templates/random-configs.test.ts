@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import sharp from "sharp";
 import { AppError, validationError } from "../../../src/domain/errors";
-import { CANVAS_SIZES, type CanvasRatio } from "../../../src/domain/template-model";
+import { CANVAS_SIZES, type CanvasRatio, type TemplateParameter } from "../../../src/domain/template-model";
 import { BUILT_IN_TEMPLATES, renderTemplate, resolveConfig } from "../../../src/templates";
 
 jest.setTimeout(180_000);
@@ -59,15 +59,48 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
 );
 
+const VALID_COLOURS = COLOURS.filter((c) => /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(c));
+const VALID_URLS = URLS.filter((u) => u.startsWith("https://"));
+
+/**
+ * A value for a parameter: mostly one it accepts (hostile text and text of its full maxLength
+ * included, so the renderer meets them), sometimes anything at all.
+ */
+function valueFor(param: TemplateParameter): fc.Arbitrary<unknown> {
+  const fits = (text: string) => param.type === "text" && [...text].length <= param.maxLength;
+  const accepted: fc.Arbitrary<unknown> =
+    param.type === "text"
+      ? fc.oneof(
+          fc.constantFrom(...HOSTILE.filter(fits), "W".repeat(param.maxLength), "中文 ".repeat(param.maxLength / 3)),
+          fc.string({ unit: "grapheme", maxLength: Math.min(120, param.maxLength) }).filter(fits),
+        )
+      : param.type === "color"
+        ? fc.constantFrom(...VALID_COLOURS)
+        : param.type === "choice"
+          ? fc.constantFrom(...param.values)
+          : param.type === "image"
+            ? fc.constantFrom(...VALID_URLS, null)
+            : fc.double({ min: param.min, max: param.max, noNaN: true });
+  return fc.oneof({ weight: 7, arbitrary: accepted }, { weight: 1, arbitrary: value });
+}
+
 function configFor(slug: string): fc.Arbitrary<unknown> {
-  const declared = Object.keys(BUILT_IN_TEMPLATES[slug]!.parameters);
-  const key = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...declared) },
-    { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "toString", "config", "Title", "") },
-    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  const params = BUILT_IN_TEMPLATES[slug]!.parameters;
+  const declared = fc.record(Object.fromEntries(Object.entries(params).map(([name, p]) => [name, valueFor(p)])), {
+    requiredKeys: [],
+  });
+  const unknownKey = fc.oneof(
+    fc.constantFrom("__proto__", "constructor", "toString", "config", "Title", ""),
+    fc.string({ maxLength: 12 }),
   );
   return fc.oneof(
-    { weight: 8, arbitrary: fc.dictionary(key, value, { maxKeys: 6 }) },
+    { weight: 12, arbitrary: declared },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(declared, unknownKey, value)
+        .map(([config, key, v]) => Object.defineProperty({ ...config }, key, { value: v, enumerable: true })),
+    },
     { weight: 1, arbitrary: fc.constantFrom(undefined, null, "config", 42, [], [{ title: "x" }]) },
   );
 }
