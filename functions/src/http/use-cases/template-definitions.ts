@@ -17,9 +17,7 @@ export const templateDefinitionViewSchema = z
   .object({
     slug: z.string(),
     builtIn: z.boolean().meta({ description: "A template Postcast ships (read-only), or one of the caller's." }),
-    definition: z.record(z.string(), z.unknown()).meta({
-      description: "The whole TemplateDefinition, defaults filled in (see POST /v1/templates/definitions).",
-    }),
+    definition: templateDefinitionSchema,
     createdAt: z.iso.datetime().nullable(),
     updatedAt: z.iso.datetime().nullable(),
   })
