@@ -90,7 +90,11 @@ export class TemplateStore {
     return this.db.runTransaction(async (tx) => {
       const current = recordOf(await tx.get(ref));
       if (!current) return null;
-      const next: TemplateRecord = { ...current, definition: change(current.definition), updatedAt: Timestamp.fromDate(now) };
+      const next: TemplateRecord = {
+        ...current,
+        definition: change(current.definition),
+        updatedAt: Timestamp.fromDate(now),
+      };
       tx.set(ref.withConverter(null), next);
       return next;
     });

@@ -46,7 +46,7 @@ export function resolveConfig(def: TemplateDefinition, config: unknown): { value
     } else if (p.type === "choice" && !p.values.includes(value)) {
       throw bad("invalid_value", `'${field}' must be one of ${p.values.join(", ")}.`);
     }
-    values[key] = value as ConfigValue;
+    values[key] = value;
   }
   return { values };
 }

@@ -254,9 +254,13 @@ describe("/v1/templates/definitions", () => {
     const gone = await api.render({ templateSlug: "quote" });
     expect([gone.status, fieldOf(gone)]).toEqual([400, "templateSlug"]);
     // What was rendered from it stays: it is media.
-    expect((await request(h.app).get(`/v1/media/${rendered.body.id as string}`).set("soku-api-key", key)).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await request(h.app)
+          .get(`/v1/media/${rendered.body.id as string}`)
+          .set("soku-api-key", key)
+      ).status,
+    ).toBe(200);
   });
 
   it("refuses a built-in's slug (any case), a repeated slug, and an invalid definition", async () => {

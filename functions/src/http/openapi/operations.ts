@@ -368,39 +368,37 @@ export const OPERATIONS: Operation[] = [
     errors: ["upload_failed", "conflict"],
   },
 
-  ...(["/v1/templates", "/v1/media/render-og"] as const).map(
-    (path): Operation => ({
-      ...key,
-      operationId: path === "/v1/templates" ? "renderTemplate" : "renderOgImage",
-      method: "post",
-      path,
-      tag: "Templates",
-      summary:
-        path === "/v1/templates"
-          ? "Render a template into an image stored as media"
-          : "Render a template (Soku's alias of POST /v1/templates)",
-      description:
-        "Renders a built-in or one of your templates to a PNG stored as your media (usable by `url` or " +
-        "`mediaIds` in a post; retention applies). Unknown slug, unknown or ill-typed `config` key and unsupported " +
-        "ratio are 400 `validation_error` naming the field (`templateSlug`, `config.<name>`, `aspectRatio`). " +
-        "Idempotent like POST /v1/media. At most 20 renders per 60 s per user (both paths together).",
-      headers: ["IdempotencyKey"],
-      body: {
-        schema: named(renderTemplateBody, "RenderTemplateRequest"),
-        required: true,
-        example: { templateSlug: "og-blog-post", config: { title: "We shipped templates" }, aspectRatio: "1:1" },
+  ...(["/v1/templates", "/v1/media/render-og"] as const).map((path): Operation => ({
+    ...key,
+    operationId: path === "/v1/templates" ? "renderTemplate" : "renderOgImage",
+    method: "post",
+    path,
+    tag: "Templates",
+    summary:
+      path === "/v1/templates"
+        ? "Render a template into an image stored as media"
+        : "Render a template (Soku's alias of POST /v1/templates)",
+    description:
+      "Renders a built-in or one of your templates to a PNG stored as your media (usable by `url` or " +
+      "`mediaIds` in a post; retention applies). Unknown slug, unknown or ill-typed `config` key and unsupported " +
+      "ratio are 400 `validation_error` naming the field (`templateSlug`, `config.<name>`, `aspectRatio`). " +
+      "Idempotent like POST /v1/media. At most 20 renders per 60 s per user (both paths together).",
+    headers: ["IdempotencyKey"],
+    body: {
+      schema: named(renderTemplateBody, "RenderTemplateRequest"),
+      required: true,
+      example: { templateSlug: "og-blog-post", config: { title: "We shipped templates" }, aspectRatio: "1:1" },
+    },
+    responses: {
+      201: {
+        description: "Rendered and stored.",
+        schema: renderedTemplateSchema,
+        headers: ["Location", "Idempotent-Replayed"],
+        example: EX.RENDERED_TEMPLATE,
       },
-      responses: {
-        201: {
-          description: "Rendered and stored.",
-          schema: renderedTemplateSchema,
-          headers: ["Location", "Idempotent-Replayed"],
-          example: EX.RENDERED_TEMPLATE,
-        },
-      },
-      errors: ["upload_failed", "idempotency_conflict"],
-    }),
-  ),
+    },
+    errors: ["upload_failed", "idempotency_conflict"],
+  })),
   {
     ...key,
     operationId: "createTemplateDefinition",

@@ -93,13 +93,18 @@ export async function renderTemplateToMedia(
   // A derived key also covers the definition: after a PATCH, the same body renders anew.
   const asked = { render: { templateSlug, config, aspectRatio: aspectRatio ?? null } };
   const keyed =
-    input.idempotencyKey === undefined
-      ? { ...asked, definition: sha256Hex(canonicalJson(definition)) }
-      : asked;
+    input.idempotencyKey === undefined ? { ...asked, definition: sha256Hex(canonicalJson(definition)) } : asked;
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, keyed);
   const now = deps.clock();
   const records = deps.media.records;
-  const claim = await records.claim(caller.userId, idem.recordId, idem.fingerprint, deps.newId(), now, IDEMPOTENCY_TTL_MS);
+  const claim = await records.claim(
+    caller.userId,
+    idem.recordId,
+    idem.fingerprint,
+    deps.newId(),
+    now,
+    IDEMPOTENCY_TTL_MS,
+  );
   if (claim.kind === "conflict") {
     throw new AppError(
       "idempotency_conflict",
@@ -143,7 +148,12 @@ export async function renderTemplateToMedia(
 }
 
 /** The answer: Soku's `url` and `id`, and what Postcast knows of the image. */
-export function renderedView(r: { id: string; media: MediaRecord; replayed: boolean; templateSlug: string }): RenderedTemplate {
+export function renderedView(r: {
+  id: string;
+  media: MediaRecord;
+  replayed: boolean;
+  templateSlug: string;
+}): RenderedTemplate {
   return {
     id: r.id,
     mediaId: r.id,

@@ -104,7 +104,9 @@ export async function patchDefinition(
 ): Promise<TemplateDefinitionView> {
   if (engine().BUILT_IN_TEMPLATES[slug]) throw builtInRefusal(slug, "built-in templates cannot be changed.");
   if (!isPlainObject(patch)) {
-    throw validationError([{ field: "", reason: "invalid_type", message: "The body must be a JSON object (a merge patch)." }]);
+    throw validationError([
+      { field: "", reason: "invalid_type", message: "The body must be a JSON object (a merge patch)." },
+    ]);
   }
   const updated = await deps.templates.store.update(
     caller,
