@@ -1,0 +1,3 @@
+import type { TemplateDefinition } from "../../domain/template-model";
+
+export const BUILT_IN_TEMPLATES: Record<string, TemplateDefinition> = {};
