@@ -1,5 +1,6 @@
 import type { CanvasRatio, TemplateDefinition } from "../domain/template-model";
 import type { TemplateValues } from "./config";
+import type * as Render from "./render";
 import type { RenderDeps, RenderedTemplate } from "./render";
 
 /**
@@ -18,6 +19,7 @@ export async function renderTemplate(
   ratio: CanvasRatio | undefined,
   deps: RenderDeps,
 ): Promise<RenderedTemplate> {
-  const engine = await import("./render");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine loads on the first render
+  const engine = require("./render") as typeof Render;
   return engine.renderTemplate(def, values, ratio, deps);
 }
