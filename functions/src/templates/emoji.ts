@@ -44,7 +44,9 @@ export function emojiFile(grapheme: string): string | null {
 export function emojiDataUri(file: string): string {
   let uri = sources.get(file);
   if (!uri) {
-    const svg = readFileSync(path.join(twemoji().dir, path.basename(file)));
+    const { dir, names } = twemoji();
+    if (!names.has(file)) throw new Error(`No Twemoji file ${file}.`);
+    const svg = readFileSync(path.join(dir, file));
     uri = `data:image/svg+xml;base64,${svg.toString("base64")}`;
     sources.set(file, uri);
   }

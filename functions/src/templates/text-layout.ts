@@ -207,7 +207,24 @@ function shapeUnit(graphemes: Grapheme[], space: boolean, breakBefore: boolean):
   return { text, pieces, width, space, breakBefore, graphemes };
 }
 
+/** Shaped runs by font, direction and text: cards repeat words, and a shaped word never changes. */
+const shapes = new WeakMap<Font, Map<string, Piece>>();
+const SHAPES_PER_FONT = 4096;
+
 function shape(text: string, font: Font, level: number): Piece {
+  let cache = shapes.get(font);
+  if (!cache) shapes.set(font, (cache = new Map()));
+  const key = `${level}:${text}`;
+  let piece = cache.get(key);
+  if (!piece) {
+    if (cache.size >= SHAPES_PER_FONT) cache.clear();
+    piece = shapeRun(text, font, level);
+    cache.set(key, piece);
+  }
+  return piece;
+}
+
+function shapeRun(text: string, font: Font, level: number): Piece {
   const run = font.layout(text, undefined, undefined, undefined, level % 2 === 1 ? "rtl" : "ltr");
   const em = font.unitsPerEm;
   let x = 0;
