@@ -92,6 +92,13 @@ describe("layoutText", () => {
     expect(layoutText(text, style(), { ...box, width: 150 }).lines.every((l) => l.width <= 150.01)).toBe(true);
   });
 
+  it("does not shrink Chinese to keep a dictionary word on one line: any two characters may part", () => {
+    // Breaking only between ICU's words (中华|人民|共和国|的|宪法) would leave 中华人民 on the first line.
+    const layout = layoutText("中华人民共和国的宪法", style({ size: { min: 10, max: 20 } }), { ...box, width: 100 });
+    expect(layout.fontSize).toBe(20);
+    expect(layout.lines.map((l) => l.runs.map((r) => r.text).join(""))).toEqual(["中华人民共", "和国的宪法"]);
+  });
+
   it("aligns center and end, and places the block vertically", () => {
     const center = layoutText("Hi", style({ align: "center", verticalAlign: "middle" }), box).lines[0];
     expect((center?.x ?? 0) - box.x).toBeCloseTo(box.x + box.width - ((center?.x ?? 0) + (center?.width ?? 0)), 5);
