@@ -94,12 +94,23 @@ function fontIn(source: FontSource, codePoint: number, weight: FontWeight): Font
  */
 export function fontFor(grapheme: string, family: FontFamily, weight: FontWeight): Font | null {
   const codePoint = grapheme.codePointAt(0) ?? 0;
-  for (const source of [SOURCES[family], SOURCES.arabic, SOURCES.cjk]) {
-    const font = fontIn(source, codePoint, weight);
-    if (font) return font;
+  const key = `${family}${weight}:${codePoint}`;
+  let font = chosen.get(key);
+  if (font === undefined) {
+    font = null;
+    for (const source of [SOURCES[family], SOURCES.arabic, SOURCES.cjk]) {
+      font = fontIn(source, codePoint, weight);
+      if (font) break;
+    }
+    if (chosen.size >= CHOSEN_MAX) chosen.clear();
+    chosen.set(key, font);
   }
-  return null;
+  return font;
 }
+
+/** fontFor's answers: a card's characters repeat, and the subsets' range search is not free. */
+const chosen = new Map<string, Font | null>();
+const CHOSEN_MAX = 20_000;
 
 /** The family's Latin font: its metrics set the line box, and it draws what nothing covers (.notdef). */
 export function primaryFont(family: FontFamily, weight: FontWeight): Font {

@@ -91,11 +91,13 @@ const NO_BREAK_BEFORE = /^[、。，．！？）」』】〕〉》：；・ー�
 
 /** Control characters and invisible format characters a caller may send are not drawn. */
 export function cleanText(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(/\t/g, " ")
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, "");
+  return (
+    text
+      .replace(/\r\n?/g, "\n")
+      .replace(/\t/g, " ")
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, "")
+  );
 }
 
 export function layoutText(text: string, style: TextStyle, box: PixelBox): TextLayout {
@@ -213,7 +215,7 @@ const SHAPES_PER_FONT = 4096;
 
 function shape(text: string, font: Font, level: number): Piece {
   let cache = shapes.get(font);
-  if (!cache) shapes.set(font, (cache = new Map()));
+  if (!cache) shapes.set(font, (cache = new Map<string, Piece>()));
   const key = `${level}:${text}`;
   let piece = cache.get(key);
   if (!piece) {
@@ -367,10 +369,7 @@ function place(
         const scale = size / piece.font.unitsPerEm;
         for (const g of piece.glyphs) {
           const gx = cursor + (g.x + g.dx) * size;
-          const d = g.glyph.path
-            .scale(scale, -scale)
-            .translate(gx, baseline - g.dy * size)
-            .toSVG();
+          const d = outline(g.glyph, scale, gx, baseline - g.dy * size);
           if (d) paths.push(d);
         }
       }
@@ -380,4 +379,29 @@ function place(
     return { runs, x, width, baseline, rtl };
   });
   return { fontSize: size, lines: placed, truncated, pathData: paths.join(""), emoji };
+}
+
+const SVG_COMMANDS: Record<string, string> = {
+  moveTo: "M",
+  lineTo: "L",
+  quadraticCurveTo: "Q",
+  bezierCurveTo: "C",
+  closePath: "Z",
+};
+
+/**
+ * A glyph's outline as path data at a scale and origin (y flipped: fonts point up), to a tenth of
+ * a pixel. Written here rather than with fontkit's path.scale().translate().toSVG(), which copies
+ * the path twice per glyph and prints every digit.
+ */
+function outline(glyph: Glyph, scale: number, x: number, y: number): string {
+  let d = "";
+  for (const { command, args } of glyph.path.commands) {
+    d += SVG_COMMANDS[command] ?? "";
+    for (let i = 0; i + 1 < args.length; i += 2) {
+      if (i > 0) d += " ";
+      d += `${Math.round((x + (args[i] ?? 0) * scale) * 10) / 10} ${Math.round((y - (args[i + 1] ?? 0) * scale) * 10) / 10}`;
+    }
+  }
+  return d;
 }

@@ -57,9 +57,7 @@ describe("templateDefinitionSchema cross-checks", () => {
     expect(issuePaths(definition({ background: { param: "theme", map: { light: "#fff" } } }))).toEqual([
       "background.map",
     ]);
-    expect(issuePaths(definition({ background: { param: "accent", map: { x: "#fff" } } }))).toEqual([
-      "background.map",
-    ]);
+    expect(issuePaths(definition({ background: { param: "accent", map: { x: "#fff" } } }))).toEqual(["background.map"]);
     expect(issuePaths(definition({ background: { param: "ghost" } }))).toEqual(["background.param"]);
   });
 

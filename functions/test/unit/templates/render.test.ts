@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { AppError } from "../../../src/domain/errors";
-import { CANVAS_SIZES, templateDefinitionSchema, type CanvasRatio } from "../../../src/domain/template-model";
+import { CANVAS_SIZES, templateDefinitionSchema } from "../../../src/domain/template-model";
 import { resolveConfig } from "../../../src/templates/config";
 import { renderTemplate, type RenderDeps } from "../../../src/templates/render";
 
@@ -52,7 +52,7 @@ describe("renderTemplate", () => {
   it.each([undefined, "1:1", "4:5", "9:16"] as const)("renders ratio %s at its canvas's exact size", async (ratio) => {
     const { values } = resolveConfig(card, {});
     const out = await renderTemplate(card, values, ratio, noImages);
-    const size = CANVAS_SIZES[(ratio ?? "1.91:1") as CanvasRatio];
+    const size = CANVAS_SIZES[ratio ?? "1.91:1"];
     expect({ width: out.width, height: out.height, ratio: out.ratio }).toEqual({ ...size, ratio: ratio ?? "1.91:1" });
     const { info, at } = await pixels(out.png);
     expect([info.width, info.height]).toEqual([size.width, size.height]);
