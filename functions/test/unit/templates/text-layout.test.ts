@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { layoutText, type TextStyle } from "../../../src/templates/text-layout";
 
 const style = (overrides: Partial<TextStyle> = {}): TextStyle => ({
@@ -58,6 +59,13 @@ describe("layoutText", () => {
     expect(byBox.lines.at(-1)?.width).toBeLessThanOrEqual(box.width + 0.01);
   });
 
+  it("makes room for the ellipsis on a full last line", () => {
+    const full = layoutText("x".repeat(2000), style({ size: { min: 12, max: 36 }, maxLines: 3 }), box);
+    expect(full.lines).toHaveLength(3);
+    expect(full.lines[2]?.runs.at(-1)?.text).toBe("…");
+    expect(full.lines[2]?.width).toBeLessThanOrEqual(box.width + 0.01);
+  });
+
   it("cuts a word longer than the line between graphemes", () => {
     const lines = lineTexts("x".repeat(200), style());
     expect(lines.length).toBeGreaterThan(1);
@@ -113,5 +121,42 @@ describe("layoutText", () => {
     const layout = layoutText("Go 🚀", style({ size: { min: 40, max: 40 } }), box);
     expect(layout.emoji).toEqual([expect.objectContaining({ file: "1f680.svg", size: 40 })]);
     expect(layout.pathData).toMatch(/^M[-\d.]+[ ,][-\d.]+/);
+  });
+});
+
+describe("layoutText on any string", () => {
+  it("never throws, stays inside the box's width and within maxLines", () => {
+    const scripts = fc.constantFrom(
+      "a",
+      "Z",
+      " ",
+      "\n",
+      "ش",
+      "ل",
+      "中",
+      "。",
+      "👍🏽",
+      "🇫🇷",
+      "\u200d",
+      "\u0301",
+      "(",
+      "…",
+    );
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 300 }),
+      fc.array(scripts, { maxLength: 300 }).map((parts) => parts.join("")),
+      // Long enough to need the ellipsis (fast-check's default sizes stay small).
+      fc.array(scripts, { minLength: 150, maxLength: 400, size: "max" }).map((parts) => parts.join("")),
+    );
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 6 }), (t, maxLines) => {
+        const narrow = { x: 10, y: 10, width: 300, height: 120 };
+        const layout = layoutText(t, style({ size: { min: 12, max: 36 }, maxLines }), narrow);
+        expect(layout.lines.length).toBeLessThanOrEqual(maxLines);
+        for (const line of layout.lines) expect(line.width).toBeLessThanOrEqual(narrow.width + 0.01);
+        expect(layout.fontSize).toBeGreaterThanOrEqual(12);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
