@@ -1,7 +1,7 @@
-import type { Sharp } from "sharp";
+import type sharpModule from "sharp";
 
 /** sharp (libvips + librsvg), loaded on the first render so the API's cold start does not pay for it. */
-export async function loadSharp(): Promise<(input?: Buffer, options?: import("sharp").SharpOptions) => Sharp> {
+export async function loadSharp(): Promise<typeof sharpModule> {
   const { default: sharp } = await import("sharp");
   return sharp;
 }

@@ -110,7 +110,7 @@ export function layoutText(text: string, style: TextStyle, box: PixelBox): TextL
     Math.max(1, Math.min(style.maxLines ?? Infinity, Math.floor(box.height / (size * lineHeightEm) + 1e-6)));
 
   const fits = (size: number) => {
-    const wrapped = wrapAll(paragraphs, box.width / size, style);
+    const wrapped = wrapAll(paragraphs, box.width / size);
     return !wrapped.broken && wrapped.lines.length <= linesFitting(size);
   };
   let size = style.size.min;
@@ -127,7 +127,7 @@ export function layoutText(text: string, style: TextStyle, box: PixelBox): TextL
     size = lo;
   }
   const maxEm = box.width / size;
-  const wrapped = wrapAll(paragraphs, maxEm, style);
+  const wrapped = wrapAll(paragraphs, maxEm);
   let lines = wrapped.lines;
   const allowed = linesFitting(size);
   let truncated = false;
@@ -245,7 +245,7 @@ interface Line {
 }
 
 /** Greedy line breaking of every paragraph at `maxEm` ems; `broken` when a word had to be cut. */
-function wrapAll(paragraphs: Paragraph[], maxEm: number, style: TextStyle): { lines: Line[]; broken: boolean } {
+function wrapAll(paragraphs: Paragraph[], maxEm: number): { lines: Line[]; broken: boolean } {
   const lines: Line[] = [];
   let broken = false;
   for (const p of paragraphs) {
@@ -278,7 +278,6 @@ function wrapAll(paragraphs: Paragraph[], maxEm: number, style: TextStyle): { li
     }
     if (line.length > 0 || lines.length === 0 || p.units.length === 0) endLine();
   }
-  void style;
   return { lines, broken };
 }
 
