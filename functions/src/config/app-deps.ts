@@ -25,7 +25,7 @@ import { PostListStore } from "../store/post-list-store";
 import { RateLimitStore } from "../store/rate-limit-store";
 import { SubmissionStore } from "../store/submission-store";
 import { TemplateStore } from "../store/template-store";
-import { templateImageFetcher } from "../templates/image-fetcher";
+import { templateImageFetcher } from "../templates/fetch-image";
 import { UserStore } from "../store/user-store";
 import { WebhookStore } from "../store/webhook-store";
 import type { WebhookRequestOptions } from "../tasks/webhook-request";
@@ -86,7 +86,9 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
     },
     templates: {
       store: new TemplateStore(db),
-      fetchImage: templateImageFetcher({ fetchOptions: o.media.fetchOptions, maxPixels: o.media.maxPixels }),
+      // The pixel limit is read per render (a param, read late).
+      fetchImage: (url, param) =>
+        templateImageFetcher({ fetchOptions: o.media.fetchOptions, maxPixels: o.media.maxPixels() })(url, param),
     },
     webhooks: new WebhookStore(db, o.keyring),
     webhookRequest: o.webhookRequest,

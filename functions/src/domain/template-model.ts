@@ -84,7 +84,7 @@ const placement = {
   /** Another box for a given ratio's canvas. */
   boxes: z.partialRecord(z.enum(["1.91:1", "1:1", "4:5", "9:16"]), boxSchema).optional(),
   opacity: z.number().min(0).max(1).default(1),
-  /** A `choice` or `text` parameter that hides the element when empty or equal to "none"/"false". */
+  /** A `choice`, `text` or `image` parameter that hides the element when empty (or null) or "none"/"false". */
   showIf: paramName.optional(),
 };
 
@@ -142,10 +142,89 @@ export const templateDefinitionSchema = z
     elements: z.array(elementSchema).min(1).max(40),
   })
   .superRefine((def, ctx) => {
-    // Every reference names a declared parameter of the right type; defaults fit their declarations.
-    // (Implemented in the engine branch: references in content/paint/source/showIf, choice default
-    // in values, number default in [min, max], size.min <= size.max.)
-    void def;
-    void ctx;
+    for (const [name, param] of Object.entries(def.parameters)) checkParameter(param, ["parameters", name], ctx);
+    checkPaint(def.background, def.parameters, ["background"], ctx);
+    def.elements.forEach((element, i) => checkElement(element, def.parameters, ["elements", i], ctx));
   });
 export type TemplateDefinition = z.output<typeof templateDefinitionSchema>;
+
+/** `{{name}}` in a text element's content; anything else between braces stays literal text. */
+export const CONTENT_REFERENCE = /\{\{\s*([A-Za-z][A-Za-z0-9_]{0,39})\s*\}\}/g;
+
+export function contentReferences(content: string): string[] {
+  return [...content.matchAll(CONTENT_REFERENCE)].map((m) => m[1] ?? "");
+}
+
+type Parameters = Record<string, TemplateParameter>;
+type Path = (string | number)[];
+type RefineContext = z.RefinementCtx;
+
+function checkParameter(param: TemplateParameter, path: Path, ctx: RefineContext): void {
+  if (param.type === "choice" && !param.values.includes(param.default)) {
+    ctx.addIssue({ code: "custom", path: [...path, "default"], message: "the default must be one of `values`" });
+  }
+  if (param.type === "number") {
+    if (param.min > param.max) ctx.addIssue({ code: "custom", path: [...path, "min"], message: "min exceeds max" });
+    else if (param.default < param.min || param.default > param.max) {
+      ctx.addIssue({ code: "custom", path: [...path, "default"], message: "the default must be within [min, max]" });
+    }
+  }
+  if (param.type === "text" && param.default.length > param.maxLength) {
+    ctx.addIssue({ code: "custom", path: [...path, "default"], message: "the default is longer than maxLength" });
+  }
+}
+
+/** Adds an issue unless `name` is declared with one of `types`. */
+function checkReference(
+  name: string,
+  types: readonly TemplateParameter["type"][],
+  params: Parameters,
+  path: Path,
+  ctx: RefineContext,
+): TemplateParameter | undefined {
+  const param = Object.hasOwn(params, name) ? params[name] : undefined;
+  if (!param) {
+    ctx.addIssue({ code: "custom", path, message: `"${name}" is not a declared parameter` });
+  } else if (!types.includes(param.type)) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `"${name}" is a ${param.type} parameter; expected ${types.join(" or ")}`,
+    });
+  } else return param;
+  return undefined;
+}
+
+function checkPaint(paint: Paint, params: Parameters, path: Path, ctx: RefineContext): void {
+  if (typeof paint === "string" || !("param" in paint)) return;
+  const param = checkReference(paint.param, ["color", "choice"], params, [...path, "param"], ctx);
+  if (param?.type === "choice") {
+    const missing = param.values.filter((v) => !paint.map || !Object.hasOwn(paint.map, v));
+    if (missing.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "map"],
+        message: `map gives no colour for ${missing.join(", ")}`,
+      });
+    }
+  } else if (param && paint.map) {
+    ctx.addIssue({ code: "custom", path: [...path, "map"], message: "map applies only to a choice parameter" });
+  }
+}
+
+function checkElement(element: TemplateElement, params: Parameters, path: Path, ctx: RefineContext): void {
+  if (element.showIf !== undefined) {
+    checkReference(element.showIf, ["choice", "text", "image"], params, [...path, "showIf"], ctx);
+  }
+  if (element.type === "rect") checkPaint(element.fill, params, [...path, "fill"], ctx);
+  if (element.type === "image") checkReference(element.source, ["image"], params, [...path, "source"], ctx);
+  if (element.type === "text") {
+    for (const name of contentReferences(element.content)) {
+      checkReference(name, ["text", "choice", "number"], params, [...path, "content"], ctx);
+    }
+    checkPaint(element.color, params, [...path, "color"], ctx);
+    if (element.size.min > element.size.max) {
+      ctx.addIssue({ code: "custom", path: [...path, "size", "min"], message: "size.min exceeds size.max" });
+    }
+  }
+}

@@ -6,7 +6,7 @@
  * actual render and a diff image beside the golden (`.actual.png`, `.diff.png`, ignored by git).
  * `UPDATE_GOLDENS=1 npx jest --selectProjects unit --testPathPattern templates/golden` rewrites them.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pixelmatch from "pixelmatch";
 import sharp from "sharp";
@@ -42,6 +42,7 @@ async function expectGolden(name: string, png: Buffer): Promise<void> {
   rmSync(actualFile, { force: true });
   rmSync(diffFile, { force: true });
   if (UPDATE) {
+    mkdirSync(GOLDENS, { recursive: true });
     writeFileSync(golden, png);
     return;
   }
