@@ -1494,22 +1494,26 @@ export interface components {
                     /** @default 500 */
                     maxLength?: number;
                     description?: string;
+                    aliases?: string[];
                 } | {
                     /** @constant */
                     type: "color";
                     default: string;
                     description?: string;
+                    aliases?: string[];
                 } | {
                     /** @constant */
                     type: "image";
                     default: string | null;
                     description?: string;
+                    aliases?: string[];
                 } | {
                     /** @constant */
                     type: "choice";
                     values: string[];
                     default: string;
                     description?: string;
+                    aliases?: string[];
                 } | {
                     /** @constant */
                     type: "number";
@@ -1517,6 +1521,7 @@ export interface components {
                     max: number;
                     default: number;
                     description?: string;
+                    aliases?: string[];
                 };
             };
             /** @default #ffffff */
@@ -1691,22 +1696,26 @@ export interface components {
                         /** @default 500 */
                         maxLength: number;
                         description?: string;
+                        aliases?: string[];
                     } | {
                         /** @constant */
                         type: "color";
                         default: string;
                         description?: string;
+                        aliases?: string[];
                     } | {
                         /** @constant */
                         type: "image";
                         default: string | null;
                         description?: string;
+                        aliases?: string[];
                     } | {
                         /** @constant */
                         type: "choice";
                         values: string[];
                         default: string;
                         description?: string;
+                        aliases?: string[];
                     } | {
                         /** @constant */
                         type: "number";
@@ -1714,6 +1723,7 @@ export interface components {
                         max: number;
                         default: number;
                         description?: string;
+                        aliases?: string[];
                     };
                 };
                 /** @default #ffffff */

@@ -26,12 +26,19 @@ export const REFERENCE_WIDTH = 1200;
 export const templateSlugSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then up to 63 letters, digits, '-' or '_'");
-const paramName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, "a letter, then up to 39 letters, digits or '_'");
 export const colorSchema = z
   .string()
   .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "a hex colour such as #1d9bf0");
 
 const description = z.string().max(300).optional();
+const paramName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, "a letter, then up to 39 letters, digits or '_'");
+/**
+ * Other config keys a caller may give this parameter's value under (a Soku-era field name beside
+ * the card's own, e.g. tweetImage's `text` for `title`); at most one of them per request.
+ */
+const aliases = z.array(paramName).min(1).max(5).optional();
 
 /** A template's declared inputs; a caller's `config` is checked against these (unknown keys refused). */
 export const parameterSchema = z.discriminatedUnion("type", [
@@ -40,15 +47,17 @@ export const parameterSchema = z.discriminatedUnion("type", [
     default: z.string().max(2000),
     maxLength: z.number().int().min(1).max(2000).default(500),
     description,
+    aliases,
   }),
-  z.strictObject({ type: z.literal("color"), default: colorSchema, description }),
+  z.strictObject({ type: z.literal("color"), default: colorSchema, description, aliases }),
   /** An http(s) image URL, fetched with the media safe fetch; null: the element is left out. */
-  z.strictObject({ type: z.literal("image"), default: z.string().max(4096).nullable(), description }),
+  z.strictObject({ type: z.literal("image"), default: z.string().max(4096).nullable(), description, aliases }),
   z.strictObject({
     type: z.literal("choice"),
     values: z.array(z.string().min(1).max(40)).min(1).max(20),
     default: z.string(),
     description,
+    aliases,
   }),
   z.strictObject({
     type: z.literal("number"),
@@ -56,6 +65,7 @@ export const parameterSchema = z.discriminatedUnion("type", [
     max: z.number(),
     default: z.number(),
     description,
+    aliases,
   }),
 ]);
 export type TemplateParameter = z.output<typeof parameterSchema>;
@@ -143,6 +153,7 @@ export const templateDefinitionSchema = z
   })
   .superRefine((def, ctx) => {
     for (const [name, param] of Object.entries(def.parameters)) checkParameter(param, ["parameters", name], ctx);
+    checkAliases(def.parameters, ctx);
     checkPaint(def.background, def.parameters, ["background"], ctx);
     def.elements.forEach((element, i) => checkElement(element, def.parameters, ["elements", i], ctx));
   });
@@ -158,6 +169,23 @@ export function contentReferences(content: string): string[] {
 type Parameters = Record<string, TemplateParameter>;
 type Path = (string | number)[];
 type RefineContext = z.RefinementCtx;
+
+/** Each alias names no parameter and no other alias, so every config key means one parameter. */
+function checkAliases(parameters: Parameters, ctx: RefineContext): void {
+  const seen = new Set(Object.keys(parameters));
+  for (const [name, param] of Object.entries(parameters)) {
+    (param.aliases ?? []).forEach((alias, i) => {
+      if (seen.has(alias)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["parameters", name, "aliases", i],
+          message: `'${alias}' is already a parameter or another parameter's alias`,
+        });
+      }
+      seen.add(alias);
+    });
+  }
+}
 
 function checkParameter(param: TemplateParameter, path: Path, ctx: RefineContext): void {
   if (param.type === "choice" && !param.values.includes(param.default)) {

@@ -19,24 +19,45 @@ export function resolveConfig(def: TemplateDefinition, config: unknown): { value
   const given = config as Record<string, unknown>;
   const issues: FieldIssue[] = [];
   const values: TemplateValues = {};
+  const keyOf = configKeys(def);
+  const byParam = new Map<string, string>();
   for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(def.parameters, key)) {
-      const known = Object.keys(def.parameters).join(", ") || "none";
+    const name = Object.hasOwn(keyOf, key) ? keyOf[key] : undefined;
+    if (name === undefined) {
+      const known = Object.keys(keyOf).join(", ") || "none";
       issues.push(issue(key, "unknown_field", `'${key}' is not a parameter of this template (parameters: ${known}).`));
+      continue;
     }
+    const other = byParam.get(name);
+    if (other !== undefined) {
+      issues.push(issue(key, "duplicate", `'config.${key}' and 'config.${other}' are the same parameter: give one.`));
+      continue;
+    }
+    byParam.set(name, key);
   }
   for (const [name, param] of Object.entries(def.parameters)) {
-    const value = Object.hasOwn(given, name) ? given[name] : undefined;
-    if (value === undefined) {
+    const key = byParam.get(name);
+    const value = key === undefined ? undefined : given[key];
+    if (key === undefined || value === undefined) {
       values[name] = param.default;
       continue;
     }
-    const problem = check(name, param, value);
+    const problem = check(key, param, value);
     if (problem) issues.push(problem);
     else values[name] = value as TemplateValue;
   }
   if (issues.length > 0) throw validationError(issues);
   return { values };
+}
+
+/** Every config key the template accepts (its parameters' names and their aliases) → the parameter. */
+function configKeys(def: TemplateDefinition): Record<string, string> {
+  const keys: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, param] of Object.entries(def.parameters)) {
+    keys[name] = name;
+    for (const alias of param.aliases ?? []) keys[alias] = name;
+  }
+  return keys;
 }
 
 function issue(name: string, reason: string, message: string): FieldIssue {

@@ -117,6 +117,24 @@ describe("POST /v1/templates", () => {
     expect(res.body).toMatchObject({ templateSlug: BUILT_IN, width: 1080, height: 1080, replayed: false });
   });
 
+  it("renders tweetImage from Soku's fields or the card's own (text, name), and refuses both at once", async () => {
+    const soku = await as(key).render({
+      templateSlug: "tweetImage",
+      config: { title: "Hello", author: "Grace", theme: "light" },
+    });
+    expect(soku.status).toBe(201);
+    const own = await as(key).render({
+      templateSlug: "tweetImage",
+      config: { text: "Hello", name: "Grace", handle: "@g" },
+    });
+    expect(own.status).toBe(201);
+    const both = await as(key).render({ templateSlug: "tweetImage", config: { title: "A", text: "B" } });
+    expect(both.status).toBe(400);
+    expect(both.body.error.details.issues).toEqual([
+      expect.objectContaining({ field: "config.text", reason: "duplicate" }),
+    ]);
+  });
+
   it("is idempotent like POST /v1/media: a replay gets the same media, another body under the key a 409", async () => {
     const idem = { "Idempotency-Key": `render-${Date.now()}` };
     const body = { templateSlug: BUILT_IN, aspectRatio: "4:5" };

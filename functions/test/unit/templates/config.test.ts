@@ -67,3 +67,56 @@ describe("resolveConfig", () => {
     expect(issuesOf("title")).toEqual([{ field: "config", reason: "invalid_type" }]);
   });
 });
+
+describe("resolveConfig with aliases (a Soku-era key beside the card's own)", () => {
+  const aliased = templateDefinitionSchema.parse({
+    slug: "post-card",
+    parameters: {
+      title: { type: "text", default: "Hello", aliases: ["text"] },
+      author: { type: "text", default: "Ada", aliases: ["name"] },
+    },
+    elements: [
+      {
+        type: "text",
+        box: { x: 0, y: 0, width: 1, height: 1 },
+        content: "{{author}}: {{title}}",
+        size: { min: 10, max: 20 },
+        color: "#000000",
+      },
+    ],
+  });
+
+  it("takes a value under its alias as the parameter's", () => {
+    expect(resolveConfig(aliased, { text: "Hi", name: "Grace" }).values).toEqual({ title: "Hi", author: "Grace" });
+    expect(resolveConfig(aliased, { title: "Hi" }).values).toEqual({ title: "Hi", author: "Ada" });
+  });
+
+  it("refuses a parameter given under two keys, naming the second", () => {
+    let caught: unknown;
+    try {
+      resolveConfig(aliased, { title: "A", text: "B" });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    const issues = (caught as AppError).details.issues as { field: string; reason: string }[];
+    expect(issues.map(({ field, reason }) => ({ field, reason }))).toEqual([
+      { field: "config.text", reason: "duplicate" },
+    ]);
+  });
+
+  it("refuses a definition whose alias is another parameter's name or alias", () => {
+    const clash = (aliases: string[]) =>
+      templateDefinitionSchema.safeParse({
+        slug: "x",
+        parameters: {
+          title: { type: "text", default: "", aliases },
+          author: { type: "text", default: "", aliases: ["name"] },
+        },
+        elements: [{ type: "rect", box: { x: 0, y: 0, width: 1, height: 1 }, fill: "#000000" }],
+      }).success;
+    expect(clash(["text"])).toBe(true);
+    expect(clash(["author"])).toBe(false);
+    expect(clash(["name"])).toBe(false);
+  });
+});
