@@ -31,9 +31,7 @@ export const colorSchema = z
   .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/, "a hex colour such as #1d9bf0");
 
 const description = z.string().max(300).optional();
-const paramName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, "a letter, then up to 39 letters, digits or '_'");
+const paramName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, "a letter, then up to 39 letters, digits or '_'");
 /**
  * Other config keys a caller may give this parameter's value under (a Soku-era field name beside
  * the card's own, e.g. tweetImage's `text` for `title`); at most one of them per request.
