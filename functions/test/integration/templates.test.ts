@@ -4,6 +4,7 @@
  * post uses the result, and users keep their own template definitions. Nothing here looks at
  * pixels (the engine's own tests do): only at what the API answers and stores.
  */
+import fc from "fast-check";
 import request from "supertest";
 import sharp from "sharp";
 import { DEFAULT_RATE_LIMITS } from "../../src/config/rate-limits";
@@ -332,5 +333,61 @@ describe("/v1/templates/definitions", () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.details.requiredScope).toBe("templates:write");
     expect((await api.render({ templateSlug: BUILT_IN })).status).toBe(201);
+  });
+});
+
+describe("POST /v1/templates with random bodies (property)", () => {
+  let key: string;
+  beforeAll(async () => {
+    key = (await h.tenant({ keys: [{ mode: "live" }] })).key;
+  });
+
+  const slugs = Object.keys(BUILT_IN_TEMPLATES);
+  const keys = [...new Set(Object.values(BUILT_IN_TEMPLATES).flatMap((d) => Object.keys(d.parameters)))];
+  const value = fc.oneof(
+    fc.constantFrom(
+      "",
+      "</svg><script>x</script>",
+      "مرحبا 中文 👩🏽‍💻",
+      "#1d9bf0",
+      "#12",
+      "dark",
+      "light",
+      "x".repeat(3000),
+    ),
+    fc.constantFrom("http://127.0.0.1/avatar.png", "ftp://example.com/a.png", "data:image/png;base64,AAAA"),
+    fc.string({ maxLength: 80 }),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+  );
+  const body = fc.record(
+    {
+      templateSlug: fc.oneof(fc.constantFrom(...slugs), fc.string({ maxLength: 20 }), fc.integer()),
+      aspectRatio: fc.oneof(fc.constantFrom("1:1", "4:5", "9:16", "16:9", "1.91:1", ""), fc.integer()),
+      config: fc.oneof(
+        fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 12 })), value, { maxKeys: 4 }),
+        value,
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("answers every body 201 with a stored PNG or 400 in the error envelope naming a field, never anything else", async () => {
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const res = await as(key).render(b);
+        if (res.status === 201) {
+          expect(res.body).toMatchObject({ contentType: "image/png", templateSlug: b.templateSlug });
+          return;
+        }
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatchObject({ code: "validation_error", type: "invalid_request_error" });
+        expect(typeof fieldOf(res)).toBe("string");
+      }),
+      { numRuns: 40 },
+    );
   });
 });
