@@ -1,15 +1,14 @@
 import { z } from "zod";
 import { canonicalJson, sha256Hex } from "../../domain/canonical-json";
-import { AppError, validationError } from "../../domain/errors";
-import { idempotencyIdentity, IDEMPOTENCY_TTL_MS } from "../../domain/idempotency";
-import { MediaRefusal, uploadFailed } from "../../domain/media-refusal";
+import { validationError } from "../../domain/errors";
+import { idempotencyIdentity } from "../../domain/idempotency";
 import type { Owner } from "../../domain/owner";
 import { REQUESTABLE_RATIOS, type TemplateDefinition } from "../../domain/template-model";
 import { zodIssues } from "../../domain/zod-issues";
-import { recordOf, recordOrDiscard, type IngestedMedia } from "../../media/ingest";
 import type { MediaRecord } from "../../store/media-record-store";
 import type * as Engine from "../../templates";
 import type { AppDeps } from "../deps";
+import { makeMediaOnce } from "./media";
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine (fonts, shaping) loads on the first render, never at an instance's start */
 const engine = () => require("../../templates") as typeof Engine;
@@ -95,56 +94,13 @@ export async function renderTemplateToMedia(
   const keyed =
     input.idempotencyKey === undefined ? { ...asked, definition: sha256Hex(canonicalJson(definition)) } : asked;
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, keyed);
-  const now = deps.clock();
-  const records = deps.media.records;
-  const claim = await records.claim(
-    caller.userId,
-    idem.recordId,
-    idem.fingerprint,
-    deps.newId(),
-    now,
-    IDEMPOTENCY_TTL_MS,
-  );
-  if (claim.kind === "conflict") {
-    throw new AppError(
-      "idempotency_conflict",
-      claim.reason === "different_body"
-        ? "This Idempotency-Key was already used with a different request body. Use a new key for a different request."
-        : "A request with this Idempotency-Key is still being processed; retry once it has finished.",
-    );
-  }
-  if (claim.kind === "replay") {
-    const media = await records.visibleTo(caller, claim.mediaId);
-    if (media) return { id: claim.mediaId, media, replayed: true, templateSlug };
-  }
-  const owner = { userId: caller.userId, mediaId: claim.mediaId };
-  let ingested: IngestedMedia;
-  try {
+  const made = await makeMediaOnce(deps, caller, idem, { sourceUrl: null }, async (owner) => {
     const rendered = await engine().renderTemplate(definition, values, aspectRatio, {
       fetchImage: deps.templates.fetchImage,
     });
-    ingested = await deps.media.ingestBytes(rendered.png, owner);
-  } catch (error) {
-    await records.release(caller.userId, idem.recordId);
-    if (error instanceof MediaRefusal) throw uploadFailed(error);
-    throw error;
-  }
-  const media = await recordOrDiscard(
-    ingested,
-    (path) => deps.media.store.delete(path),
-    () =>
-      records.create(
-        caller,
-        claim.mediaId,
-        recordOf(ingested, null),
-        { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
-        { requestId: idem.recordId },
-      ),
-  ).catch(async (error: unknown) => {
-    await records.release(caller.userId, idem.recordId);
-    throw error;
+    return deps.media.ingestBytes(rendered.png, owner);
   });
-  return { id: claim.mediaId, media, replayed: false, templateSlug };
+  return { ...made, templateSlug };
 }
 
 /** The answer: Soku's `url` and `id`, and what Postcast knows of the image. */
