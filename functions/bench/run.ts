@@ -21,6 +21,8 @@
  * 11. Fan-out: writes and reads per target for 1, 8 and 50 targets; 50-account posts on the stack,
  *     accepted → every run final, and the most writes one document took within a second
  *     (bench/fanout.ts).
+ * 12. Templates: a text-heavy 1200×630 card's cold first render, warm p50/p95 and peak RSS, in a
+ *     process of its own (bench/template-render.ts).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -149,6 +151,9 @@ async function main() {
     });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`demo-posts exited ${code}`))));
   });
+
+  const { templateRenderSection } = await import("./template-render");
+  await templateRenderSection();
 
   console.log("\n10. Cold start: each function's module load time (bench/cold-start.ts)");
   const { coldStart } = await import("./cold-start");

@@ -21,7 +21,14 @@ import type {
   PostPage,
   PublishDraftInput,
   RedeliverResult,
+  DeletedTemplate,
+  RenderedTemplate,
+  RenderTemplateInput,
   StoredMedia,
+  TemplateDefinitionBody,
+  TemplateDefinitionInput,
+  TemplateDefinitionPatch,
+  TemplateDefinitionView,
   Upload,
   UpdateWebhookInput,
   WebhookDelivery,
@@ -90,6 +97,7 @@ export class Postcast {
   readonly accounts: Accounts;
   readonly webhooks: Webhooks;
   readonly events: Events;
+  readonly templates: Templates;
 
   constructor(options: PostcastOptions) {
     if (!options.apiKey) throw new TypeError("Postcast: apiKey is required.");
@@ -106,6 +114,7 @@ export class Postcast {
     this.media = new MediaApi(this.api, send);
     this.accounts = new Accounts(this.api);
     this.webhooks = new Webhooks(this.api);
+    this.templates = new Templates(this.api);
     this.events = new Events(this.api);
   }
 }
@@ -229,6 +238,49 @@ export class MediaApi {
    */
   async upload(data: UploadData, options: UploadOptions = {}): Promise<Media> {
     return uploadBytes({ uploads: this.uploads, send: this.send }, data, options);
+  }
+}
+
+export class Templates {
+  readonly definitions: TemplateDefinitions;
+
+  constructor(private readonly api: Client<paths>) {
+    this.definitions = new TemplateDefinitions(api);
+  }
+
+  /** Renders a template to a PNG stored as media (usable by `url` or `mediaIds`). Retried with one Idempotency-Key. */
+  render(input: RenderTemplateInput, options: IdempotencyOptions = {}): Promise<RenderedTemplate> {
+    const key = options.idempotencyKey ?? newKey();
+    return body(this.api.POST("/v1/templates", { body: input, params: { header: { "Idempotency-Key": key } } }));
+  }
+}
+
+/** The built-in templates and your own (`/v1/templates/definitions`). */
+export class TemplateDefinitions {
+  constructor(private readonly api: Client<paths>) {}
+
+  create(definition: TemplateDefinitionInput): Promise<TemplateDefinitionView> {
+    // The API fills in what is left out; the generated type has every defaulted field required.
+    const sent = definition as TemplateDefinitionBody;
+    return body(this.api.POST("/v1/templates/definitions", { body: sent }));
+  }
+
+  /** The built-ins (`builtIn: true`) first, then yours. */
+  list(): Promise<{ data: TemplateDefinitionView[] }> {
+    return body(this.api.GET("/v1/templates/definitions"));
+  }
+
+  get(slug: string): Promise<TemplateDefinitionView> {
+    return body(this.api.GET("/v1/templates/definitions/{slug}", { params: { path: { slug } } }));
+  }
+
+  /** A JSON merge patch of the definition (`null` removes a field); the result is checked whole. */
+  update(slug: string, patch: TemplateDefinitionPatch): Promise<TemplateDefinitionView> {
+    return body(this.api.PATCH("/v1/templates/definitions/{slug}", { params: { path: { slug } }, body: patch }));
+  }
+
+  delete(slug: string): Promise<DeletedTemplate> {
+    return body(this.api.DELETE("/v1/templates/definitions/{slug}", { params: { path: { slug } } }));
   }
 }
 

@@ -1,4 +1,14 @@
-export { Postcast, Posts, MediaApi, Uploads, Accounts, Webhooks, Events } from "./client";
+export {
+  Postcast,
+  Posts,
+  MediaApi,
+  Uploads,
+  Accounts,
+  Webhooks,
+  Events,
+  Templates,
+  TemplateDefinitions,
+} from "./client";
 export type { PostcastOptions, IdempotencyOptions } from "./client";
 export {
   PostcastError,

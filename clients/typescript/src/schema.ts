@@ -259,6 +259,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template into an image stored as media
+         * @description Renders a built-in or one of your templates to a PNG stored as your media (usable by `url` or `mediaIds` in a post; retention applies). Unknown slug, unknown or ill-typed `config` key and unsupported ratio are 400 `validation_error` naming the field (`templateSlug`, `config.<name>`, `aspectRatio`). Idempotent like POST /v1/media. At most 20 renders per 60 s per user (both paths together).
+         *
+         *     Scope: `media:write` (403 `insufficient_scope` without it).
+         */
+        post: operations["renderTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/media/render-og": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template (Soku's alias of POST /v1/templates)
+         * @description Renders a built-in or one of your templates to a PNG stored as your media (usable by `url` or `mediaIds` in a post; retention applies). Unknown slug, unknown or ill-typed `config` key and unsupported ratio are 400 `validation_error` naming the field (`templateSlug`, `config.<name>`, `aspectRatio`). Idempotent like POST /v1/media. At most 20 renders per 60 s per user (both paths together).
+         *
+         *     Scope: `media:write` (403 `insufficient_scope` without it).
+         */
+        post: operations["renderOgImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The built-in templates, then yours
+         * @description Scope: `templates:read` (403 `insufficient_scope` without it).
+         */
+        get: operations["listTemplateDefinitions"];
+        put?: never;
+        /**
+         * Create one of your templates
+         * @description A layout of boxes (fractions of the canvas) bound to declared parameters. The slug is yours; a built-in's slug, or one you already have, is 409 `conflict`; at most 100 templates per user. Each key mode has its own.
+         *
+         *     Scope: `templates:write` (403 `insufficient_scope` without it).
+         */
+        post: operations["createTemplateDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/definitions/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a template (a built-in's too: its parameters and defaults)
+         * @description Scope: `templates:read` (403 `insufficient_scope` without it).
+         */
+        get: operations["getTemplateDefinition"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of your templates (images rendered from it stay)
+         * @description Scope: `templates:write` (403 `insufficient_scope` without it).
+         */
+        delete: operations["deleteTemplateDefinition"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit one of your templates (a JSON merge patch)
+         * @description RFC 7396 over the stored definition: objects merge, `null` removes a field, anything else replaces; the result is checked whole. The slug cannot change; a built-in is 409 `conflict`.
+         *
+         *     Scope: `templates:write` (403 `insufficient_scope` without it).
+         */
+        patch: operations["updateTemplateDefinition"];
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -715,7 +815,7 @@ export interface components {
             lastUsedAt: string | null;
             revokedAt: string | null;
             /** @description What the key may do (see the security requirements of each operation). */
-            scopes: ("posts:read" | "posts:write" | "posts:publish" | "media:write" | "accounts:read" | "webhooks:write")[];
+            scopes: ("posts:read" | "posts:write" | "posts:publish" | "media:write" | "accounts:read" | "webhooks:write" | "templates:read" | "templates:write")[];
             /** @enum {string} */
             status: "active" | "revoked";
         };
@@ -754,7 +854,7 @@ export interface components {
             name?: string;
             /** @enum {string} */
             mode?: "live" | "test";
-            scopes?: ("posts:read" | "posts:write" | "posts:publish" | "media:write" | "accounts:read" | "webhooks:write")[];
+            scopes?: ("posts:read" | "posts:write" | "posts:publish" | "media:write" | "accounts:read" | "webhooks:write" | "templates:read" | "templates:write")[];
         };
         CreatedApiKey: {
             id: string;
@@ -765,7 +865,7 @@ export interface components {
             lastUsedAt: string | null;
             revokedAt: string | null;
             /** @description What the key may do (see the security requirements of each operation). */
-            scopes: ("posts:read" | "posts:write" | "posts:publish" | "media:write" | "accounts:read" | "webhooks:write")[];
+            scopes: ("posts:read" | "posts:write" | "posts:publish" | "media:write" | "accounts:read" | "webhooks:write" | "templates:read" | "templates:write")[];
             /** @enum {string} */
             status: "active" | "revoked";
             /** @description The key: shown in this answer only. */
@@ -846,6 +946,11 @@ export interface components {
         };
         Deleted: {
             id: string;
+            /** @constant */
+            deleted: true;
+        };
+        DeletedTemplate: {
+            slug: string;
             /** @constant */
             deleted: true;
         };
@@ -1314,6 +1419,36 @@ export interface components {
             eventId: string;
             endpoints: string[];
         };
+        RenderedTemplate: {
+            /** @description Soku's `id` of the rendered image: the same as mediaId. */
+            id: string;
+            mediaId: string;
+            url: string;
+            width: number;
+            height: number;
+            templateSlug: string;
+            /** @constant */
+            contentType: "image/png";
+            /** Format: date-time */
+            expiresAt: string;
+            replayed: boolean;
+        };
+        RenderTemplateRequest: {
+            /**
+             * @description A built-in template's slug or one of the caller's own.
+             * @example og-blog-post
+             */
+            templateSlug: string;
+            /** @description Values of the template's parameters by name; omitted ones take their defaults. */
+            config?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description 1:1 (1080×1080), 4:5 (1080×1350) or 9:16 (1080×1920); omitted: the template's own.
+             * @enum {string}
+             */
+            aspectRatio?: "1:1" | "4:5" | "9:16";
+        };
         SelectAccountsRequest: {
             accountIds: string[];
         };
@@ -1341,6 +1476,403 @@ export interface components {
             options: {
                 [key: string]: unknown;
             };
+        };
+        TemplateDefinition: {
+            slug: string;
+            name?: string;
+            description?: string;
+            /**
+             * @default 1.91:1
+             * @enum {string}
+             */
+            defaultRatio: "1.91:1" | "1:1" | "4:5" | "9:16";
+            parameters: {
+                [key: string]: {
+                    /** @constant */
+                    type: "text";
+                    default: string;
+                    /** @default 500 */
+                    maxLength?: number;
+                    description?: string;
+                    aliases?: string[];
+                } | {
+                    /** @constant */
+                    type: "color";
+                    default: string;
+                    description?: string;
+                    aliases?: string[];
+                } | {
+                    /** @constant */
+                    type: "image";
+                    default: string | null;
+                    description?: string;
+                    aliases?: string[];
+                } | {
+                    /** @constant */
+                    type: "choice";
+                    values: string[];
+                    default: string;
+                    description?: string;
+                    aliases?: string[];
+                } | {
+                    /** @constant */
+                    type: "number";
+                    min: number;
+                    max: number;
+                    default: number;
+                    description?: string;
+                    aliases?: string[];
+                };
+            };
+            /** @default #ffffff */
+            background: string | {
+                param: string;
+                map?: {
+                    [key: string]: string;
+                };
+            } | {
+                gradient: {
+                    from: string;
+                    to: string;
+                    /** @default 90 */
+                    angle: number;
+                };
+            };
+            elements: ({
+                /** @constant */
+                type: "rect";
+                box: {
+                    x: number;
+                    y: number;
+                    width: number;
+                    height: number;
+                };
+                boxes?: {
+                    [key: string]: {
+                        x: number;
+                        y: number;
+                        width: number;
+                        height: number;
+                    };
+                };
+                /** @default 1 */
+                opacity: number;
+                showIf?: string;
+                fill: string | {
+                    param: string;
+                    map?: {
+                        [key: string]: string;
+                    };
+                } | {
+                    gradient: {
+                        from: string;
+                        to: string;
+                        /** @default 90 */
+                        angle: number;
+                    };
+                };
+                /** @default 0 */
+                radius: number;
+            } | {
+                /** @constant */
+                type: "text";
+                box: {
+                    x: number;
+                    y: number;
+                    width: number;
+                    height: number;
+                };
+                boxes?: {
+                    [key: string]: {
+                        x: number;
+                        y: number;
+                        width: number;
+                        height: number;
+                    };
+                };
+                /** @default 1 */
+                opacity: number;
+                showIf?: string;
+                content: string;
+                /**
+                 * @default {
+                 *       "family": "sans",
+                 *       "weight": 400
+                 *     }
+                 */
+                font: {
+                    /**
+                     * @default sans
+                     * @enum {string}
+                     */
+                    family: "sans" | "serif" | "mono";
+                    /** @default 400 */
+                    weight: 400 | 700;
+                };
+                size: {
+                    min: number;
+                    max: number;
+                };
+                color: string | {
+                    param: string;
+                    map?: {
+                        [key: string]: string;
+                    };
+                } | {
+                    gradient: {
+                        from: string;
+                        to: string;
+                        /** @default 90 */
+                        angle: number;
+                    };
+                };
+                /**
+                 * @default start
+                 * @enum {string}
+                 */
+                align: "start" | "center" | "end";
+                /**
+                 * @default top
+                 * @enum {string}
+                 */
+                verticalAlign: "top" | "middle" | "bottom";
+                /** @default 1.25 */
+                lineHeight: number;
+                maxLines?: number;
+            } | {
+                /** @constant */
+                type: "image";
+                box: {
+                    x: number;
+                    y: number;
+                    width: number;
+                    height: number;
+                };
+                boxes?: {
+                    [key: string]: {
+                        x: number;
+                        y: number;
+                        width: number;
+                        height: number;
+                    };
+                };
+                /** @default 1 */
+                opacity: number;
+                showIf?: string;
+                source: string;
+                /**
+                 * @default cover
+                 * @enum {string}
+                 */
+                fit: "cover" | "contain";
+                /** @default 0 */
+                radius: number;
+            })[];
+        };
+        TemplateDefinitionList: {
+            data: components["schemas"]["TemplateDefinitionView"][];
+        };
+        TemplateDefinitionPatch: {
+            [key: string]: unknown;
+        };
+        TemplateDefinitionView: {
+            slug: string;
+            /** @description A template Postcast ships (read-only), or one of the caller's. */
+            builtIn: boolean;
+            definition: {
+                slug: string;
+                name?: string;
+                description?: string;
+                /**
+                 * @default 1.91:1
+                 * @enum {string}
+                 */
+                defaultRatio: "1.91:1" | "1:1" | "4:5" | "9:16";
+                parameters: {
+                    [key: string]: {
+                        /** @constant */
+                        type: "text";
+                        default: string;
+                        /** @default 500 */
+                        maxLength: number;
+                        description?: string;
+                        aliases?: string[];
+                    } | {
+                        /** @constant */
+                        type: "color";
+                        default: string;
+                        description?: string;
+                        aliases?: string[];
+                    } | {
+                        /** @constant */
+                        type: "image";
+                        default: string | null;
+                        description?: string;
+                        aliases?: string[];
+                    } | {
+                        /** @constant */
+                        type: "choice";
+                        values: string[];
+                        default: string;
+                        description?: string;
+                        aliases?: string[];
+                    } | {
+                        /** @constant */
+                        type: "number";
+                        min: number;
+                        max: number;
+                        default: number;
+                        description?: string;
+                        aliases?: string[];
+                    };
+                };
+                /** @default #ffffff */
+                background: string | {
+                    param: string;
+                    map?: {
+                        [key: string]: string;
+                    };
+                } | {
+                    gradient: {
+                        from: string;
+                        to: string;
+                        /** @default 90 */
+                        angle: number;
+                    };
+                };
+                elements: ({
+                    /** @constant */
+                    type: "rect";
+                    box: {
+                        x: number;
+                        y: number;
+                        width: number;
+                        height: number;
+                    };
+                    boxes?: {
+                        [key: string]: {
+                            x: number;
+                            y: number;
+                            width: number;
+                            height: number;
+                        };
+                    };
+                    /** @default 1 */
+                    opacity: number;
+                    showIf?: string;
+                    fill: string | {
+                        param: string;
+                        map?: {
+                            [key: string]: string;
+                        };
+                    } | {
+                        gradient: {
+                            from: string;
+                            to: string;
+                            /** @default 90 */
+                            angle: number;
+                        };
+                    };
+                    /** @default 0 */
+                    radius: number;
+                } | {
+                    /** @constant */
+                    type: "text";
+                    box: {
+                        x: number;
+                        y: number;
+                        width: number;
+                        height: number;
+                    };
+                    boxes?: {
+                        [key: string]: {
+                            x: number;
+                            y: number;
+                            width: number;
+                            height: number;
+                        };
+                    };
+                    /** @default 1 */
+                    opacity: number;
+                    showIf?: string;
+                    content: string;
+                    /**
+                     * @default {
+                     *       "family": "sans",
+                     *       "weight": 400
+                     *     }
+                     */
+                    font: {
+                        /**
+                         * @default sans
+                         * @enum {string}
+                         */
+                        family: "sans" | "serif" | "mono";
+                        /** @default 400 */
+                        weight: 400 | 700;
+                    };
+                    size: {
+                        min: number;
+                        max: number;
+                    };
+                    color: string | {
+                        param: string;
+                        map?: {
+                            [key: string]: string;
+                        };
+                    } | {
+                        gradient: {
+                            from: string;
+                            to: string;
+                            /** @default 90 */
+                            angle: number;
+                        };
+                    };
+                    /**
+                     * @default start
+                     * @enum {string}
+                     */
+                    align: "start" | "center" | "end";
+                    /**
+                     * @default top
+                     * @enum {string}
+                     */
+                    verticalAlign: "top" | "middle" | "bottom";
+                    /** @default 1.25 */
+                    lineHeight: number;
+                    maxLines?: number;
+                } | {
+                    /** @constant */
+                    type: "image";
+                    box: {
+                        x: number;
+                        y: number;
+                        width: number;
+                        height: number;
+                    };
+                    boxes?: {
+                        [key: string]: {
+                            x: number;
+                            y: number;
+                            width: number;
+                            height: number;
+                        };
+                    };
+                    /** @default 1 */
+                    opacity: number;
+                    showIf?: string;
+                    source: string;
+                    /**
+                     * @default cover
+                     * @enum {string}
+                     */
+                    fit: "cover" | "contain";
+                    /** @default 0 */
+                    radius: number;
+                })[];
+            };
+            createdAt: string | null;
+            updatedAt: string | null;
         };
         ThreadsOptions: {
             /** @enum {string} */
@@ -4303,6 +4835,1460 @@ export interface operations {
                 };
             };
             /** @description Error: `upload_failed`, `validation_error`. */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`. */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renderTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key (per user and mode, 24 h) answers the first request's result (with `Idempotent-Replayed: true`) instead of doing it twice; the same key with another body is 409 `idempotency_conflict`. Without one, a key is derived from the body.
+                 * @example launch-2026-03-01
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "templateSlug": "og-blog-post",
+                 *       "config": {
+                 *         "title": "We shipped templates"
+                 *       },
+                 *       "aspectRatio": "1:1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RenderTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Rendered and stored. */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5b7e2c0d9a4f4e1b",
+                     *       "mediaId": "5b7e2c0d9a4f4e1b",
+                     *       "url": "https://firebasestorage.googleapis.com/v0/b/postcast.appspot.com/o/users%2Fu1%2Fmedia%2F5b7e2c0d9a4f4e1b%2Ft0k3n.png?alt=media&token=t0k3n",
+                     *       "width": 1080,
+                     *       "height": 1080,
+                     *       "templateSlug": "og-blog-post",
+                     *       "contentType": "image/png",
+                     *       "expiresAt": "2026-12-30T09:00:02.114Z",
+                     *       "replayed": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RenderedTemplate"];
+                };
+            };
+            /** @description Error: `upload_failed`, `validation_error`. */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_conflict`. */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renderOgImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key (per user and mode, 24 h) answers the first request's result (with `Idempotent-Replayed: true`) instead of doing it twice; the same key with another body is 409 `idempotency_conflict`. Without one, a key is derived from the body.
+                 * @example launch-2026-03-01
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "templateSlug": "og-blog-post",
+                 *       "config": {
+                 *         "title": "We shipped templates"
+                 *       },
+                 *       "aspectRatio": "1:1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RenderTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Rendered and stored. */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5b7e2c0d9a4f4e1b",
+                     *       "mediaId": "5b7e2c0d9a4f4e1b",
+                     *       "url": "https://firebasestorage.googleapis.com/v0/b/postcast.appspot.com/o/users%2Fu1%2Fmedia%2F5b7e2c0d9a4f4e1b%2Ft0k3n.png?alt=media&token=t0k3n",
+                     *       "width": 1080,
+                     *       "height": 1080,
+                     *       "templateSlug": "og-blog-post",
+                     *       "contentType": "image/png",
+                     *       "expiresAt": "2026-12-30T09:00:02.114Z",
+                     *       "replayed": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RenderedTemplate"];
+                };
+            };
+            /** @description Error: `upload_failed`, `validation_error`. */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_conflict`. */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTemplateDefinitions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Built-ins first (`builtIn: true`), then yours by slug. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "slug": "quote-card",
+                     *           "builtIn": false,
+                     *           "definition": {
+                     *             "slug": "quote-card",
+                     *             "name": "Quote card",
+                     *             "defaultRatio": "1:1",
+                     *             "parameters": {
+                     *               "quote": {
+                     *                 "type": "text",
+                     *                 "default": "Ship small, ship often.",
+                     *                 "maxLength": 280
+                     *               },
+                     *               "author": {
+                     *                 "type": "text",
+                     *                 "default": "The team",
+                     *                 "maxLength": 80
+                     *               },
+                     *               "accent": {
+                     *                 "type": "color",
+                     *                 "default": "#1d9bf0"
+                     *               }
+                     *             },
+                     *             "background": "#0f172a",
+                     *             "elements": [
+                     *               {
+                     *                 "type": "rect",
+                     *                 "box": {
+                     *                   "x": 0,
+                     *                   "y": 0.94,
+                     *                   "width": 1,
+                     *                   "height": 0.06
+                     *                 },
+                     *                 "fill": {
+                     *                   "param": "accent"
+                     *                 },
+                     *                 "opacity": 1,
+                     *                 "radius": 0
+                     *               },
+                     *               {
+                     *                 "type": "text",
+                     *                 "box": {
+                     *                   "x": 0.08,
+                     *                   "y": 0.1,
+                     *                   "width": 0.84,
+                     *                   "height": 0.62
+                     *                 },
+                     *                 "content": "“{{quote}}”",
+                     *                 "font": {
+                     *                   "family": "serif",
+                     *                   "weight": 700
+                     *                 },
+                     *                 "size": {
+                     *                   "min": 36,
+                     *                   "max": 96
+                     *                 },
+                     *                 "color": "#ffffff",
+                     *                 "verticalAlign": "middle",
+                     *                 "opacity": 1,
+                     *                 "align": "start",
+                     *                 "lineHeight": 1.25
+                     *               },
+                     *               {
+                     *                 "type": "text",
+                     *                 "box": {
+                     *                   "x": 0.08,
+                     *                   "y": 0.76,
+                     *                   "width": 0.84,
+                     *                   "height": 0.1
+                     *                 },
+                     *                 "content": "— {{author}}",
+                     *                 "size": {
+                     *                   "min": 24,
+                     *                   "max": 40
+                     *                 },
+                     *                 "color": {
+                     *                   "param": "accent"
+                     *                 },
+                     *                 "opacity": 1,
+                     *                 "font": {
+                     *                   "family": "sans",
+                     *                   "weight": 400
+                     *                 },
+                     *                 "align": "start",
+                     *                 "verticalAlign": "top",
+                     *                 "lineHeight": 1.25
+                     *               }
+                     *             ]
+                     *           },
+                     *           "createdAt": "2026-11-30T09:00:02.114Z",
+                     *           "updatedAt": "2026-11-30T09:00:02.114Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TemplateDefinitionList"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTemplateDefinition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "slug": "quote-card",
+                 *       "name": "Quote card",
+                 *       "defaultRatio": "1:1",
+                 *       "parameters": {
+                 *         "quote": {
+                 *           "type": "text",
+                 *           "default": "Ship small, ship often.",
+                 *           "maxLength": 280
+                 *         },
+                 *         "author": {
+                 *           "type": "text",
+                 *           "default": "The team",
+                 *           "maxLength": 80
+                 *         },
+                 *         "accent": {
+                 *           "type": "color",
+                 *           "default": "#1d9bf0"
+                 *         }
+                 *       },
+                 *       "background": "#0f172a",
+                 *       "elements": [
+                 *         {
+                 *           "type": "rect",
+                 *           "box": {
+                 *             "x": 0,
+                 *             "y": 0.94,
+                 *             "width": 1,
+                 *             "height": 0.06
+                 *           },
+                 *           "fill": {
+                 *             "param": "accent"
+                 *           }
+                 *         },
+                 *         {
+                 *           "type": "text",
+                 *           "box": {
+                 *             "x": 0.08,
+                 *             "y": 0.1,
+                 *             "width": 0.84,
+                 *             "height": 0.62
+                 *           },
+                 *           "content": "“{{quote}}”",
+                 *           "font": {
+                 *             "family": "serif",
+                 *             "weight": 700
+                 *           },
+                 *           "size": {
+                 *             "min": 36,
+                 *             "max": 96
+                 *           },
+                 *           "color": "#ffffff",
+                 *           "verticalAlign": "middle"
+                 *         },
+                 *         {
+                 *           "type": "text",
+                 *           "box": {
+                 *             "x": 0.08,
+                 *             "y": 0.76,
+                 *             "width": 0.84,
+                 *             "height": 0.1
+                 *           },
+                 *           "content": "— {{author}}",
+                 *           "size": {
+                 *             "min": 24,
+                 *             "max": 40
+                 *           },
+                 *           "color": {
+                 *             "param": "accent"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TemplateDefinition"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            201: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slug": "quote-card",
+                     *       "builtIn": false,
+                     *       "definition": {
+                     *         "slug": "quote-card",
+                     *         "name": "Quote card",
+                     *         "defaultRatio": "1:1",
+                     *         "parameters": {
+                     *           "quote": {
+                     *             "type": "text",
+                     *             "default": "Ship small, ship often.",
+                     *             "maxLength": 280
+                     *           },
+                     *           "author": {
+                     *             "type": "text",
+                     *             "default": "The team",
+                     *             "maxLength": 80
+                     *           },
+                     *           "accent": {
+                     *             "type": "color",
+                     *             "default": "#1d9bf0"
+                     *           }
+                     *         },
+                     *         "background": "#0f172a",
+                     *         "elements": [
+                     *           {
+                     *             "type": "rect",
+                     *             "box": {
+                     *               "x": 0,
+                     *               "y": 0.94,
+                     *               "width": 1,
+                     *               "height": 0.06
+                     *             },
+                     *             "fill": {
+                     *               "param": "accent"
+                     *             },
+                     *             "opacity": 1,
+                     *             "radius": 0
+                     *           },
+                     *           {
+                     *             "type": "text",
+                     *             "box": {
+                     *               "x": 0.08,
+                     *               "y": 0.1,
+                     *               "width": 0.84,
+                     *               "height": 0.62
+                     *             },
+                     *             "content": "“{{quote}}”",
+                     *             "font": {
+                     *               "family": "serif",
+                     *               "weight": 700
+                     *             },
+                     *             "size": {
+                     *               "min": 36,
+                     *               "max": 96
+                     *             },
+                     *             "color": "#ffffff",
+                     *             "verticalAlign": "middle",
+                     *             "opacity": 1,
+                     *             "align": "start",
+                     *             "lineHeight": 1.25
+                     *           },
+                     *           {
+                     *             "type": "text",
+                     *             "box": {
+                     *               "x": 0.08,
+                     *               "y": 0.76,
+                     *               "width": 0.84,
+                     *               "height": 0.1
+                     *             },
+                     *             "content": "— {{author}}",
+                     *             "size": {
+                     *               "min": 24,
+                     *               "max": 40
+                     *             },
+                     *             "color": {
+                     *               "param": "accent"
+                     *             },
+                     *             "opacity": 1,
+                     *             "font": {
+                     *               "family": "sans",
+                     *               "weight": 400
+                     *             },
+                     *             "align": "start",
+                     *             "verticalAlign": "top",
+                     *             "lineHeight": 1.25
+                     *           }
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-11-30T09:00:02.114Z",
+                     *       "updatedAt": "2026-11-30T09:00:02.114Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TemplateDefinitionView"];
+                };
+            };
+            /** @description Error: `validation_error`. */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`. */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTemplateDefinition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slug": "quote-card",
+                     *       "builtIn": false,
+                     *       "definition": {
+                     *         "slug": "quote-card",
+                     *         "name": "Quote card",
+                     *         "defaultRatio": "1:1",
+                     *         "parameters": {
+                     *           "quote": {
+                     *             "type": "text",
+                     *             "default": "Ship small, ship often.",
+                     *             "maxLength": 280
+                     *           },
+                     *           "author": {
+                     *             "type": "text",
+                     *             "default": "The team",
+                     *             "maxLength": 80
+                     *           },
+                     *           "accent": {
+                     *             "type": "color",
+                     *             "default": "#1d9bf0"
+                     *           }
+                     *         },
+                     *         "background": "#0f172a",
+                     *         "elements": [
+                     *           {
+                     *             "type": "rect",
+                     *             "box": {
+                     *               "x": 0,
+                     *               "y": 0.94,
+                     *               "width": 1,
+                     *               "height": 0.06
+                     *             },
+                     *             "fill": {
+                     *               "param": "accent"
+                     *             },
+                     *             "opacity": 1,
+                     *             "radius": 0
+                     *           },
+                     *           {
+                     *             "type": "text",
+                     *             "box": {
+                     *               "x": 0.08,
+                     *               "y": 0.1,
+                     *               "width": 0.84,
+                     *               "height": 0.62
+                     *             },
+                     *             "content": "“{{quote}}”",
+                     *             "font": {
+                     *               "family": "serif",
+                     *               "weight": 700
+                     *             },
+                     *             "size": {
+                     *               "min": 36,
+                     *               "max": 96
+                     *             },
+                     *             "color": "#ffffff",
+                     *             "verticalAlign": "middle",
+                     *             "opacity": 1,
+                     *             "align": "start",
+                     *             "lineHeight": 1.25
+                     *           },
+                     *           {
+                     *             "type": "text",
+                     *             "box": {
+                     *               "x": 0.08,
+                     *               "y": 0.76,
+                     *               "width": 0.84,
+                     *               "height": 0.1
+                     *             },
+                     *             "content": "— {{author}}",
+                     *             "size": {
+                     *               "min": 24,
+                     *               "max": 40
+                     *             },
+                     *             "color": {
+                     *               "param": "accent"
+                     *             },
+                     *             "opacity": 1,
+                     *             "font": {
+                     *               "family": "sans",
+                     *               "weight": 400
+                     *             },
+                     *             "align": "start",
+                     *             "verticalAlign": "top",
+                     *             "lineHeight": 1.25
+                     *           }
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-11-30T09:00:02.114Z",
+                     *       "updatedAt": "2026-11-30T09:00:02.114Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TemplateDefinitionView"];
+                };
+            };
+            /** @description Error: `validation_error`. */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTemplateDefinition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slug": "quote-card",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedTemplate"];
+                };
+            };
+            /** @description Error: `validation_error`. */
+            400: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `forbidden`, `insufficient_scope`. */
+            403: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `conflict`. */
+            409: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `rate_limit_exceeded`. */
+            429: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `internal_error`. */
+            500: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTemplateDefinition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for the request (1–128 of [A-Za-z0-9._:-]), echoed and logged. */
+                "X-Request-ID"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "accent": {
+                 *           "default": "#f97316"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TemplateDefinitionPatch"];
+            };
+        };
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Tier": components["headers"]["X-RateLimit-Tier"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slug": "quote-card",
+                     *       "builtIn": false,
+                     *       "definition": {
+                     *         "slug": "quote-card",
+                     *         "name": "Quote card",
+                     *         "defaultRatio": "1:1",
+                     *         "parameters": {
+                     *           "quote": {
+                     *             "type": "text",
+                     *             "default": "Ship small, ship often.",
+                     *             "maxLength": 280
+                     *           },
+                     *           "author": {
+                     *             "type": "text",
+                     *             "default": "The team",
+                     *             "maxLength": 80
+                     *           },
+                     *           "accent": {
+                     *             "type": "color",
+                     *             "default": "#1d9bf0"
+                     *           }
+                     *         },
+                     *         "background": "#0f172a",
+                     *         "elements": [
+                     *           {
+                     *             "type": "rect",
+                     *             "box": {
+                     *               "x": 0,
+                     *               "y": 0.94,
+                     *               "width": 1,
+                     *               "height": 0.06
+                     *             },
+                     *             "fill": {
+                     *               "param": "accent"
+                     *             },
+                     *             "opacity": 1,
+                     *             "radius": 0
+                     *           },
+                     *           {
+                     *             "type": "text",
+                     *             "box": {
+                     *               "x": 0.08,
+                     *               "y": 0.1,
+                     *               "width": 0.84,
+                     *               "height": 0.62
+                     *             },
+                     *             "content": "“{{quote}}”",
+                     *             "font": {
+                     *               "family": "serif",
+                     *               "weight": 700
+                     *             },
+                     *             "size": {
+                     *               "min": 36,
+                     *               "max": 96
+                     *             },
+                     *             "color": "#ffffff",
+                     *             "verticalAlign": "middle",
+                     *             "opacity": 1,
+                     *             "align": "start",
+                     *             "lineHeight": 1.25
+                     *           },
+                     *           {
+                     *             "type": "text",
+                     *             "box": {
+                     *               "x": 0.08,
+                     *               "y": 0.76,
+                     *               "width": 0.84,
+                     *               "height": 0.1
+                     *             },
+                     *             "content": "— {{author}}",
+                     *             "size": {
+                     *               "min": 24,
+                     *               "max": 40
+                     *             },
+                     *             "color": {
+                     *               "param": "accent"
+                     *             },
+                     *             "opacity": 1,
+                     *             "font": {
+                     *               "family": "sans",
+                     *               "weight": 400
+                     *             },
+                     *             "align": "start",
+                     *             "verticalAlign": "top",
+                     *             "lineHeight": 1.25
+                     *           }
+                     *         ]
+                     *       },
+                     *       "createdAt": "2026-11-30T09:00:02.114Z",
+                     *       "updatedAt": "2026-11-30T09:00:02.114Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TemplateDefinitionView"];
+                };
+            };
+            /** @description Error: `validation_error`. */
             400: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];

@@ -39,6 +39,38 @@ export type WebhookTestResult = ResponseBody<"/v1/webhooks/{id}/test", "post", 2
 export type DeliveriesQuery = QueryOf<"/v1/webhooks/{id}/deliveries", "get">;
 export type WebhookDelivery = ResponseBody<"/v1/webhooks/{id}/deliveries", "get", 200>["data"][number];
 
+export type RenderTemplateInput = RequestBody<"/v1/templates", "post">;
+export type RenderedTemplate = ResponseBody<"/v1/templates", "post", 201>;
+export type TemplateDefinitionBody = RequestBody<"/v1/templates/definitions", "post">;
+/** The model's fields that have a default (domain/template-model.ts): the API fills them in when left out. */
+type Defaulted =
+  | "defaultRatio"
+  | "background"
+  | "maxLength"
+  | "opacity"
+  | "radius"
+  | "font"
+  | "family"
+  | "weight"
+  | "align"
+  | "verticalAlign"
+  | "lineHeight"
+  | "fit"
+  | "angle";
+/** `K` optional wherever it appears in `T` (through arrays, records and unions). */
+type Loosen<T, K extends PropertyKey> = T extends readonly (infer U)[]
+  ? Loosen<U, K>[]
+  : T extends object
+    ? { [P in keyof T as P extends K ? never : P]: Loosen<T[P], K> } & {
+        [P in keyof T as P extends K ? P : never]?: Loosen<T[P], K>;
+      }
+    : T;
+/** A template to create, defaulted fields optional (the generated type, from one schema for both directions, requires them). */
+export type TemplateDefinitionInput = Loosen<TemplateDefinitionBody, Defaulted>;
+export type TemplateDefinitionView = ResponseBody<"/v1/templates/definitions/{slug}", "get", 200>;
+export type TemplateDefinitionPatch = RequestBody<"/v1/templates/definitions/{slug}", "patch">;
+export type DeletedTemplate = ResponseBody<"/v1/templates/definitions/{slug}", "delete", 200>;
+
 export type PostcastEvent = ResponseBody<"/v1/events/{id}", "get", 200>;
 export type EventType = PostcastEvent["type"];
 export type EventsQuery = QueryOf<"/v1/events", "get">;

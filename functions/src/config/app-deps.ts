@@ -11,6 +11,7 @@ import { OAuthStateStore } from "../store/oauth-state-store";
 import { PendingConnectionStore } from "../store/pending-connection-store";
 import { MediaRecordStore } from "../store/media-record-store";
 import { MediaUploadStore } from "../store/media-upload-store";
+import { Readable } from "node:stream";
 import { ingestStream, ingestUrl } from "../media/ingest";
 import { storeJpegCopy } from "../media/jpeg-copy";
 import type { LocalMediaStore } from "../media/local-media-store";
@@ -23,6 +24,8 @@ import { PostLifecycleStore } from "../store/post-lifecycle-store";
 import { PostListStore } from "../store/post-list-store";
 import { RateLimitStore } from "../store/rate-limit-store";
 import { SubmissionStore } from "../store/submission-store";
+import { TemplateStore } from "../store/template-store";
+import { templateImageFetcher } from "../templates/fetch-image";
 import { UserStore } from "../store/user-store";
 import { WebhookStore } from "../store/webhook-store";
 import type { WebhookRequestOptions } from "../tasks/webhook-request";
@@ -77,8 +80,15 @@ export function buildAppDeps(db: Firestore, o: AppDepsOptions): AppDeps {
       ingest: (url, owner) => ingestUrl(url, owner, o.media),
       uploads: new MediaUploadStore(db),
       ingestUpload: (path, size, owner) => ingestStream(o.media.store.read(path), size, owner, o.media),
+      ingestBytes: (bytes, owner) => ingestStream(Readable.from([bytes]), bytes.length, owner, o.media),
       retentionMs: o.media.retentionMs,
       pendingPostsUsing: (userId, mediaId) => submissions.pendingUsingMedia(userId, mediaId),
+    },
+    templates: {
+      store: new TemplateStore(db),
+      // The pixel limit is read per render (a param, read late).
+      fetchImage: (url, param) =>
+        templateImageFetcher({ fetchOptions: o.media.fetchOptions, maxPixels: o.media.maxPixels() })(url, param),
     },
     webhooks: new WebhookStore(db, o.keyring),
     webhookRequest: o.webhookRequest,

@@ -17,6 +17,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
     "POST /v1/posts": 30,
     "POST /v1/media": 30,
     "POST /v1/media/uploads": 30,
+    // Soku's Templates API: 20 renders per minute (its alias POST /v1/media/render-og counts here too).
+    "POST /v1/templates": 20,
   },
 };
 

@@ -44,13 +44,22 @@ export function tierAllowance(config: RateLimitConfig, tier: RateLimitTier): num
 }
 
 /**
+ * Paths that are another endpoint under a second name (Soku's aliases): they count against that
+ * endpoint's limit, so alternating between the two names never doubles the allowance.
+ */
+export const ENDPOINT_ALIASES: Readonly<Record<string, string>> = {
+  "POST /v1/media/render-og": "POST /v1/templates",
+};
+
+/**
  * The endpoint-limit key for a request, or null when the endpoint has no limit of its own. The
  * router matches paths case-insensitively and ignores a trailing slash, so the key does the same:
  * `/V1/POSTS/` reaches the same handler as `/v1/posts` and must count against the same limit.
  */
 export function endpointKey(config: RateLimitConfig, method: string, path: string): string | null {
   const normalized = (path.length > 1 ? path.replace(/\/+$/, "") : path).toLowerCase();
-  const key = `${method.toUpperCase()} ${normalized}`;
+  const asked = `${method.toUpperCase()} ${normalized}`;
+  const key = ENDPOINT_ALIASES[asked] ?? asked;
   return Object.keys(config.endpoints).find((k) => k.toLowerCase() === key.toLowerCase()) ?? null;
 }
 

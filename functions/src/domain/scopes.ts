@@ -9,6 +9,8 @@ export const SCOPES = [
   "media:write",
   "accounts:read",
   "webhooks:write",
+  "templates:read",
+  "templates:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -16,6 +16,7 @@ import type * as IntegrationsRoutes from "./routes/integrations-routes";
 import type * as MediaRoutes from "./routes/media-routes";
 import type * as OAuthRoutes from "./routes/oauth-routes";
 import type * as OpenApiRoutes from "./routes/openapi-routes";
+import type * as TemplatesRoutes from "./routes/templates-routes";
 import { postsRoutes } from "./routes/posts-routes";
 import type * as WebhooksRoutes from "./routes/webhooks-routes";
 
@@ -28,6 +29,7 @@ const integrations = () => require("./routes/integrations-routes") as typeof Int
 const media = () => require("./routes/media-routes") as typeof MediaRoutes;
 const oauth = () => require("./routes/oauth-routes") as typeof OAuthRoutes;
 const openApi = () => require("./routes/openapi-routes") as typeof OpenApiRoutes;
+const templates = () => require("./routes/templates-routes") as typeof TemplatesRoutes;
 const webhooks = () => require("./routes/webhooks-routes") as typeof WebhooksRoutes;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -61,6 +63,7 @@ export function createApp(deps: DepsProvider): Express {
   const localMediaUploads = onFirstRequest(() => media().localMediaUploads(deps));
   const accountsRoutes = onFirstRequest(() => accounts().accountsRoutes(deps));
   const mediaRoutes = onFirstRequest(() => media().mediaRoutes(deps));
+  const templatesRoutes = onFirstRequest(() => templates().templatesRoutes(deps));
   const webhooksRoutes = onFirstRequest(() => webhooks().webhooksRoutes(deps));
   const eventsRoutes = onFirstRequest(() => events().eventsRoutes(deps));
   // Behind Google's front end: the client is the address it appended, never what a client wrote.
@@ -94,6 +97,7 @@ export function createApp(deps: DepsProvider): Express {
   app.use("/v1/posts", ...content, postsRoutes(deps));
   app.use("/v1/accounts", ...content, accountsRoutes);
   app.use("/v1/media", ...content, mediaRoutes);
+  app.use("/v1/templates", ...content, templatesRoutes);
   app.use("/v1/webhooks", ...content, webhooksRoutes);
   app.use("/v1/events", ...content, eventsRoutes);
   app.use(notFound);

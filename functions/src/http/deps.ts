@@ -18,6 +18,7 @@ import type { PostLifecycleStore } from "../store/post-lifecycle-store";
 import type { PostListStore } from "../store/post-list-store";
 import type { RateLimitStore } from "../store/rate-limit-store";
 import type { SubmissionStore } from "../store/submission-store";
+import type { TemplateStore } from "../store/template-store";
 import type { UserStore } from "../store/user-store";
 import type { TaskEnqueuer } from "../tasks/task-enqueuer";
 import type { WebhookRequestOptions } from "../tasks/webhook-request";
@@ -37,6 +38,8 @@ export interface AppDeps {
   standing: AccountStanding;
   oauth: OAuthDeps;
   media: MediaDeps;
+  /** Users' own templates, and how a template's image parameters are fetched. */
+  templates: TemplateDeps;
   /** Webhook endpoints, their secrets and delivery attempts. */
   webhooks: WebhookStore;
   /** Which addresses endpoint URLs may have (checked at registration, and again per delivery). */
@@ -75,9 +78,17 @@ export interface MediaDeps {
   uploads: MediaUploadStore;
   /** The same for the finished object of an upload session. */
   ingestUpload: (path: string, size: number, owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>;
+  /** The same for bytes Postcast made itself (a rendered template). */
+  ingestBytes: (bytes: Buffer, owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>;
   retentionMs: () => number;
   /** The media's JPEG copy, made once (media/jpeg-copy.ts). */
   jpegCopy: (userId: string, mediaId: string, media: MediaRecord) => Promise<JpegCopy>;
   /** Submissions not yet published that reference the media. */
   pendingPostsUsing: (userId: string, mediaId: string) => Promise<string[]>;
+}
+
+export interface TemplateDeps {
+  store: TemplateStore;
+  /** An image parameter's URL, fetched with the media safe fetch and its limits. */
+  fetchImage: (url: string, param: string) => Promise<Buffer>;
 }

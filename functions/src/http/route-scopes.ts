@@ -38,6 +38,14 @@ export const ROUTE_SCOPES = {
   "POST /v1/media/uploads": { scope: "media:write" },
   "GET /v1/media/uploads/{id}": { scope: "media:write" },
   "POST /v1/media/uploads/{id}/complete": { scope: "media:write" },
+  // Rendering a template makes media (Soku's alias lives under /v1/media); definitions are templates'.
+  "POST /v1/media/render-og": { scope: "media:write" },
+  "POST /v1/templates": { scope: "media:write" },
+  "POST /v1/templates/definitions": { scope: "templates:write" },
+  "GET /v1/templates/definitions": { scope: "templates:read" },
+  "GET /v1/templates/definitions/{slug}": { scope: "templates:read" },
+  "PATCH /v1/templates/definitions/{slug}": { scope: "templates:write" },
+  "DELETE /v1/templates/definitions/{slug}": { scope: "templates:write" },
   // Endpoints carry their signing secrets: reading them is managing them.
   "POST /v1/webhooks": { scope: "webhooks:write" },
   "GET /v1/webhooks": { scope: "webhooks:write" },

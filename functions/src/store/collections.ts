@@ -27,6 +27,7 @@ export const COLLECTIONS = {
   webhooks: "webhooks",
   webhookDeliveries: "webhookDeliveries",
   webhookSecrets: "webhookSecrets",
+  templates: "templates",
 } as const;
 
 export const SUBSCRIPTION_DOC = "current";

@@ -33,6 +33,14 @@ function loadedModules(target: string | null): Promise<string[]> {
   });
 }
 
+const TEMPLATE_ENGINE = [
+  "node_modules/fontkit/",
+  "node_modules/bidi-js/",
+  "src/templates/render.ts",
+  "src/templates/text-layout.ts",
+  "src/templates/fonts.ts",
+];
+
 /** Packages (and files of them) that only some requests or deliveries need: loaded on first use. */
 const HEAVY = [
   "node_modules/sharp/",
@@ -60,6 +68,8 @@ const HEAVY = [
   "node_modules/body-parser/lib/types/text.js",
   "node_modules/body-parser/lib/types/urlencoded.js",
   "node_modules/qs/",
+  // The template engine (issue 21): fontkit, bidi-js and the engine's own modules, on the first render.
+  ...TEMPLATE_ENGINE,
 ];
 const API = ["node_modules/express/", "src/http/app.ts", "src/http/routes/posts-routes.ts"];
 /** The api's other routes: each group loaded by the first request under its prefix (http/app.ts). */
@@ -101,4 +111,50 @@ describe("what each function's instance loads at start", () => {
     },
     90_000,
   );
+});
+
+const TEMPLATES_PROBE = `
+const templates = require(process.argv[1]);
+const { templateDefinitionSchema } = require(process.argv[2]);
+const def = templateDefinitionSchema.parse({
+  slug: "probe",
+  parameters: { title: { type: "text", default: "Hello" } },
+  elements: [{ type: "text", box: { x: 0, y: 0, width: 1, height: 1 }, content: "{{title}}", size: { min: 10, max: 40 }, color: "#000" }],
+});
+const { values } = templates.resolveConfig(def, { title: "Cold" });
+const report = (rendered) => process.stdout.write(JSON.stringify({ rendered, modules: Object.keys(require.cache) }));
+if (process.env.RENDER === "1") templates.renderTemplate(def, values, undefined, { fetchImage: async () => Buffer.alloc(0) }).then(() => report(true));
+else report(false);
+`;
+
+function templateModules(render: boolean): Promise<string[]> {
+  const env: NodeJS.ProcessEnv = { ...process.env, RENDER: render ? "1" : "0" };
+  const args = [path.join(SRC, "templates", "index.ts"), path.join(SRC, "domain", "template-model.ts")];
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--require", require.resolve("tsx/cjs"), "-e", TEMPLATES_PROBE, ...args],
+      { cwd: FUNCTIONS_DIR, env, encoding: "utf8", timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`${error.message}\n${stderr}`));
+        const out = JSON.parse(stdout) as { rendered: boolean; modules: string[] };
+        expect(out.rendered).toBe(render);
+        resolve(out.modules);
+      },
+    );
+  });
+}
+
+describe("the template engine loads on the first render", () => {
+  it("importing the templates module and resolving a config load none of it", async () => {
+    expect(loaded(await templateModules(false), [...TEMPLATE_ENGINE, "node_modules/sharp/"])).toEqual([]);
+  }, 90_000);
+
+  it("the first render loads it (so the lists above name real modules)", async () => {
+    const modules = await templateModules(true);
+    expect(loaded(modules, [...TEMPLATE_ENGINE, "node_modules/sharp/"])).toEqual([
+      ...TEMPLATE_ENGINE,
+      "node_modules/sharp/",
+    ]);
+  }, 90_000);
 });

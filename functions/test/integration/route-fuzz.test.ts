@@ -31,6 +31,13 @@ const ROUTES: [string, string][] = [
   ["POST", "/v1/media/uploads"],
   ["GET", "/v1/media/uploads/:id"],
   ["POST", "/v1/media/uploads/:id/complete"],
+  ["POST", "/v1/media/render-og"],
+  ["POST", "/v1/templates"],
+  ["POST", "/v1/templates/definitions"],
+  ["GET", "/v1/templates/definitions"],
+  ["GET", "/v1/templates/definitions/:id"],
+  ["PATCH", "/v1/templates/definitions/:id"],
+  ["DELETE", "/v1/templates/definitions/:id"],
   ["POST", "/v1/webhooks"],
   ["GET", "/v1/webhooks"],
   ["GET", "/v1/webhooks/:id"],
@@ -149,6 +156,11 @@ const body = fc.oneof(
     '{"name":"k","mode":"test"}',
     '{"post":{"content":{"text":"hi","platform":[{"platform":"x","accountId":"a/b"}]}}}',
     '{"post":{"content":{"text":"hi","platform":"threads","mediaIds":["a/b","__x__"]}}}',
+    '{"templateSlug":"og-blog-post","aspectRatio":"9:16"}',
+    '{"templateSlug":"og-blog-post","config":{"title":["x"],"__proto__":{"a":1}}}',
+    '{"templateSlug":"a/b","config":null}',
+    '{"slug":"fuzz","parameters":{"t":{"type":"text","default":"x"}},"elements":[{"type":"text","box":{"x":0,"y":0,"width":1,"height":1},"content":"{{t}}","size":{"min":8,"max":40},"color":"#fff"}]}',
+    '{"elements":null,"parameters":{"t":{"default":null}},"__proto__":{"slug":"x"}}',
     "{",
   ),
 );
@@ -196,6 +208,9 @@ describe("path ids that cannot name a document", () => {
     ["GET", "/v1/media/uploads/a%2Fb"],
     ["POST", "/v1/media/uploads/a%2Fb/complete"],
     ["GET", `/v1/posts/${"x".repeat(1501)}`],
+    ["GET", "/v1/templates/definitions/a%2Fb"],
+    ["PATCH", `/v1/templates/definitions/${"x".repeat(1501)}`],
+    ["DELETE", "/v1/templates/definitions/__x__"],
   ])("%s %.60s is a 404 in the API's envelope", async (method, path) => {
     const t = await h.tenant();
     const res = await request(h.app)[method.toLowerCase() as "get"](path).set("soku-api-key", t.key);

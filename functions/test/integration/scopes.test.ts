@@ -18,7 +18,7 @@ const publishable = { post: { content: { text: `scoped ${Math.random()}`, platfo
 /** The route called as a caller of it would: a real body where one is read, a made-up id. */
 function call(route: ScopedRoute, key: string, body?: object) {
   const [method, path] = route.split(" ") as [string, string];
-  const url = path.replace(/\{id\}/g, "no-such-id");
+  const url = path.replace(/\{(id|slug)\}/g, "no-such-id");
   const r = request(h.app)[method.toLowerCase() as "get" | "post" | "patch" | "delete"](url).set("soku-api-key", key);
   return method === "GET" || method === "DELETE" ? r : r.send(body ?? (route === "POST /v1/posts" ? publishable : {}));
 }

@@ -133,6 +133,11 @@ export const RULES_COVERAGE = {
     doc: (uid) => `users/${uid}/webhooks/we_1`,
     data: () => ({ url: "https://hooks.example.test/postcast", events: ["*"], enabled: true, livemode: false }),
   },
+  templates: {
+    readers: "owner",
+    doc: (uid) => `users/${uid}/templates/live:quote`,
+    data: () => ({ slug: "quote", mode: "live", definition: { slug: "quote", parameters: {}, elements: [] } }),
+  },
   webhookDeliveries: {
     readers: "owner",
     doc: (uid) => `users/${uid}/webhookDeliveries/we_1_evt_1_1`,

@@ -35,7 +35,7 @@ export const errorEnvelopeSchema = z
 
 const SCOPES_NOTE =
   "Each operation's security requirement names the scope it needs (`posts:read`, `posts:write`, `posts:publish`, " +
-  "`media:write`, `accounts:read`, `webhooks:write`; a key has all unless created with a list); a key without it " +
+  "`media:write`, `accounts:read`, `webhooks:write`, `templates:read`, `templates:write`; a key has all unless created with a list); a key without it " +
   "is answered 403 `insufficient_scope`.";
 
 /** How a caller proves who it is (http/middleware/identify.ts). */

@@ -69,7 +69,7 @@ const headerRefs = (names: readonly HeaderName[]) =>
   Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
 
 /** Path parameters naming stored documents: an id that names nothing of the caller's is a 404. */
-const DOCUMENT_PARAMS = /:(id|accountId)\b/;
+const DOCUMENT_PARAMS = /:(id|accountId|slug)\b/;
 
 /**
  * The error codes an operation may answer: those of its kind (authentication, the limiter, a
@@ -140,7 +140,9 @@ function pathParameters(op: Operation): Json[] {
     schema:
       name === "platform"
         ? { type: "string", description: "A platform name (case-insensitive; `twitter` is `x`)." }
-        : { type: "string" },
+        : name === "slug"
+          ? { type: "string", description: "A template's slug (a built-in's, or one of yours)." }
+          : { type: "string" },
   }));
 }
 

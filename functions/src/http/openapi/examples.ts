@@ -247,3 +247,87 @@ export const API_KEY = {
   status: "active",
 };
 export const CREATED_KEY = { ...API_KEY, apiKey: "sk_test_Q2h5ZW5uZS1leGFtcGxlLWtleS0wMDAwMDAwMDA" };
+
+/** docs/api.md's user template: a quote on a dark card with an accent bar. */
+export const TEMPLATE_DEFINITION = {
+  slug: "quote-card",
+  name: "Quote card",
+  defaultRatio: "1:1",
+  parameters: {
+    quote: { type: "text", default: "Ship small, ship often.", maxLength: 280 },
+    author: { type: "text", default: "The team", maxLength: 80 },
+    accent: { type: "color", default: "#1d9bf0" },
+  },
+  background: "#0f172a",
+  elements: [
+    { type: "rect", box: { x: 0, y: 0.94, width: 1, height: 0.06 }, fill: { param: "accent" } },
+    {
+      type: "text",
+      box: { x: 0.08, y: 0.1, width: 0.84, height: 0.62 },
+      content: "“{{quote}}”",
+      font: { family: "serif", weight: 700 },
+      size: { min: 36, max: 96 },
+      color: "#ffffff",
+      verticalAlign: "middle",
+    },
+    {
+      type: "text",
+      box: { x: 0.08, y: 0.76, width: 0.84, height: 0.1 },
+      content: "— {{author}}",
+      size: { min: 24, max: 40 },
+      color: { param: "accent" },
+    },
+  ],
+};
+
+/** The same, as the API answers it (defaults filled in). */
+export const TEMPLATE_DEFINITION_VIEW = {
+  slug: "quote-card",
+  builtIn: false,
+  definition: {
+    ...TEMPLATE_DEFINITION,
+    parameters: {
+      quote: { type: "text", default: "Ship small, ship often.", maxLength: 280 },
+      author: { type: "text", default: "The team", maxLength: 80 },
+      accent: { type: "color", default: "#1d9bf0" },
+    },
+    elements: [
+      {
+        type: "rect",
+        box: { x: 0, y: 0.94, width: 1, height: 0.06 },
+        fill: { param: "accent" },
+        opacity: 1,
+        radius: 0,
+      },
+      {
+        ...TEMPLATE_DEFINITION.elements[1],
+        opacity: 1,
+        align: "start",
+        lineHeight: 1.25,
+      },
+      {
+        ...TEMPLATE_DEFINITION.elements[2],
+        opacity: 1,
+        font: { family: "sans", weight: 400 },
+        align: "start",
+        verticalAlign: "top",
+        lineHeight: 1.25,
+      },
+    ],
+  },
+  createdAt: AT,
+  updatedAt: AT,
+};
+
+/** docs/api.md's POST /v1/templates answer. */
+export const RENDERED_TEMPLATE = {
+  id: "5b7e2c0d9a4f4e1b",
+  mediaId: "5b7e2c0d9a4f4e1b",
+  url: "https://firebasestorage.googleapis.com/v0/b/postcast.appspot.com/o/users%2Fu1%2Fmedia%2F5b7e2c0d9a4f4e1b%2Ft0k3n.png?alt=media&token=t0k3n",
+  width: 1080,
+  height: 1080,
+  templateSlug: "og-blog-post",
+  contentType: "image/png",
+  expiresAt: "2026-12-30T09:00:02.114Z",
+  replayed: false,
+};

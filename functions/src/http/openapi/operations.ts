@@ -17,6 +17,9 @@ import { createMediaBody, mediaViewSchema } from "../use-cases/media";
 import { mediaIdsSchema } from "../use-cases/media-ids";
 import { uploadViewSchema } from "../use-cases/media-uploads";
 import { postViewSchema } from "../use-cases/post-view";
+import { renderedTemplateSchema, renderTemplateBody } from "../use-cases/render-template";
+import { templateDefinitionViewSchema } from "../use-cases/template-definitions";
+import { templateDefinitionSchema } from "../../domain/template-model";
 import {
   createWebhookBody,
   deliveriesQuery,
@@ -363,6 +366,125 @@ export const OPERATIONS: Operation[] = [
       200: { description: "Already completed.", schema: mediaViewSchema, example: EX.MEDIA },
     },
     errors: ["upload_failed", "conflict"],
+  },
+
+  ...(["/v1/templates", "/v1/media/render-og"] as const).map((path): Operation => ({
+    ...key,
+    operationId: path === "/v1/templates" ? "renderTemplate" : "renderOgImage",
+    method: "post",
+    path,
+    tag: "Templates",
+    summary:
+      path === "/v1/templates"
+        ? "Render a template into an image stored as media"
+        : "Render a template (Soku's alias of POST /v1/templates)",
+    description:
+      "Renders a built-in or one of your templates to a PNG stored as your media (usable by `url` or " +
+      "`mediaIds` in a post; retention applies). Unknown slug, unknown or ill-typed `config` key and unsupported " +
+      "ratio are 400 `validation_error` naming the field (`templateSlug`, `config.<name>`, `aspectRatio`). " +
+      "Idempotent like POST /v1/media. At most 20 renders per 60 s per user (both paths together).",
+    headers: ["IdempotencyKey"],
+    body: {
+      schema: named(renderTemplateBody, "RenderTemplateRequest"),
+      required: true,
+      example: { templateSlug: "og-blog-post", config: { title: "We shipped templates" }, aspectRatio: "1:1" },
+    },
+    responses: {
+      201: {
+        description: "Rendered and stored.",
+        schema: renderedTemplateSchema,
+        headers: ["Location", "Idempotent-Replayed"],
+        example: EX.RENDERED_TEMPLATE,
+      },
+    },
+    errors: ["upload_failed", "idempotency_conflict"],
+  })),
+  {
+    ...key,
+    operationId: "createTemplateDefinition",
+    method: "post",
+    path: "/v1/templates/definitions",
+    tag: "Templates",
+    summary: "Create one of your templates",
+    description:
+      "A layout of boxes (fractions of the canvas) bound to declared parameters. The slug is yours; a built-in's " +
+      "slug, or one you already have, is 409 `conflict`; at most 100 templates per user. Each key mode has its own.",
+    body: {
+      schema: named(templateDefinitionSchema, "TemplateDefinition"),
+      required: true,
+      example: EX.TEMPLATE_DEFINITION,
+    },
+    responses: {
+      201: {
+        description: "Stored.",
+        schema: templateDefinitionViewSchema,
+        headers: ["Location"],
+        example: EX.TEMPLATE_DEFINITION_VIEW,
+      },
+    },
+    errors: ["conflict"],
+  },
+  {
+    ...key,
+    operationId: "listTemplateDefinitions",
+    method: "get",
+    path: "/v1/templates/definitions",
+    tag: "Templates",
+    summary: "The built-in templates, then yours",
+    responses: {
+      200: {
+        description: "Built-ins first (`builtIn: true`), then yours by slug.",
+        schema: list(templateDefinitionViewSchema, "TemplateDefinitionList"),
+        example: { data: [EX.TEMPLATE_DEFINITION_VIEW] },
+      },
+    },
+  },
+  {
+    ...key,
+    operationId: "getTemplateDefinition",
+    method: "get",
+    path: "/v1/templates/definitions/:slug",
+    tag: "Templates",
+    summary: "Get a template (a built-in's too: its parameters and defaults)",
+    responses: {
+      200: { description: "The template.", schema: templateDefinitionViewSchema, example: EX.TEMPLATE_DEFINITION_VIEW },
+    },
+  },
+  {
+    ...key,
+    operationId: "updateTemplateDefinition",
+    method: "patch",
+    path: "/v1/templates/definitions/:slug",
+    tag: "Templates",
+    summary: "Edit one of your templates (a JSON merge patch)",
+    description:
+      "RFC 7396 over the stored definition: objects merge, `null` removes a field, anything else replaces; the " +
+      "result is checked whole. The slug cannot change; a built-in is 409 `conflict`.",
+    body: {
+      schema: named(z.record(z.string(), z.unknown()), "TemplateDefinitionPatch"),
+      required: true,
+      example: { parameters: { accent: { default: "#f97316" } } },
+    },
+    responses: {
+      200: { description: "The template.", schema: templateDefinitionViewSchema, example: EX.TEMPLATE_DEFINITION_VIEW },
+    },
+    errors: ["conflict"],
+  },
+  {
+    ...key,
+    operationId: "deleteTemplateDefinition",
+    method: "delete",
+    path: "/v1/templates/definitions/:slug",
+    tag: "Templates",
+    summary: "Delete one of your templates (images rendered from it stay)",
+    responses: {
+      200: {
+        description: "Deleted.",
+        schema: named(z.object({ slug: z.string(), deleted: z.literal(true) }), "DeletedTemplate"),
+        example: { slug: "quote-card", deleted: true },
+      },
+    },
+    errors: ["conflict"],
   },
 
   {

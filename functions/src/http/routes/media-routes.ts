@@ -8,6 +8,7 @@ import { sendJson } from "../respond";
 import { Readable } from "node:stream";
 import { createMedia, deleteMedia, getMedia, mediaView } from "../use-cases/media";
 import { completeUpload, createUpload, getUpload, uploadView } from "../use-cases/media-uploads";
+import { renderHandler } from "./templates-routes";
 
 /** /v1/media: rehost a URL or upload a file, read what Postcast knows of it, delete it (API key). */
 export function mediaRoutes(deps: DepsProvider): Router {
@@ -33,6 +34,9 @@ export function mediaRoutes(deps: DepsProvider): Router {
     if (created) res.setHeader("Location", `/v1/media/${id}`);
     await sendJson(req, res, deps, created ? 201 : 200, mediaView(id, media));
   });
+
+  // Soku's alias of POST /v1/templates (same body, answer and endpoint limit).
+  r.post("/render-og", renderHandler(deps));
 
   r.post("/", async (req, res) => {
     const created = await createMedia(deps(), apiKeyAuth(res), {

@@ -64,8 +64,25 @@ export async function createMedia(
   }
   const { url } = parsed.data;
   const idem = idempotencyIdentity(caller.userId, caller.mode, input.idempotencyKey, { url });
+  return makeMediaOnce(deps, caller, idem, { sourceUrl: url }, (owner) => deps.media.ingest(url, owner));
+}
+
+/**
+ * Makes one media under an idempotency identity, as POST /v1/media and POST /v1/templates both do:
+ * the request's record is claimed first, so a retry gets the same media back (`replayed`), the same
+ * key with another body or still in flight is a 409, and a failure releases the claim so the request
+ * can be made again. `produce` stores the file (refusals become 400 upload_failed).
+ */
+export async function makeMediaOnce(
+  deps: AppDeps,
+  caller: Owner,
+  idem: { recordId: string; fingerprint: string },
+  source: { sourceUrl: string | null },
+  produce: (owner: { userId: string; mediaId: string }) => Promise<IngestedMedia>,
+): Promise<{ id: string; media: MediaRecord; replayed: boolean }> {
   const now = deps.clock();
-  const claim = await deps.media.records.claim(
+  const records = deps.media.records;
+  const claim = await records.claim(
     caller.userId,
     idem.recordId,
     idem.fingerprint,
@@ -82,14 +99,14 @@ export async function createMedia(
     );
   }
   if (claim.kind === "replay") {
-    const media = await deps.media.records.visibleTo(caller, claim.mediaId);
+    const media = await records.visibleTo(caller, claim.mediaId);
     if (media) return { id: claim.mediaId, media, replayed: true };
   }
   let ingested: IngestedMedia;
   try {
-    ingested = await deps.media.ingest(url, { userId: caller.userId, mediaId: claim.mediaId });
+    ingested = await produce({ userId: caller.userId, mediaId: claim.mediaId });
   } catch (error) {
-    await deps.media.records.release(caller.userId, idem.recordId);
+    await records.release(caller.userId, idem.recordId);
     if (error instanceof MediaRefusal) throw uploadFailed(error);
     throw error;
   }
@@ -97,15 +114,15 @@ export async function createMedia(
     ingested,
     (path) => deps.media.store.delete(path),
     () =>
-      deps.media.records.create(
+      records.create(
         caller,
         claim.mediaId,
-        recordOf(ingested, url),
+        recordOf(ingested, source.sourceUrl),
         { now, expiresAt: new Date(now.getTime() + deps.media.retentionMs()) },
         { requestId: idem.recordId },
       ),
   ).catch(async (error: unknown) => {
-    await deps.media.records.release(caller.userId, idem.recordId);
+    await records.release(caller.userId, idem.recordId);
     throw error;
   });
   return { id: claim.mediaId, media, replayed: false };

@@ -33,6 +33,12 @@ describe("rate-limit rules", () => {
     expect(endpointKey(DEFAULT_RATE_LIMITS, "GET", "/v1/posts")).toBeNull();
   });
 
+  it("counts an alias against the endpoint it names (Soku's render-og is POST /v1/templates)", () => {
+    expect(endpointKey(DEFAULT_RATE_LIMITS, "POST", "/v1/templates")).toBe("POST /v1/templates");
+    expect(endpointKey(DEFAULT_RATE_LIMITS, "POST", "/V1/media/render-og/")).toBe("POST /v1/templates");
+    expect(endpointKey(DEFAULT_RATE_LIMITS, "GET", "/v1/media/render-og")).toBeNull();
+  });
+
   it("reads overrides from POSTCAST_RATE_LIMITS and rejects malformed ones", () => {
     const config = rateLimitConfig({ POSTCAST_RATE_LIMITS: '{"tiers":{"premium":{"limit":500,"burst":0}}}' });
     expect(config.tiers.premium).toEqual({ limit: 500, burst: 0 });
