@@ -157,6 +157,9 @@ describe("POST /v1/templates", () => {
 
   it.each([
     [{ templateSlug: "no-such-template" }, "templateSlug"],
+    [{ templateSlug: "/ " }, "templateSlug"],
+    [{ templateSlug: "a/b/c" }, "templateSlug"],
+    [{ templateSlug: "__proto__" }, "templateSlug"],
     [{}, "templateSlug"],
     [{ templateSlug: BUILT_IN, aspectRatio: "16:9" }, "aspectRatio"],
     [{ templateSlug: BUILT_IN, aspectRatio: "1.91:1" }, "aspectRatio"],

@@ -3,7 +3,7 @@ import { canonicalJson, sha256Hex } from "../../domain/canonical-json";
 import { validationError } from "../../domain/errors";
 import { idempotencyIdentity } from "../../domain/idempotency";
 import type { Owner } from "../../domain/owner";
-import { REQUESTABLE_RATIOS, type TemplateDefinition } from "../../domain/template-model";
+import { REQUESTABLE_RATIOS, templateSlugSchema, type TemplateDefinition } from "../../domain/template-model";
 import { zodIssues } from "../../domain/zod-issues";
 import type { MediaRecord } from "../../store/media-record-store";
 import type * as Engine from "../../templates";
@@ -58,6 +58,8 @@ export async function findTemplate(
 ): Promise<{ definition: TemplateDefinition; builtIn: boolean } | null> {
   const builtIn = engine().BUILT_IN_TEMPLATES[slug];
   if (builtIn) return { definition: builtIn, builtIn: true };
+  // Not a slug (a "/" would make a Firestore path of it): no template has it.
+  if (!templateSlugSchema.safeParse(slug).success) return null;
   const own = await deps.templates.store.get(caller, slug);
   return own ? { definition: own.definition, builtIn: false } : null;
 }
