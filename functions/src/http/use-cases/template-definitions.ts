@@ -5,6 +5,7 @@ import { templateDefinitionSchema, type TemplateDefinition } from "../../domain/
 import { zodIssues } from "../../domain/zod-issues";
 import type { TemplateRecord } from "../../store/template-store";
 import type * as Engine from "../../templates";
+import { isPlainObject, mergePatch } from "../../domain/merge-patch";
 import type { AppDeps } from "../deps";
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports -- the built-ins come with the engine, loaded on first use */
@@ -131,22 +132,4 @@ export async function patchDefinition(
 export async function deleteDefinition(deps: AppDeps, caller: Owner, slug: string): Promise<void> {
   if (engine().BUILT_IN_TEMPLATES[slug]) throw builtInRefusal(slug, "built-in templates cannot be deleted.");
   if (!(await deps.templates.store.delete(caller, slug))) throw new AppError("not_found", `No template ${slug}.`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** RFC 7396. Keys are defined, never assigned, so a `__proto__` key stays a key (and the schema refuses it). */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch)) return patch;
-  const out: Record<string, unknown> = {};
-  const define = (key: string, value: unknown) =>
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  if (isPlainObject(target)) for (const [k, v] of Object.entries(target)) define(k, v);
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else define(key, mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { mergePatch } from "../../../src/http/use-cases/template-definitions";
+import { mergePatch } from "../../../src/domain/merge-patch";
 
 describe("mergePatch (RFC 7396)", () => {
   it("merges objects, removes on null, replaces anything else (arrays whole)", () => {
